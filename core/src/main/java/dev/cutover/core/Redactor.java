@@ -1,0 +1,75 @@
+package dev.cutover.core;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Masks every registered secret in free text: output lines, exception messages, command lines,
+ * journals and reports.
+ *
+ * <p>Besides the exact value, a registered secret is also masked in its URL-encoded form, and any
+ * password embedded in a URL ({@code scheme://user:PASSWORD@host}) is masked whether or not it was
+ * registered. One instance is shared by everything that takes part in a migration. Thread-safe.
+ */
+public final class Redactor {
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:)([^@\\s/]+)(@)");
+  /** Values shorter than this are not masked in free text: they would mask ordinary words. */
+  private static final int MIN_LENGTH = 4;
+
+  private final Set<String> values = new CopyOnWriteArraySet<>();
+
+  /** A redactor that knows no secret yet (it still masks URL passwords). */
+  public static Redactor create() {
+    return new Redactor();
+  }
+
+  /** Registers {@code secret} so that {@link #redact} masks it; returns the secret for chaining. */
+  public Secret register(Secret secret) {
+    String value = Objects.requireNonNull(secret, "secret").reveal();
+    if (value.length() >= MIN_LENGTH) {
+      values.add(value);
+      String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
+      if (!encoded.equals(value)) {
+        values.add(encoded);
+        values.add(encoded.replace("+", "%20"));
+      }
+    }
+    return secret;
+  }
+
+  /** Registers every secret in {@code secrets}. */
+  public void registerAll(Iterable<Secret> secrets) {
+    secrets.forEach(this::register);
+  }
+
+  /** {@code text} with every registered secret and every URL password replaced by {@code ****}. */
+  public String redact(String text) {
+    if (text == null || text.isEmpty()) {
+      return text == null ? "" : text;
+    }
+    String out = text;
+    List<String> longestFirst = new ArrayList<>(values);
+    longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+    for (String value : longestFirst) {
+      if (out.contains(value)) {
+        out = out.replace(value, Secret.mask());
+      }
+    }
+    Matcher m = URL_PASSWORD.matcher(out);
+    return m.find() ? m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + Secret.mask() + r.group(3))) : out;
+  }
+
+  @Override
+  public String toString() {
+    return "Redactor[" + values.size() + " values]";
+  }
+}
