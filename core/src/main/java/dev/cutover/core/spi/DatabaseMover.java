@@ -1,0 +1,34 @@
+package dev.cutover.core.spi;
+
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.model.ArchiveSummary;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RestoreResult;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.core.model.VerificationReport;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Moves and checks the data. Implemented by {@code PgMigrator}. */
+public interface DatabaseMover {
+  /** Reads an archive's header and table of contents, streaming. */
+  ArchiveSummary inspect(Path archive);
+
+  /**
+   * Fails with a clear message, before any downtime, when {@code strategy} cannot restore
+   * {@code archive} here (missing or too old client tools).
+   */
+  void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy);
+
+  /**
+   * Restores {@code archive} into {@code target}, which must be empty unless {@code replaceExisting}.
+   */
+  RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      MigrationListener listener);
+
+  /**
+   * Compares {@code target} with {@code source} when given, else with what {@code restored} counted.
+   * Does not throw on mismatch: the report says.
+   */
+  VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored);
+}

@@ -1,0 +1,53 @@
+package dev.cutover.core.spi;
+
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.Secret;
+import dev.cutover.core.model.DatabaseSpec;
+import dev.cutover.core.model.Deploy;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The app being created, as the pipeline sees it. Implemented by {@code AptibleClient.app(handle)}.
+ * Every method blocks, is safe to repeat after a failure (it recognises what already exists), and
+ * throws {@link dev.cutover.core.MigrationException} subclasses only.
+ */
+public interface TargetApp {
+  /** The app's handle. */
+  String handle();
+
+  /** The Aptible environment (account) handle. */
+  String environment();
+
+  /** Creates the app unless it exists. */
+  void ensureApp();
+
+  /** Creates the database unless one with this handle, type and version exists; refuses a clash. */
+  void ensureDatabase(String dbHandle, DatabaseSpec spec);
+
+  /** The database's connection URL (secret). */
+  Secret databaseUrl(String dbHandle);
+
+  /** Opens a tunnel to the database; the caller closes it. */
+  DatabaseTunnel openTunnel(String dbHandle);
+
+  /** Names of the config vars currently set on the app. */
+  Set<String> configNames();
+
+  /** Sets config vars (one operation). Values never reach argv where avoidable. */
+  void setConfig(Map<String, Secret> vars);
+
+  /** Deploys the app's code. */
+  void deploy(Deploy deploy, MigrationListener listener);
+
+  /** Scales {@code service} to {@code count} containers of {@code containerSizeMb}. */
+  void scale(String service, int count, int containerSizeMb);
+
+  /**
+   * Ensures an HTTPS endpoint with managed TLS for {@code service} serving {@code domains}.
+   *
+   * @return the endpoint's DNS target for CNAME records (e.g. {@code elb-....aptible.in})
+   */
+  String ensureHttpsEndpoint(String service, List<String> domains);
+}
