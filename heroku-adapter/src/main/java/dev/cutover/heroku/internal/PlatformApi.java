@@ -159,6 +159,8 @@ public final class PlatformApi {
           rateLimited++;
           LOG.info("{}: rate limited on {} {}; waiting {} as Retry-After asks", ctx.step(), method, path, wait);
           sleep(ctx, wait);
+          // The wait refilled the pool; the next answer says how much is left.
+          lastRemaining = Integer.MAX_VALUE;
           continue;
         }
         if (status >= 500 && idempotent && ++failures < MAX_ATTEMPTS) {
