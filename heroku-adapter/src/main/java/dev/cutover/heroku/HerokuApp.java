@@ -59,6 +59,7 @@ public final class HerokuApp implements SourceApp {
   private static final String POSTGRES_PLAN_PREFIX = "heroku-postgresql:";
   private static final Duration TRANSFER_POLL = Duration.ofSeconds(3);
   private static final Pattern POSTGRES_URL = Pattern.compile("postgres(?:ql)?://\\S+");
+  private static final Pattern URL_PASSWORD = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:([^@\\s/]+)@");
 
   private final String name;
   private final PlatformApi api;
@@ -132,7 +133,7 @@ public final class HerokuApp implements SourceApp {
         LOG.warn("heroku.config: config var {} of {} is empty and cannot be carried as a secret; skipped",
             e.getKey(), name);
       } else {
-        out.add(new ConfigVar(e.getKey(), redactor.register(Secret.of(value))));
+        out.add(new ConfigVar(e.getKey(), register(value)));
       }
     });
     return out;
@@ -364,7 +365,22 @@ public final class HerokuApp implements SourceApp {
       throw new MigrationException(step, step + ": `heroku pg:credentials:url` printed no postgres:// URL for "
           + database + " of " + name + ".");
     }
-    return redactor.register(Secret.of(m.group()));
+    return register(m.group());
+  }
+
+  /**
+   * Registers {@code value}, and the password inside it when it is a URL with credentials, so the
+   * password alone (as in a libpq "password=..." string) is masked too.
+   */
+  private Secret register(String value) {
+    Matcher m = URL_PASSWORD.matcher(value);
+    if (m.find()) {
+      String password = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+      if (!password.isEmpty()) {
+        redactor.register(Secret.of(password));
+      }
+    }
+    return redactor.register(Secret.of(value));
   }
 
   @Override
