@@ -108,15 +108,16 @@ public final class FakeProcessRunner implements ProcessRunner {
   public CommandResult run(Command command, Consumer<OutputLine> output) {
     Reply reply = answer(command);
     String commandLine = redactor.redact(command.commandLine());
-    reply.throwIfStartFailure(command, commandLine, redactor);
+    String program = redactor.redact(command.program());
+    reply.throwIfStartFailure(program, commandLine, redactor);
     List<String> tail = stream(reply, output);
     if (!reply.exits()) {
-      throw new CommandFailedException(command.program(), command.program() + ": timed out after "
+      throw new CommandFailedException(program, program + ": timed out after "
           + command.timeout().toSeconds() + " s, process tree killed (" + commandLine + ")" + render(tail),
           commandLine, -1, tail, command.timeout(), true, true, null);
     }
     if (!command.successExitCodes().contains(reply.exitCode())) {
-      throw new CommandFailedException(command.program(), command.program() + ": exited " + reply.exitCode()
+      throw new CommandFailedException(program, program + ": exited " + reply.exitCode()
           + " (" + commandLine + ")" + render(tail), commandLine, reply.exitCode(), tail, Duration.ZERO,
           false, false, null);
     }
@@ -133,10 +134,11 @@ public final class FakeProcessRunner implements ProcessRunner {
   public RunningProcess start(Command command, Consumer<OutputLine> output) {
     Reply reply = answer(command);
     String commandLine = redactor.redact(command.commandLine());
-    reply.throwIfStartFailure(command, commandLine, redactor);
+    String program = redactor.redact(command.program());
+    reply.throwIfStartFailure(program, commandLine, redactor);
     FakeRunningProcess process;
     synchronized (this) {
-      process = new FakeRunningProcess(nextPid++, command.program(), commandLine, redactor, output);
+      process = new FakeRunningProcess(nextPid++, program, commandLine, redactor, output);
       started.add(process);
     }
     reply.lines().forEach(l -> process.print(l.stream(), l.line()));
@@ -234,9 +236,9 @@ public final class FakeProcessRunner implements ProcessRunner {
       return lines;
     }
 
-    void throwIfStartFailure(Command command, String commandLine, Redactor redactor) {
+    void throwIfStartFailure(String program, String commandLine, Redactor redactor) {
       if (startFailure != null) {
-        throw new CommandFailedException(command.program(), command.program() + ": could not start ("
+        throw new CommandFailedException(program, program + ": could not start ("
             + commandLine + "): " + redactor.redact(startFailure), commandLine, -1, List.of(), Duration.ZERO,
             false, false, null);
       }
