@@ -121,6 +121,10 @@ class HerokuAppInventoryTest {
     assertThat(pg.majorVersion()).isGreaterThanOrEqualTo(12);
     assertThat(pg.dataSizeBytes()).isPositive();
     assertThat(inv.databases()).hasSize(1);
+    assertThat(fake.requests()).allSatisfy(c -> {
+      assertThat(c.header("user-agent").orElseThrow()).matches("cutover/\\d+\\.\\d+\\.\\d+.*");
+      assertThat(c.header("accept").orElseThrow()).isEqualTo("application/vnd.heroku+json; version=3");
+    });
     // 250 domains do not fit Heroku's default page of 200: the second page was asked for with Next-Range.
     List<RecordedCall> domainPages = fake.requests("GET", "/apps/big-app/domains");
     assertThat(domainPages).extracting(RecordedCall::status).containsExactly(206, 200);
