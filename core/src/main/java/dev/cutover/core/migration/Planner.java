@@ -66,7 +66,9 @@ final class Planner {
     AppInventory inventory = null;
     try {
       inventory = s.source.inventory();
-      inventory.configVars().forEach(v -> redactor.register(v.value()));
+      // dyno metadata and PORT are not secret, and masking them would mask the app's name in every message
+      inventory.configVars().stream().filter(v -> !isMetadata(v.name()) && !v.name().equals("PORT"))
+          .forEach(v -> redactor.register(v.value()));
     } catch (MigrationException e) {
       problems.add("source", s.source.name(), "cannot read the source app: " + redactor.redact(e.getMessage()),
           "check the app name and the API key (HEROKU_API_KEY)");
@@ -344,13 +346,17 @@ final class Planner {
         || primaryVars.contains(name)) {
       return "Heroku Postgres URL: replaced by the Aptible database URL";
     }
-    if (DYNO_METADATA.contains(name) || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_")) {
+    if (isMetadata(name)) {
       return "Heroku dyno metadata: meaningless on Aptible";
     }
     if (name.equals("PORT")) {
       return "set from the port the app listens on";
     }
     return null;
+  }
+
+  private static boolean isMetadata(String name) {
+    return DYNO_METADATA.contains(name) || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_");
   }
 
   private static void checkDockerfile(Deploy deploy, RepoPreparation preparation, List<RepoPreparation.Change> changes,
