@@ -95,6 +95,19 @@ public final class Migration {
   }
 
   /**
+   * Reads what {@code journal} says about its migration (source, target, step states). Reads the file only.
+   *
+   * @throws ValidationException when the journal is missing, corrupt, or not a Cutover journal
+   */
+  public static JournalSummary readJournal(Path journal) {
+    Path file = journal.toAbsolutePath().normalize();
+    if (!Journal.exists(file)) {
+      throw Journal.problem(file, "does not exist", "pass the journal written by the migration");
+    }
+    return JournalSummary.of(Journal.load(file));
+  }
+
+  /**
    * Continues the migration that wrote {@code journal} at its first unfinished step. Same as
    * {@code fromJournal(journal, source, target).listener(listener).plan().resume()}. Blocks.
    *
@@ -193,6 +206,13 @@ public final class Migration {
   /** The port the app listens on, set as {@code PORT}. Default: the Dockerfile's lowest {@code EXPOSE}, else 3000. */
   public Migration port(int port) {
     return with(s -> s.port = port);
+  }
+
+  /** Adds a tool's version to the report (e.g. the {@code heroku} and {@code aptible} CLIs the adapters use). */
+  public Migration toolVersion(String tool, String version) {
+    Objects.requireNonNull(tool, "tool");
+    Objects.requireNonNull(version, "version");
+    return with(s -> s.toolVersions.put(tool, version));
   }
 
   /**

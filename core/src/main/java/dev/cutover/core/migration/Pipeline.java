@@ -593,6 +593,7 @@ final class Pipeline {
       b.toolVersion("source server (archive)", journal.archiveServerVersion);
     }
     plan.database().ifPresent(db -> b.toolVersion("target postgresql", db.version()));
+    s.toolVersions.forEach(b::toolVersion);
     if (journal.dumpSha256 != null) {
       b.dumpSha256(journal.dumpSha256);
     }

@@ -31,6 +31,7 @@ final class Settings {
   Clock clock = Clock.systemUTC();
   Redactor redactor;
   int port;
+  Map<String, String> toolVersions = new LinkedHashMap<>();
 
   Settings copy() {
     Settings s = new Settings();
@@ -50,6 +51,7 @@ final class Settings {
     s.clock = clock;
     s.redactor = redactor;
     s.port = port;
+    s.toolVersions = new LinkedHashMap<>(toolVersions);
     return s;
   }
 

@@ -50,6 +50,23 @@ class JournalTest {
   }
 
   @Test
+  void readJournal_afterFailure_namesSourceTargetAndWhereToResume() {
+    Fixture f = new Fixture(dir);
+    f.faults.failNext("verify", 1);
+    assertThatThrownBy(() -> f.migration().plan().run()).isNotNull();
+
+    JournalSummary summary = Migration.readJournal(f.journal());
+
+    assertThat(summary.source()).isEqualTo("legacy-shop");
+    assertThat(summary.targetEnvironment()).isEqualTo("my-env");
+    assertThat(summary.targetApp()).isEqualTo("my-app");
+    assertThat(summary.databaseHandle()).isEqualTo("my-app-db");
+    assertThat(summary.resumesAt()).hasValue(MigrationStep.VERIFY);
+    assertThat(summary.steps()).containsEntry("restore", StepStatus.DONE).containsEntry("verify", StepStatus.FAILED);
+    assertThat(summary.complete()).isFalse();
+  }
+
+  @Test
   void resume_corruptJournal_isRejectedWithAValidationException() throws Exception {
     Fixture f = new Fixture(dir);
     Files.createDirectories(f.work());
