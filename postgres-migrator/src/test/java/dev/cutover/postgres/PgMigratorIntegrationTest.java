@@ -191,6 +191,52 @@ class PgMigratorIntegrationTest {
     assertThat(summary.schemas()).contains("heroku_ext", "public");
   }
 
+  @Test
+  void dumpStreamGuideSql_canaryPassword_neverInArgvOrOutput() {
+    dev.cutover.core.Secret canary = dev.cutover.core.Secret.of("canary-Pw-4711-xyz");
+    Redactor redactor = Redactor.create();
+    redactor.register(canary);
+    RecordingRunner runner = RecordingRunner.around(dev.cutover.core.process.ProcessRunner.create(redactor));
+    PgMigrator recorded = PgMigrator.builder().redactor(redactor).processRunner(runner).build();
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    MigrationListener listener = new MigrationListener() {
+      @Override
+      public void output(dev.cutover.core.MigrationEvent.Output event) {
+        seen.add(event.line());
+      }
+
+      @Override
+      public void warning(dev.cutover.core.MigrationEvent.Warning event) {
+        seen.add(event.message());
+      }
+    };
+    var src = withPassword(source.connection(), canary);
+    try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
+      var tgt = withPassword(target.connection(), canary);
+      Path dump = recorded.dump(src, dir.resolve("canary.dump"), listener);
+      recorded.stream(src, tgt, false, listener);
+      RestoreResult r = recorded.restore(dump, tgt, RestoreStrategy.GUIDE_SQL, true, listener);
+      seen.addAll(r.warnings());
+    }
+    assertThat(runner.commands).extracting(c -> c.program().replaceAll(".*/", ""))
+        .contains("pg_dump", "bash", "pg_restore", "psql");
+    assertThat(runner.commands).allSatisfy(c -> {
+      assertThat(c.argv()).noneMatch(a -> a.contains(canary.reveal()));
+      assertThat(c.environment().values()).noneMatch(v -> v.contains(canary.reveal()));
+      assertThat(c.toString()).doesNotContain(canary.reveal());
+    });
+    assertThat(runner.commands).filteredOn(c -> c.argv().contains("-h") && !c.program().equals("bash"))
+        .allSatisfy(c -> assertThat(c.secretEnvironment()).containsKey("PGPASSWORD"));
+    assertThat(runner.commands).filteredOn(c -> c.program().equals("bash")).singleElement()
+        .satisfies(c -> assertThat(c.secretEnvironment()).containsKeys("CUTOVER_SOURCE_PASSWORD", "CUTOVER_TARGET_PASSWORD"));
+    assertThat(seen).noneMatch(l -> l.contains(canary.reveal()));
+  }
+
+  private static dev.cutover.core.model.PgConnection withPassword(dev.cutover.core.model.PgConnection c,
+      dev.cutover.core.Secret password) {
+    return new dev.cutover.core.model.PgConnection(c.host(), c.port(), c.database(), c.user(), password, c.sslMode());
+  }
+
   private static TestDatabase restoredCopy() {
     TestDatabase target = server.createDatabase("cut_pg_tgt_");
     migrator.restore(archive, target.connection(), RestoreStrategy.PG_RESTORE, false, MigrationListener.NONE);
