@@ -104,6 +104,7 @@ public final class PgMigrator implements DatabaseMover {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(file, "file");
     MigrationListener events = MigrationListener.safe(listener);
+    redactor.register(source.password());
     ValidationException.Collector problems = ValidationException.collector("pg.dump");
     try {
       if (Files.exists(file) && Files.size(file) > 0) {
@@ -288,6 +289,7 @@ public final class PgMigrator implements DatabaseMover {
           "call stream(source, target, replaceExisting, listener), or choose PG_RESTORE or PARALLEL");
     }
     problems.throwIfAny();
+    redactor.register(target.password());
     MigrationListener events = MigrationListener.safe(listener);
     ArchiveToc toc = readToc(archive);
     try {
@@ -332,6 +334,8 @@ public final class PgMigrator implements DatabaseMover {
       throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
           "is the source database", "give a different target database")));
     }
+    redactor.register(source.password());
+    redactor.register(target.password());
     MigrationListener events = MigrationListener.safe(listener);
     PgTool pgDump = tools().require("pg_dump");
     PgTool pgRestore = tools().require("pg_restore");

@@ -85,6 +85,20 @@ class PgMigratorIntegrationTest {
   }
 
   @Test
+  void restore_parallel_verificationPassesAndRevocationKept() {
+    try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
+      RestoreResult result = migrator.restore(archive, target.connection(), RestoreStrategy.PARALLEL, false,
+          MigrationListener.NONE);
+      assertThat(result.strategy()).isEqualTo(RestoreStrategy.PARALLEL);
+      assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
+      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+      assertThat(migrator.verify(target.connection(), Optional.empty(), result).passed()).isTrue();
+      assertThat(revokedFromPublic(target)).isTrue();
+    }
+  }
+
+  @Test
   void stream_sourceReachable_verificationPasses() {
     try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
       RestoreResult result = migrator.stream(source.connection(), target.connection(), false, MigrationListener.NONE);
