@@ -25,23 +25,27 @@ final class Verifier {
   }
 
   /**
-   * Checks of {@code target} against what a restore counted: rows per table, plus the
-   * database-level settings the restore made sure of ({@code expectedSettings}).
+   * Checks of {@code target} against what a restore counted: rows per table, materialized views
+   * populated, and a {@code search_path} setting that includes every schema in
+   * {@code extensionSchemas} (what a restore derives when the source's settings are unknown).
    */
-  static VerificationReport compareWithCounts(Map<String, Long> restored, Map<String, String> expectedSettings,
+  static VerificationReport compareWithCounts(Map<String, Long> restored, List<String> extensionSchemas,
       Snapshot target) {
     List<Check> checks = new ArrayList<>();
     for (Map.Entry<String, Long> e : new java.util.TreeMap<>(restored).entrySet()) {
       Long actual = target.rows().get(e.getKey());
       checks.add(new Check("rows", e.getKey(), e.getValue().toString(), actual == null ? MISSING : actual.toString()));
     }
-    for (Map.Entry<String, String> e : expectedSettings.entrySet()) {
-      checks.add(new Check("setting", e.getKey(), e.getValue(), target.settings().getOrDefault(e.getKey(), MISSING)));
-    }
     for (Map.Entry<String, Long> e : target.rows().entrySet()) {
       if (e.getValue() < 0) {
         checks.add(new Check("rows", e.getKey(), "populated", "not populated"));
       }
+    }
+    if (!extensionSchemas.isEmpty()) {
+      String path = target.settings().get("search_path");
+      boolean ok = path != null && TargetDatabase.splitList(path).containsAll(extensionSchemas);
+      checks.add(new Check("setting", "search_path includes " + String.join(", ", extensionSchemas), "yes",
+          ok ? "yes" : "no (" + (path == null ? "not set" : path) + ")"));
     }
     return new VerificationReport("restore counts", checks);
   }

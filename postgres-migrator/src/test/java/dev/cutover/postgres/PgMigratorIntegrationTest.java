@@ -32,6 +32,7 @@ class PgMigratorIntegrationTest {
   private static TestDatabase source;
   private static TrickyDatabase tricky;
   private static Path archive;
+  private static TestDatabase restored;
   private static final PgMigrator migrator = PgMigrator.builder().redactor(Redactor.create()).jobs(2).build();
 
   @BeforeAll
@@ -40,10 +41,15 @@ class PgMigratorIntegrationTest {
     source = server.createDatabase("cut_pg_src_");
     tricky = TrickyDatabaseGenerator.builder().users(2_000).build().generate(source.connection());
     archive = migrator.dump(source.connection(), dir.resolve("source.dump"), MigrationListener.NONE);
+    restored = server.createDatabase("cut_pg_tgt_");
+    migrator.restore(archive, restored.connection(), RestoreStrategy.PG_RESTORE, false, MigrationListener.NONE);
   }
 
   @AfterAll
   static void dropSource() {
+    if (restored != null) {
+      restored.close();
+    }
     if (source != null) {
       source.close();
     }
@@ -188,6 +194,15 @@ class PgMigratorIntegrationTest {
   }
 
   @Test
+  void convert_tableFilter_onlyThatTableWithoutOwners() throws Exception {
+    Path sql = dir.resolve("invoices.sql");
+    migrator.convert(archive, sql, java.util.List.of("invoices"));
+    String text = java.nio.file.Files.readString(sql);
+    assertThat(text).contains("COPY public.invoices ").doesNotContain("COPY public.users ")
+        .doesNotContain("OWNER TO").doesNotContain("GRANT ");
+  }
+
+  @Test
   void inspect_realArchive_matchesPgRestoreList() throws Exception {
     var summary = migrator.inspect(archive);
     String list = new String(new ProcessBuilder("pg_restore", "--list", archive.toString())
@@ -251,9 +266,11 @@ class PgMigratorIntegrationTest {
     return new dev.cutover.core.model.PgConnection(c.host(), c.port(), c.database(), c.user(), password, c.sslMode());
   }
 
+  /** A fast copy of a PG_RESTORE restore, with the source's database-level settings carried over. */
   private static TestDatabase restoredCopy() {
-    TestDatabase target = server.createDatabase("cut_pg_tgt_");
-    migrator.restore(archive, target.connection(), RestoreStrategy.PG_RESTORE, false, MigrationListener.NONE);
+    TestDatabase target = server.copyDatabase("cut_pg_tgt_", restored);
+    assertThat(migrator.copyDatabaseSettings(source.connection(), target.connection()))
+        .containsEntry("search_path", "\"$user\", public, heroku_ext");
     return target;
   }
 

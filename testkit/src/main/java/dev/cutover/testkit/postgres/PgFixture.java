@@ -74,6 +74,19 @@ public final class PgFixture {
     return new TestDatabase(this, admin.withDatabase(name));
   }
 
+  /**
+   * Creates a database named {@code prefix} plus 8 random hex digits as a file-level copy of
+   * {@code template} ({@code CREATE DATABASE … TEMPLATE}), which must have no other session open.
+   * Database-level settings are not copied (PostgreSQL keeps them per database). The caller closes it.
+   *
+   * @throws IllegalStateException when the server refuses (e.g. the template is in use)
+   */
+  public TestDatabase copyDatabase(String prefix, TestDatabase template) {
+    String name = uniqueName(prefix);
+    execute(admin, "create database " + name + " template \"" + template.name() + "\"");
+    return new TestDatabase(this, admin.withDatabase(name));
+  }
+
   /** {@code prefix} plus 8 random hex digits: a name no other test uses. */
   public static String uniqueName(String prefix) {
     if (!PREFIX.matcher(prefix).matches()) {

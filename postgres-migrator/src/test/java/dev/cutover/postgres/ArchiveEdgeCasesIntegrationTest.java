@@ -16,13 +16,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The version check on a real archive byte-patched to claim pg_dump 16 (archive format 1.15). */
+/** Archives that break naive restores: one claiming a newer pg_dump, one installing an extension into a schema it lacks. */
 @Tag("integration")
-class VersionCheckIntegrationTest {
+class ArchiveEdgeCasesIntegrationTest {
   @TempDir
   Path dir;
 
@@ -60,6 +61,31 @@ class VersionCheckIntegrationTest {
       assertThatThrownBy(() -> migrator.restore(patched, target.connection(), RestoreStrategy.GUIDE_SQL, false,
           MigrationListener.NONE)).hasMessageContaining("cannot read it");
       assertThat(target.queryLong("select count(*) from pg_class where relnamespace = 'public'::regnamespace")).isZero();
+    }
+  }
+
+  @Test
+  void restore_extensionSchemaMissingFromArchive_createsItFirst() throws Exception {
+    PgFixture server = LocalServer.require();
+    PgMigrator migrator = PgMigrator.builder().build();
+    Path partial = dir.resolve("partial.dump");
+    try (TestDatabase db = server.createDatabase("cut_pg_ext_");
+        TestDatabase target = server.createDatabase("cut_pg_ext_")) {
+      db.execute("create schema heroku_ext", "create extension hstore with schema heroku_ext",
+          "create table t (id int primary key, prefs heroku_ext.hstore)", "insert into t values (1, 'theme=>dark')");
+      // -n public -e hstore: the extension is in the archive, its heroku_ext schema is not
+      Process dump = new ProcessBuilder(migrator.tools().require("pg_dump").path().toString(), "-Fc", "-n", "public",
+          "-e", "hstore", "-h", "127.0.0.1", "-U", "postgres", "-d", db.name(), "-f", partial.toString())
+          .redirectErrorStream(true).start();
+      assertThat(dump.waitFor()).isZero();
+      assertThat(migrator.inspect(partial).schemas()).doesNotContain("heroku_ext");
+
+      var result = migrator.restore(partial, target.connection(), RestoreStrategy.PG_RESTORE, false, MigrationListener.NONE);
+
+      assertThat(result.warnings()).anyMatch(w -> w.contains("created schema(s) [heroku_ext]"))
+          .anyMatch(w -> w.contains("search_path"));
+      assertThat(target.queryString("select prefs -> 'theme' from t")).isEqualTo("dark");
+      assertThat(migrator.verify(target.connection(), Optional.empty(), result).passed()).isTrue();
     }
   }
 
