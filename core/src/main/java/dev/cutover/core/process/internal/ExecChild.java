@@ -51,6 +51,8 @@ final class ExecChild implements RunningProcess {
   private final long startNanos = System.nanoTime();
   private final LinePumps pumps;
   private final Object lock = new Object();
+  /** Serialises the consumer's calls from the stdout and stderr readers. */
+  private final Object outputLock = new Object();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final ArrayDeque<String> history = new ArrayDeque<>();
   private long historyDropped;
@@ -130,7 +132,9 @@ final class ExecChild implements RunningProcess {
       lock.notifyAll();
     }
     try {
-      output.accept(new OutputLine(stream, redacted));
+      synchronized (outputLock) {
+        output.accept(new OutputLine(stream, redacted));
+      }
     } catch (RuntimeException e) {
       // A failing consumer must not stop the pump: the child would block on a full pipe.
       log.warn("Output consumer of {} threw {}; line dropped", program, e.getClass().getName());
