@@ -165,6 +165,14 @@ public final class CutoverCli implements Runnable {
         description = "Private key for the git push to Aptible (default your ~/.ssh keys; env CUTOVER_SSH_KEY).")
     Path sshKey;
 
+    @Option(names = "--ssh-known-hosts", defaultValue = "${env:CUTOVER_SSH_KNOWN_HOSTS}",
+        description = "known_hosts for the git push (default ~/.ssh/known_hosts; env CUTOVER_SSH_KNOWN_HOSTS).")
+    Path knownHosts;
+
+    @Option(names = "--tunnel-sslmode", defaultValue = "${env:CUTOVER_TUNNEL_SSLMODE}",
+        description = "libpq sslmode through the database tunnel (default require; env CUTOVER_TUNNEL_SSLMODE).")
+    String tunnelSslMode;
+
     HerokuClient heroku(Redactor redactor) {
       Secret key = Secret.fromEnv("HEROKU_API_KEY").orElseThrow(() -> new ValidationException("cutover", List.of(
           new ValidationException.Problem("HEROKU_API_KEY", "unset", "no Heroku API token",
@@ -195,6 +203,12 @@ public final class CutoverCli implements Runnable {
       }
       if (sshKey != null) {
         b.gitSshKey(sshKey);
+      }
+      if (knownHosts != null) {
+        b.gitKnownHosts(knownHosts);
+      }
+      if (tunnelSslMode != null) {
+        b.tunnelSslMode(tunnelSslMode);
       }
       return b.build();
     }

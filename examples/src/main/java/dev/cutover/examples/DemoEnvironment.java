@@ -7,6 +7,7 @@ import dev.cutover.core.model.Deploy;
 import dev.cutover.heroku.HerokuClient;
 import dev.cutover.postgres.PgMigrator;
 import dev.cutover.testkit.aptible.FakeAptible;
+import dev.cutover.testkit.git.SshGitServer;
 import dev.cutover.testkit.heroku.FakeHeroku;
 import dev.cutover.testkit.heroku.HerokuCli;
 import dev.cutover.testkit.postgres.PgFixture;
@@ -55,6 +56,7 @@ public final class DemoEnvironment implements AutoCloseable {
   private final FakeHeroku heroku;
   private final FakeAptible aptible;
   private final HerokuCli herokuCli;
+  private final SshGitServer git;
   private final Path repo;
 
   private DemoEnvironment(long users) {
@@ -77,7 +79,7 @@ public final class DemoEnvironment implements AutoCloseable {
           .configVar("NODE_ENV", "production")
           .configVar("SESSION_SECRET", "demo-session-secret-4f9a1c")
           .configVar("STRIPE_API_KEY", "sk_test_demo_51HxYz")
-          .configVar("HEROKU_APP_NAME", SOURCE_APP)
+          .configVar("HEROKU_SLUG_COMMIT", "2f9c1e7")
           .configVar("HEROKU_RELEASE_VERSION", "v42")
           .configVar("REDIS_URL", "rediss://:demo-redis-pass@ec2-1-2-3-4.compute-1.amazonaws.com:6380")
           .addon("heroku-redis:mini", "REDIS_URL")
@@ -86,6 +88,8 @@ public final class DemoEnvironment implements AutoCloseable {
           .postgres(seeded.connection());
       aptible = FakeAptible.builder().environment(ENVIRONMENT).home(dir.resolve("aptible")).build();
       resources.push(aptible);
+      git = SshGitServer.start(aptible.gitRoot(), dir.resolve("ssh"));
+      resources.push(git);
       repo = SampleNodeApp.create(dir.resolve("legacy-shop"));
     } catch (IOException e) {
       close();
@@ -118,16 +122,17 @@ public final class DemoEnvironment implements AutoCloseable {
     return client;
   }
 
-  /** A client for the fake Aptible; git pushes go to local bare repositories. */
+  /** A client for the fake Aptible; git pushes go over SSH to the fake's repositories, whose hook deploys. */
   public AptibleClient aptibleClient() {
     return AptibleClient.builder().environment(ENVIRONMENT).accessToken(aptible.token())
         .cliCommand(aptible.cliCommand()).cliEnvironment(aptible.cliEnvironment())
-        .gitRemoteTemplate(gitRemoteTemplate()).redactor(redactor).build();
+        .gitRemoteTemplate(git.remoteTemplate()).gitSshKey(git.clientKey()).gitKnownHosts(git.knownHosts())
+        .tunnelSslMode("prefer").redactor(redactor).build();
   }
 
-  /** Where the fake's apps' git remotes are, {@code String.format}ted with environment and app. */
-  public String gitRemoteTemplate() {
-    return aptible.gitRoot().toUri().toString().replaceAll("/$", "") + "/%s/%s.git";
+  /** The SSH git server standing in for {@code beta.aptible.com}. */
+  public SshGitServer gitServer() {
+    return git;
   }
 
   /** The data mover, with the shared redactor. */
