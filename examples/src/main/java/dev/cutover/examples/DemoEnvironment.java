@@ -4,6 +4,8 @@ import dev.cutover.aptible.AptibleClient;
 import dev.cutover.core.Redactor;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.model.Deploy;
+import dev.cutover.core.spi.SourceApp;
+import dev.cutover.core.spi.TargetApp;
 import dev.cutover.heroku.HerokuClient;
 import dev.cutover.postgres.PgMigrator;
 import dev.cutover.testkit.aptible.FakeAptible;
@@ -143,12 +145,24 @@ public final class DemoEnvironment implements AutoCloseable {
   /** The migration of the demo app, configured but not planned: add options, then {@code plan()}. */
   public Migration migration(HerokuClient herokuClient, AptibleClient aptibleClient) {
     Objects.requireNonNull(herokuClient, "herokuClient");
-    return Migration.from(herokuClient.app(SOURCE_APP))
-        .to(aptibleClient.app(TARGET_APP))
+    return migration(herokuClient.app(SOURCE_APP), aptibleClient.app(TARGET_APP)).dataMover(mover());
+  }
+
+  /**
+   * The migration of the demo app's repository from {@code source} to {@code target}, with its own
+   * work directory ({@code work-<target>}), configured but not planned.
+   */
+  public Migration migration(SourceApp source, TargetApp target) {
+    return Migration.from(source)
+        .to(target)
         .deploy(Deploy.git(repo, SampleNodeApp.BRANCH))
-        .workDirectory(dir.resolve("work"))
-        .dataMover(mover())
+        .workDirectory(workDirectory(target.handle()))
         .redactor(redactor);
+  }
+
+  /** The work directory (dumps, journal, report) of the migration to the target app {@code handle}. */
+  public Path workDirectory(String handle) {
+    return dir.resolve("work-" + handle);
   }
 
   /** The temporary directory everything lives in. */
