@@ -457,7 +457,7 @@ public final class PgMigrator implements DatabaseMover {
 
   private static Map<String, Long> countRows(PgConnection target) {
     try (Connection conn = PgCli.open(target, "restore")) {
-      return Snapshot.rowCounts(conn);
+      return Snapshot.rowCounts(conn, false);
     } catch (SQLException e) {
       throw PgCli.failed("restore", "counting restored rows", target, e);
     }
