@@ -310,6 +310,7 @@ public final class PgMigrator implements DatabaseMover {
     warnings.addAll(outcome.warnings());
     if (strategy != RestoreStrategy.GUIDE_SQL) {
       keepRevocations(target, ArchivePlan.publicRevocations(toc), warnings);
+      warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
     }
     deriveSettings(target, warnings);
     return finish(strategy, start, target, outcome, warnings, events);

@@ -86,6 +86,8 @@ class PgMigratorIntegrationTest {
       RestoreResult result = migrator.restore(archive, target.connection(), RestoreStrategy.PG_RESTORE, false,
           MigrationListener.NONE);
       assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
+      assertThat(result.warnings()).anyMatch(w -> w.contains("grants to [" + tricky.readerRole() + "] were dropped")
+          && w.contains(tricky.ownerRole()));
       VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(report.checks()).anyMatch(c -> c.kind().equals("rows") && c.name().equals("public.events_2026_01"));
