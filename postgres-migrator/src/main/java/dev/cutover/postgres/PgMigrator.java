@@ -93,7 +93,8 @@ public final class PgMigrator implements DatabaseMover {
   /**
    * Dumps {@code source} to {@code file} with {@code pg_dump -Fc} at the configured compression
    * level. The file is created private (0600; its directory 0700 when created here). Blocks until
-   * pg_dump exits; its stderr goes to {@code listener} as output of step {@code pg.dump}.
+   * pg_dump exits; its stderr goes to {@code listener} as output of step {@code pg.dump}. A failed
+   * dump leaves no partial file behind.
    *
    * @return {@code file}
    * @throws ValidationException when {@code file} exists and is not empty
@@ -124,7 +125,16 @@ public final class PgMigrator implements DatabaseMover {
         Integer.toString(compressionLevel), "--no-password", "-f", file.toString()), source)
         .args(PgCli.serverArgs(source)).arg("-d").arg(source.database()).timeout(timeout).build();
     Instant start = Instant.now();
-    ToolRun.run(runner, "pg.dump", "pg_dump", command, events, line -> {});
+    try {
+      ToolRun.run(runner, "pg.dump", "pg_dump", command, events, line -> {});
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     log.info("dumped {} to {} in {}", source, file, Duration.between(start, Instant.now()));
     return file;
   }
