@@ -17,7 +17,6 @@ import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,11 +179,7 @@ public final class PgMigrator implements DatabaseMover {
     ValidationException.Collector problems = ValidationException.collector("pg.inspect");
     validateArchive(problems, archive);
     problems.throwIfAny();
-    try {
-      return readToc(archive).summary(Files.size(archive));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ArchiveReader.readToc(archive).summary(size(archive));
   }
 
   /**
@@ -300,12 +295,8 @@ public final class PgMigrator implements DatabaseMover {
     problems.throwIfAny();
     redactor.register(target.password());
     MigrationListener events = MigrationListener.safe(listener);
-    ArchiveToc toc = readToc(archive);
-    try {
-      checkCanRestore(toc.summary(Files.size(archive)), strategy);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ArchiveToc toc = ArchiveReader.readToc(archive);
+    checkCanRestore(toc.summary(size(archive)), strategy);
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
     prepareTarget(target, replaceExisting, warnings, events);
@@ -557,12 +548,11 @@ public final class PgMigrator implements DatabaseMover {
     }
   }
 
-  private static ArchiveToc readToc(Path archive) {
+  private static long size(Path archive) {
     try {
-      return ArchiveReader.readToc(archive);
-    } catch (UncheckedIOException e) {
-      throw new PgToolException("pg.inspect", "pg.inspect: cannot read " + archive + ": " + e.getCause().getMessage(),
-          false, e);
+      return Files.size(archive);
+    } catch (IOException e) {
+      throw new PgToolException("pg.inspect", "pg.inspect: cannot read " + archive + ": " + e.getMessage(), false, e);
     }
   }
 
