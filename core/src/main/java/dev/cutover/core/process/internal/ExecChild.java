@@ -46,9 +46,13 @@ final class ExecChild implements RunningProcess {
   private final Consumer<OutputLine> output;
   private final Duration grace;
   private final String commandLine;
+  /** The program as shown in messages and as the exception's step, redacted like the command line. */
+  private final String program;
   private final long startNanos = System.nanoTime();
   private final LinePumps pumps;
   private final Object lock = new Object();
+  /** Serialises the consumer's calls from the stdout and stderr readers. */
+  private final Object outputLock = new Object();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final ArrayDeque<String> history = new ArrayDeque<>();
   private long historyDropped;
@@ -62,7 +66,8 @@ final class ExecChild implements RunningProcess {
     this.output = output;
     this.grace = grace;
     this.commandLine = redactor.redact(command.commandLine());
-    this.pumps = new LinePumps(threadName(command.program()), keepRaw, this::onLine);
+    this.program = redactor.redact(command.program());
+    this.pumps = new LinePumps(threadName(program), keepRaw, this::onLine);
   }
 
   /**
@@ -79,7 +84,7 @@ final class ExecChild implements RunningProcess {
   }
 
   private void launch() {
-    CommandLine cl = new CommandLine(command.program());
+    CommandLine cl = new CommandLine(command.argv().get(0));
     command.argv().subList(1, command.argv().size()).forEach(arg -> cl.addArgument(arg, false));
     Executor executor = new Executor();
     executor.setStreamHandler(pumps);
@@ -95,12 +100,15 @@ final class ExecChild implements RunningProcess {
       launched.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new CommandFailedException(command.program(), command.program() + ": could not start ("
-          + commandLine + "): " + redactor.redact(String.valueOf(cause.getMessage())),
-          commandLine, -1, List.of(), elapsed(), false, false, cause);
+      String reason = String.valueOf(cause.getMessage());
+      String redacted = redactor.redact(reason);
+      // The cause is kept only when its message holds no secret: stack traces get logged whole.
+      throw new CommandFailedException(program, program + ": could not start (" + commandLine + "): " + redacted
+          + "; check that it is installed and on PATH", commandLine, -1, List.of(), elapsed(), false, false,
+          redacted.equals(reason) ? cause : null);
     } catch (InterruptedException e) {
       launched.thenAccept(p -> ProcessTree.stop(p.toHandle(), false, Duration.ZERO));
-      throw MigrationCancelledException.interrupted(command.program(), e);
+      throw MigrationCancelledException.interrupted(program, e);
     }
   }
 
@@ -127,10 +135,12 @@ final class ExecChild implements RunningProcess {
       lock.notifyAll();
     }
     try {
-      output.accept(new OutputLine(stream, redacted));
+      synchronized (outputLock) {
+        output.accept(new OutputLine(stream, redacted));
+      }
     } catch (RuntimeException e) {
       // A failing consumer must not stop the pump: the child would block on a full pipe.
-      log.warn("Output consumer of {} threw {}; line dropped", command.program(), e.getClass().getName());
+      log.warn("Output consumer of {} threw {}; line dropped", program, e.getClass().getName());
     }
   }
 
@@ -162,13 +172,13 @@ final class ExecChild implements RunningProcess {
 
   CommandFailedException failed(int exitCode) {
     List<String> lines = outputTail();
-    return new CommandFailedException(command.program(), command.program() + ": exited " + exitCode
+    return new CommandFailedException(program, program + ": exited " + exitCode
         + " (" + commandLine + ")" + render(lines), commandLine, exitCode, lines, elapsed(), false, false, null);
   }
 
   CommandFailedException timedOut() {
     List<String> lines = outputTail();
-    return new CommandFailedException(command.program(), command.program() + ": timed out after "
+    return new CommandFailedException(program, program + ": timed out after "
         + command.timeout().toSeconds() + " s, process tree killed (" + commandLine + ")" + render(lines),
         commandLine, -1, lines, elapsed(), true, true, null);
   }
@@ -210,20 +220,20 @@ final class ExecChild implements RunningProcess {
         seen = index;
         if (exited.isDone()) {
           List<String> lines = List.copyOf(tail);
-          throw new CommandFailedException(command.program(), command.program() + ": exited "
+          throw new CommandFailedException(program, program + ": exited "
               + exited.join() + " before printing the expected line (" + commandLine + ")" + render(lines),
               commandLine, exited.join(), lines, elapsed(), false, false, null);
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new WaitTimeoutException(command.program(), "a matching output line from " + command.program(),
+          throw new WaitTimeoutException(program, "a matching output line from " + program,
               timeout, tail.isEmpty() ? "no output yet" : "last line: " + tail.peekLast());
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(lock, left);
         } catch (InterruptedException e) {
           killFromWait();
-          throw MigrationCancelledException.interrupted(command.program(), e);
+          throw MigrationCancelledException.interrupted(program, e);
         }
       }
     }
@@ -235,7 +245,7 @@ final class ExecChild implements RunningProcess {
       return awaitExit(timeout);
     } catch (InterruptedException e) {
       killFromWait();
-      throw MigrationCancelledException.interrupted(command.program(), e);
+      throw MigrationCancelledException.interrupted(program, e);
     }
   }
 
@@ -267,7 +277,7 @@ final class ExecChild implements RunningProcess {
     } catch (InterruptedException e) {
       interrupted = true;
     } catch (ExecutionException | TimeoutException e) {
-      log.debug("Output of {} not drained after kill", command.program());
+      log.debug("Output of {} not drained after kill", program);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -296,7 +306,7 @@ final class ExecChild implements RunningProcess {
 
     @Override
     protected Thread createThread(Runnable runnable, String name) {
-      Thread t = new Thread(runnable, "cutover-" + threadName(command.program()) + "-wait");
+      Thread t = new Thread(runnable, "cutover-" + threadName(program) + "-wait");
       t.setDaemon(true);
       return t;
     }
@@ -345,7 +355,7 @@ final class ExecChild implements RunningProcess {
       synchronized (lock) {
         lock.notifyAll();
       }
-      log.debug("{} exited {} after {} ms", command.program(), exitValue, elapsed().toMillis());
+      log.debug("{} exited {} after {} ms", program, exitValue, elapsed().toMillis());
     }
   }
 }

@@ -1,0 +1,67 @@
+package dev.cutover.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+  private final Redactor redactor = Redactor.create();
+
+  @Test
+  void redact_unregisteredUrlPassword_masked() {
+    assertThat(redactor.redact("connecting to postgres://u:PASS@host/db now"))
+        .isEqualTo("connecting to postgres://u:****@host/db now");
+    assertThat(redactor.redact("DATABASE_URL=postgresql://user:p%40ss@ec2.compute.amazonaws.com:5432/d1"))
+        .isEqualTo("DATABASE_URL=postgresql://user:****@ec2.compute.amazonaws.com:5432/d1");
+  }
+
+  @Test
+  void redact_urlWithoutPassword_unchanged() {
+    assertThat(redactor.redact("https://api.heroku.com/apps/my-app and git@github.com:me/repo"))
+        .isEqualTo("https://api.heroku.com/apps/my-app and git@github.com:me/repo");
+  }
+
+  @Test
+  void redact_registeredSecretPlainAndUrlEncoded_masked() {
+    redactor.register(Secret.of("PA$$ w:rd/1"));
+
+    assertThat(redactor.redact("pw=PA$$ w:rd/1")).isEqualTo("pw=****");
+    assertThat(redactor.redact("q=PA%24%24+w%3Ard%2F1")).isEqualTo("q=****");
+    assertThat(redactor.redact("path/PA%24%24%20w%3Ard%2F1")).isEqualTo("path/****");
+  }
+
+  @Test
+  void redact_registeredPasswordInsideUrl_masked() {
+    redactor.register(Secret.of("hunter2-long"));
+
+    assertThat(redactor.redact("postgres://u:hunter2-long@host/db")).isEqualTo("postgres://u:****@host/db");
+  }
+
+  @Test
+  void redact_overlappingSecrets_longestMaskedWhole() {
+    redactor.registerAll(List.of(Secret.of("abcd"), Secret.of("abcdefgh")));
+
+    assertThat(redactor.redact("x abcdefgh y abcd")).isEqualTo("x **** y ****");
+  }
+
+  @Test
+  void redact_veryShortSecret_notMaskedInFreeText() {
+    redactor.register(Secret.of("ab"));
+
+    assertThat(redactor.redact("a tab")).isEqualTo("a tab");
+  }
+
+  @Test
+  void redact_nullOrEmpty_empty() {
+    assertThat(redactor.redact(null)).isEmpty();
+    assertThat(redactor.redact("")).isEmpty();
+  }
+
+  @Test
+  void toString_showsCountOnly() {
+    redactor.register(Secret.of("secret-value"));
+
+    assertThat(redactor.toString()).doesNotContain("secret-value");
+  }
+}
