@@ -19,6 +19,14 @@ public interface ProcessRunner {
   }
 
   /**
+   * The real runner with a custom stop grace period: how long {@link RunningProcess#close()}
+   * waits after SIGINT before it sends SIGTERM and SIGKILL to the tree (default 3 s).
+   */
+  static ProcessRunner create(Redactor redactor, java.time.Duration stopGracePeriod) {
+    return new dev.cutover.core.process.internal.ExecProcessRunner(redactor, stopGracePeriod);
+  }
+
+  /**
    * Runs {@code command} to completion. Blocks.
    *
    * @param output receives each redacted line as it is printed, on a reader thread

@@ -1,0 +1,98 @@
+package dev.cutover.core.process.internal;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops a child and everything it started. Never throws and never swallows an interrupt: an
+ * interrupt cuts the grace period short (straight to SIGKILL) and is re-asserted on return.
+ */
+final class ProcessTree {
+  private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
+  private static final Duration TERM_WAIT = Duration.ofMillis(500);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+  private static final long POLL_MILLIS = 20;
+
+  private ProcessTree() {}
+
+  /**
+   * Stops {@code root} and its descendants: optionally SIGINT to the root and up to {@code grace}
+   * for it to exit, then SIGTERM and finally SIGKILL to every process of the tree still alive.
+   * The tree is collected before any signal is sent, since descendants re-parent when the root dies.
+   */
+  static void stop(ProcessHandle root, boolean interruptFirst, Duration grace) {
+    boolean interrupted = Thread.interrupted();
+    Set<ProcessHandle> tree = collect(Set.of(root));
+    if (interruptFirst && root.isAlive() && !interrupted) {
+      sigint(root.pid());
+      interrupted = !awaitGone(Set.of(root), grace);
+    }
+    tree = collect(tree);
+    tree.forEach(ProcessHandle::destroy);
+    if (!interrupted) {
+      interrupted = !awaitGone(tree, TERM_WAIT);
+    }
+    tree = collect(tree);
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    if (!awaitGone(tree, KILL_WAIT)) {
+      interrupted = true;
+      awaitGone(tree, KILL_WAIT);
+    }
+    tree.stream().filter(ProcessHandle::isAlive)
+        .forEach(h -> log.warn("Process {} survived SIGKILL for {} s", h.pid(), KILL_WAIT.toSeconds()));
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@code known} plus the current descendants of every live member. */
+  private static Set<ProcessHandle> collect(Set<ProcessHandle> known) {
+    Set<ProcessHandle> tree = new LinkedHashSet<>(known);
+    for (ProcessHandle h : known) {
+      if (h.isAlive()) {
+        h.descendants().forEach(tree::add);
+      }
+    }
+    return tree;
+  }
+
+  /**
+   * Polls until every handle is gone or {@code timeout} passes. Returns false only when
+   * interrupted (the flag is then clear; the caller re-asserts it).
+   */
+  private static boolean awaitGone(Set<ProcessHandle> handles, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (handles.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ProcessHandle cannot send SIGINT; {@code kill -INT} can. */
+  private static void sigint(long pid) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid))
+          .redirectInput(Redirect.from(ExecProcessRunner.DEV_NULL))
+          .redirectOutput(Redirect.DISCARD)
+          .redirectError(Redirect.DISCARD)
+          .start();
+      if (!kill.waitFor(2, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+      }
+    } catch (IOException e) {
+      log.debug("Could not send SIGINT to {}: {}", pid, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
