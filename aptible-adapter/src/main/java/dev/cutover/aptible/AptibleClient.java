@@ -1,0 +1,633 @@
+package dev.cutover.aptible;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.aptible.internal.AptibleCli;
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.Redactor;
+import dev.cutover.core.Secret;
+import dev.cutover.core.Sleeper;
+import dev.cutover.core.ValidationException;
+import dev.cutover.core.model.DatabaseSpec;
+import dev.cutover.core.model.RegistryCredentials;
+import dev.cutover.core.process.OutputLine;
+import dev.cutover.core.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Everything on the Aptible side, through the {@code aptible} CLI (0.26.6 or newer) in JSON mode,
+ * JGit for git deploys, and {@code aptible db:tunnel} for database access.
+ *
+ * <pre>{@code
+ * AptibleClient aptible = AptibleClient.builder().environment("my_environment").build();
+ * AptibleApp app = aptible.app("my-app");
+ * app.ensureApp();
+ * app.ensureDatabase("my-app-db", DatabaseSpec.postgresql("16").diskSizeGb(100).containerSizeMb(4096));
+ * try (AptibleTunnel tunnel = app.openTunnel("my-app-db")) {
+ *   // connect to tunnel.connection()
+ * }
+ * }</pre>
+ *
+ * <p>Every call blocks until the CLI exits. Inputs are checked before any CLI call and every
+ * problem is reported in one {@link ValidationException}. A CLI failure becomes an
+ * {@link AptibleException} (redacted command line, exit code, the CLI's error text, a kind).
+ * The access token travels to the CLI in its environment, never in argv. Thread-safe: it holds no
+ * mutable state beyond the shared {@link Redactor}.
+ */
+public final class AptibleClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String environment;
+  private final AptibleCli cli;
+  private final Redactor redactor;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Optional<Path> gitSshKey;
+  private final Optional<Path> gitKnownHosts;
+  private final String gitRemoteTemplate;
+  private final String tunnelHost;
+  private final String tunnelSslMode;
+  private final Duration tunnelTimeout;
+  private final Duration operationTimeout;
+  private final Duration readTimeout;
+
+  private AptibleClient(Builder b, Optional<Secret> token) {
+    this.environment = b.environment;
+    this.redactor = b.redactor;
+    token.ifPresent(redactor::register);
+    ProcessRunner runner = b.processRunner != null ? b.processRunner : ProcessRunner.create(redactor);
+    this.cli = new AptibleCli(b.cliCommand, b.cliEnvironment, token, runner, redactor);
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.gitSshKey = Optional.ofNullable(b.gitSshKey);
+    this.gitKnownHosts = Optional.ofNullable(b.gitKnownHosts);
+    this.gitRemoteTemplate = b.gitRemoteTemplate;
+    this.tunnelHost = b.tunnelHost;
+    this.tunnelSslMode = b.tunnelSslMode;
+    this.tunnelTimeout = b.tunnelTimeout;
+    this.operationTimeout = b.operationTimeout;
+    this.readTimeout = b.readTimeout;
+  }
+
+  /** A builder; {@link Builder#environment(String)} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The Aptible environment every call targets. */
+  public String environment() {
+    return environment;
+  }
+
+  /**
+   * The app {@code handle} in this client's environment. Nothing is called until a method of the
+   * returned app is.
+   *
+   * @throws ValidationException when the handle is not a valid Aptible handle
+   */
+  public AptibleApp app(String handle) {
+    ValidationException.Collector problems = ValidationException.collector("aptible");
+    AptibleInputs.handle(problems, "app.handle", handle);
+    problems.throwIfAny();
+    return new AptibleApp(this, handle);
+  }
+
+  // ---------------------------------------------------------------- apps
+
+  /** The apps of this environment ({@code aptible apps}). */
+  public List<AppInfo> apps() {
+    JsonNode apps = json("aptible.apps", List.of("apps", "--environment", environment), readTimeout, null);
+    List<AppInfo> result = new ArrayList<>();
+    apps.forEach(a -> result.add(appInfo(a)));
+    return result;
+  }
+
+  /** Creates app {@code handle} ({@code aptible apps:create}); fails with {@link AptibleException.Kind#ALREADY_EXISTS}. */
+  public AppInfo createApp(String handle) {
+    requireHandle("app.handle", handle);
+    JsonNode created = json("aptible.apps:create", List.of("apps:create", handle, "--environment", environment),
+        readTimeout, null);
+    return new AppInfo(handle, environment, "pending", created.path("git_remote").asText(""), List.of());
+  }
+
+  /** The app's services ({@code aptible services}). */
+  public List<ServiceInfo> services(String app) {
+    requireHandle("app.handle", app);
+    JsonNode services = json("aptible.services", appArgs("services", app), readTimeout, null);
+    List<ServiceInfo> result = new ArrayList<>();
+    services.forEach(s -> result.add(serviceInfo(s)));
+    return result;
+  }
+
+  // ---------------------------------------------------------------- config
+
+  /** The app's configuration ({@code aptible config}); every value is registered with the redactor. */
+  public Map<String, Secret> config(String app) {
+    requireHandle("app.handle", app);
+    JsonNode entries = json("aptible.config", appArgs("config", app), readTimeout, null);
+    Map<String, Secret> result = new LinkedHashMap<>();
+    entries.forEach(e -> {
+      String value = e.path("value").asText("");
+      if (!value.isEmpty()) {
+        result.put(e.get("key").asText(), redactor.register(Secret.of(value)));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Sets {@code vars} in one {@code configure} operation, which restarts the app.
+   *
+   * <p>The CLI only takes values as {@code KEY=VALUE} arguments, so they are visible in the
+   * process list while it runs; every value is registered with the redactor first, so no log,
+   * exception or output line of the SDK shows one. (Issue 8 moves this to the API.)
+   *
+   * @throws ValidationException when a name is invalid
+   */
+  public void setConfig(String app, Map<String, Secret> vars) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.config:set");
+    AptibleInputs.handle(problems, "app.handle", app);
+    vars.keySet().forEach(k -> AptibleInputs.configVar(problems, k, false));
+    problems.throwIfAny();
+    if (vars.isEmpty()) {
+      return;
+    }
+    List<String> args = new ArrayList<>(appArgs("config:set", app));
+    vars.forEach((k, v) -> args.add(k + "=" + redactor.register(v).reveal()));
+    run("aptible.config:set", args, operationTimeout, null);
+  }
+
+  /** Removes {@code names} from the app's configuration (one operation, restarts the app). */
+  public void unsetConfig(String app, Collection<String> names) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.config:unset");
+    AptibleInputs.handle(problems, "app.handle", app);
+    names.forEach(k -> AptibleInputs.configVar(problems, k, false));
+    problems.throwIfAny();
+    if (!names.isEmpty()) {
+      List<String> args = new ArrayList<>(appArgs("config:unset", app));
+      args.addAll(names);
+      run("aptible.config:unset", args, operationTimeout, null);
+    }
+  }
+
+  // ---------------------------------------------------------------- databases
+
+  /** The databases of this environment ({@code aptible db:list}). */
+  public List<DatabaseInfo> databases() {
+    JsonNode dbs = json("aptible.db:list", List.of("db:list", "--environment", environment), readTimeout, null);
+    List<DatabaseInfo> result = new ArrayList<>();
+    dbs.forEach(d -> {
+      if (d.has("type")) {
+        result.add(new DatabaseInfo(d.get("handle").asText(), d.path("environment").path("handle").asText(environment),
+            d.get("type").asText(), d.path("version").asText(""), d.path("status").asText(""),
+            d.path("disk_size").asInt(0), d.path("container_size").asInt(0)));
+      }
+    });
+    return result;
+  }
+
+  /** What {@code db:create} accepts ({@code aptible db:versions}). */
+  public List<DatabaseVersion> databaseVersions() {
+    JsonNode versions = json("aptible.db:versions", List.of("db:versions"), readTimeout, null);
+    List<DatabaseVersion> result = new ArrayList<>();
+    versions.forEach(v -> result.add(new DatabaseVersion(v.get("type").asText(), v.get("version").asText(),
+        v.path("default").asBoolean(false))));
+    return result;
+  }
+
+  /**
+   * Creates database {@code handle} ({@code aptible db:create}) after checking the spec, and its
+   * type and version against {@code db:versions}. Blocks until provisioned.
+   *
+   * @throws ValidationException for a bad spec (before any call) or a version Aptible does not offer
+   */
+  public DatabaseInfo createDatabase(String handle, DatabaseSpec spec) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.db:create");
+    AptibleInputs.databaseSpec(problems, handle, spec);
+    problems.throwIfAny();
+    checkVersion(spec);
+    JsonNode db = json("aptible.db:create", List.of("db:create", handle, "--type", spec.type(), "--version",
+        spec.version(), "--disk-size", String.valueOf(spec.diskSizeGb()), "--container-size",
+        String.valueOf(spec.containerSizeMb()), "--environment", environment), operationTimeout, null);
+    db.path("credentials").forEach(c -> registerUrl(c.path("connection_url").asText("")));
+    registerUrl(db.path("connection_url").asText(""));
+    return new DatabaseInfo(handle, environment, db.path("type").asText(spec.type()),
+        db.path("version").asText(spec.version()), db.path("status").asText(""), db.path("disk_size").asInt(0),
+        db.path("container_size").asInt(0));
+  }
+
+  /** Checks type and version against {@code db:versions}. */
+  void checkVersion(DatabaseSpec spec) {
+    List<DatabaseVersion> versions = databaseVersions();
+    List<String> offered = versions.stream().filter(v -> v.type().equals(spec.type())).map(DatabaseVersion::version)
+        .toList();
+    ValidationException.Collector problems = ValidationException.collector("aptible.db:create");
+    if (offered.isEmpty()) {
+      problems.add("database.type", spec.type(), "is not offered by Aptible (db:versions)",
+          "use one of " + versions.stream().map(DatabaseVersion::type).distinct().toList());
+    } else if (!offered.contains(spec.version())) {
+      problems.add("database.version", spec.version(), spec.type() + " " + spec.version()
+          + " is not offered by Aptible (db:versions)", "use one of " + offered);
+    }
+    problems.throwIfAny();
+  }
+
+  /** The database's default connection URL ({@code aptible db:url}), registered with the redactor. */
+  public Secret databaseUrl(String dbHandle) {
+    requireHandle("database.handle", dbHandle);
+    JsonNode url = json("aptible.db:url", List.of("db:url", dbHandle, "--environment", environment), readTimeout, null);
+    return registerUrl(url.path("connection_url").asText(""));
+  }
+
+  private Secret registerUrl(String url) {
+    if (url.isEmpty()) {
+      return Secret.of("-none-");
+    }
+    Secret secret = redactor.register(Secret.of(url));
+    int at = url.lastIndexOf('@');
+    int colon = url.indexOf(':', url.indexOf("://") + 3);
+    if (at > 0 && colon > 0 && colon < at) {
+      String password = url.substring(colon + 1, at);
+      if (!password.isEmpty()) {
+        redactor.register(Secret.of(password));
+      }
+    }
+    return secret;
+  }
+
+  /**
+   * Opens {@code aptible db:tunnel} to {@code dbHandle} on a free local port. Returns once the CLI
+   * printed its {@code Connect at} line; the caller closes the tunnel.
+   *
+   * @throws AptibleException ({@link AptibleException.Kind#TUNNEL}) when the tunnel did not come up
+   * @throws dev.cutover.core.WaitTimeoutException when no {@code Connect at} line came in time
+   */
+  public AptibleTunnel openTunnel(String dbHandle) {
+    requireHandle("database.handle", dbHandle);
+    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", dbHandle, "--environment", environment));
+  }
+
+  /** {@link #openTunnel(String)} on local {@code port}. */
+  public AptibleTunnel openTunnel(String dbHandle, int port) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.db:tunnel");
+    AptibleInputs.handle(problems, "database.handle", dbHandle);
+    if (port < 1 || port > 65535) {
+      problems.add("tunnel.port", port, "is not a TCP port", "use 1024-65535, or let the CLI pick one");
+    }
+    problems.throwIfAny();
+    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", dbHandle, "--environment", environment,
+        "--port", String.valueOf(port)));
+  }
+
+  // ---------------------------------------------------------------- deploys, scale, endpoints
+
+  /**
+   * Deploys {@code image} ({@code aptible deploy --docker-image}), with private-registry
+   * credentials when given. Blocks until the deploy operation ends.
+   *
+   * <p>The argv trade-off: CLI 0.26.6 accepts the registry password only as
+   * {@code --private-registry-password}, so it is visible in the process list (to the same user and
+   * root) while the CLI runs. The SDK registers it with the redactor before the call, so it is
+   * masked in every log line, output line, exception and command line the SDK writes; Aptible keeps
+   * the credentials, so later deploys of the same registry need not pass them again. Issue 8 moves
+   * this call to the API, which takes them in the request body.
+   *
+   * @param output receives the redacted operation log lines
+   * @throws ValidationException for a bad image reference or empty registry user name
+   */
+  public void deployImage(String app, String image, Optional<RegistryCredentials> credentials,
+      Consumer<String> output) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.deploy");
+    AptibleInputs.handle(problems, "app.handle", app);
+    AptibleInputs.image(problems, image);
+    credentials.ifPresent(c -> {
+      if (c.username().isBlank()) {
+        problems.add("deploy.registry.username", c.username(), "is empty", "give the registry user name");
+      }
+    });
+    problems.throwIfAny();
+    List<String> args = new ArrayList<>(appArgs("deploy", app));
+    args.addAll(List.of("--docker-image", image));
+    credentials.ifPresent(c -> args.addAll(List.of("--private-registry-username", c.username(),
+        "--private-registry-password", redactor.register(c.password()).reveal())));
+    run("aptible.deploy", args, operationTimeout, line -> output.accept(line.line()));
+  }
+
+  /** Deploys a ref already pushed to the app's remote ({@code aptible deploy --git-commitish}). */
+  public void deployGitCommitish(String app, String ref, Consumer<String> output) {
+    requireHandle("app.handle", app);
+    List<String> args = new ArrayList<>(appArgs("deploy", app));
+    args.addAll(List.of("--git-commitish", ref));
+    run("aptible.deploy", args, operationTimeout, line -> output.accept(line.line()));
+  }
+
+  /** Scales {@code service} ({@code aptible apps:scale}). */
+  public void scale(String app, String service, int count, int containerSizeMb) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.apps:scale");
+    AptibleInputs.handle(problems, "app.handle", app);
+    AptibleInputs.scale(problems, service, count, containerSizeMb);
+    problems.throwIfAny();
+    List<String> args = new ArrayList<>(List.of("apps:scale", service, "--app", app, "--environment", environment,
+        "--container-count", String.valueOf(count), "--container-size", String.valueOf(containerSizeMb)));
+    run("aptible.apps:scale", args, operationTimeout, null);
+  }
+
+  /** The app's endpoints ({@code aptible endpoints:list}). */
+  public List<EndpointInfo> endpoints(String app) {
+    requireHandle("app.handle", app);
+    JsonNode endpoints = json("aptible.endpoints:list", appArgs("endpoints:list", app), readTimeout, null);
+    List<EndpointInfo> result = new ArrayList<>();
+    endpoints.forEach(e -> result.add(endpointInfo(e)));
+    return result;
+  }
+
+  /**
+   * Creates an HTTPS endpoint for {@code service}: with managed TLS for {@code managedTlsDomain},
+   * or on the default {@code on-aptible.com} domain when it is empty.
+   */
+  public EndpointInfo createHttpsEndpoint(String app, String service, Optional<String> managedTlsDomain) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.endpoints:https:create");
+    AptibleInputs.handle(problems, "app.handle", app);
+    AptibleInputs.processType(problems, "endpoint.service", service);
+    managedTlsDomain.ifPresent(d -> AptibleInputs.domain(problems, "endpoint.domain", d));
+    problems.throwIfAny();
+    List<String> args = new ArrayList<>(List.of("endpoints:https:create", service, "--app", app, "--environment",
+        environment));
+    if (managedTlsDomain.isPresent()) {
+      args.addAll(List.of("--managed-tls", "--managed-tls-domain", managedTlsDomain.get()));
+    } else {
+      args.add("--default-domain");
+    }
+    return endpointInfo(json("aptible.endpoints:https:create", args, operationTimeout, null));
+  }
+
+  /** Renews managed TLS on the endpoint {@code hostname} ({@code elb-....aptible.in}). */
+  public void renewEndpoint(String app, String hostname) {
+    requireHandle("app.handle", app);
+    run("aptible.endpoints:renew", List.of("endpoints:renew", hostname, "--app", app, "--environment", environment),
+        operationTimeout, null);
+  }
+
+  /** The log text of operation {@code id} ({@code aptible operation:logs}), redacted. */
+  public String operationLogs(long id) {
+    return redactor.redact(run("aptible.operation:logs", List.of("operation:logs", String.valueOf(id)), readTimeout,
+        null));
+  }
+
+  // ---------------------------------------------------------------- plumbing shared with AptibleApp/AptibleTunnel
+
+  AptibleCli cli() {
+    return cli;
+  }
+
+  Redactor redactor() {
+    return redactor;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Sleeper sleeper() {
+    return sleeper;
+  }
+
+  Optional<Path> gitSshKey() {
+    return gitSshKey;
+  }
+
+  Optional<Path> gitKnownHosts() {
+    return gitKnownHosts;
+  }
+
+  String tunnelHost() {
+    return tunnelHost;
+  }
+
+  String tunnelSslMode() {
+    return tunnelSslMode;
+  }
+
+  Duration tunnelTimeout() {
+    return tunnelTimeout;
+  }
+
+  /** The git remote of {@code app}, from the template. */
+  String gitRemote(String app) {
+    return String.format(gitRemoteTemplate, environment, app);
+  }
+
+  private List<String> appArgs(String command, String app) {
+    return List.of(command, "--app", app, "--environment", environment);
+  }
+
+  private void requireHandle(String field, String handle) {
+    ValidationException.Collector problems = ValidationException.collector("aptible");
+    AptibleInputs.handle(problems, field, handle);
+    problems.throwIfAny();
+  }
+
+  private String run(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
+    return cli.run(step, args, timeout, output == null ? line -> {} : output);
+  }
+
+  private JsonNode json(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
+    return cli.runJson(step, args, timeout, output == null ? line -> {} : output);
+  }
+
+  static AppInfo appInfo(JsonNode a) {
+    List<ServiceInfo> services = new ArrayList<>();
+    a.path("services").forEach(s -> services.add(serviceInfo(s)));
+    return new AppInfo(a.get("handle").asText(), a.path("environment").path("handle").asText(""),
+        a.path("status").asText(""), a.path("git_remote").asText(""), services);
+  }
+
+  static ServiceInfo serviceInfo(JsonNode s) {
+    return new ServiceInfo(s.get("service").asText(), s.path("command").asText(""), s.path("container_count").asInt(0),
+        s.path("container_size").asInt(0), s.path("container_profile").asText("m"));
+  }
+
+  static EndpointInfo endpointInfo(JsonNode e) {
+    return new EndpointInfo(e.get("hostname").asText(), e.path("status").asText(""),
+        e.path("service").path("service").asText(""), text(e, "default_domain"), text(e, "managed_tls_domain"),
+        text(e, "managed_tls_status"));
+  }
+
+  private static Optional<String> text(JsonNode node, String field) {
+    return node.path(field).isTextual() ? Optional.of(node.get(field).asText()) : Optional.empty();
+  }
+
+  /** {@code APTIBLE_ACCESS_TOKEN}, else the CLI's {@code tokens.json}. */
+  static Optional<Secret> discoverToken(Map<String, String> cliEnvironment) {
+    Optional<Secret> env = Secret.fromEnv("APTIBLE_ACCESS_TOKEN");
+    if (env.isPresent()) {
+      return env;
+    }
+    String configPath = cliEnvironment.getOrDefault("APTIBLE_CONFIG_PATH", System.getenv("APTIBLE_CONFIG_PATH"));
+    Path dir = configPath != null ? Path.of(configPath) : Path.of(System.getProperty("user.home"), ".aptible");
+    Path tokens = dir.resolve("tokens.json");
+    if (!Files.isRegularFile(tokens)) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode map = JSON.readTree(Files.readString(tokens));
+      String root = cliEnvironment.getOrDefault("APTIBLE_AUTH_ROOT_URL", "https://auth.aptible.com");
+      JsonNode token = map.has(root) ? map.get(root) : map.elements().hasNext() ? map.elements().next() : null;
+      return token != null && token.isTextual() && !token.asText().isBlank()
+          ? Optional.of(Secret.of(token.asText())) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AptibleClient[environment " + environment + "]";
+  }
+
+  /** Configures an {@link AptibleClient}. Not thread-safe. */
+  public static final class Builder {
+    private String environment;
+    private Secret accessToken;
+    private List<String> cliCommand = List.of("aptible");
+    private Map<String, String> cliEnvironment = Map.of();
+    private Redactor redactor = Redactor.create();
+    private ProcessRunner processRunner;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private Path gitSshKey;
+    private Path gitKnownHosts;
+    private String gitRemoteTemplate = "git@beta.aptible.com:%s/%s.git";
+    private String tunnelHost = "127.0.0.1";
+    private String tunnelSslMode = "require";
+    private Duration tunnelTimeout = Duration.ofSeconds(60);
+    private Duration operationTimeout = Duration.ofHours(1);
+    private Duration readTimeout = Duration.ofMinutes(2);
+
+    private Builder() {}
+
+    /** The Aptible environment (required). */
+    public Builder environment(String environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    /** The API token; default {@code APTIBLE_ACCESS_TOKEN}, else {@code ~/.aptible/tokens.json}. */
+    public Builder accessToken(Secret token) {
+      this.accessToken = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /** The argv prefix that runs the CLI; default {@code aptible} on the PATH. */
+    public Builder cliCommand(List<String> command) {
+      this.cliCommand = List.copyOf(command);
+      return this;
+    }
+
+    /** Extra environment for the CLI (no secrets: it may be logged). */
+    public Builder cliEnvironment(Map<String, String> environment) {
+      this.cliEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /** The redactor shared by the whole migration; default a new one. */
+    public Builder redactor(Redactor redactor) {
+      this.redactor = Objects.requireNonNull(redactor, "redactor");
+      return this;
+    }
+
+    /** How child processes are run; default the real runner over this builder's redactor. */
+    public Builder processRunner(ProcessRunner runner) {
+      this.processRunner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** The private key git pushes with; default the user's keys in {@code ~/.ssh}. */
+    public Builder gitSshKey(Path key) {
+      this.gitSshKey = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /** The known_hosts file git checks the server against; default {@code ~/.ssh/known_hosts}. */
+    public Builder gitKnownHosts(Path knownHosts) {
+      this.gitKnownHosts = Objects.requireNonNull(knownHosts, "knownHosts");
+      return this;
+    }
+
+    /** The git remote, {@code String.format}ted with environment and app; default {@code git@beta.aptible.com:%s/%s.git}. */
+    public Builder gitRemoteTemplate(String template) {
+      this.gitRemoteTemplate = Objects.requireNonNull(template, "template");
+      return this;
+    }
+
+    /** The host to reach a tunnel at; default {@code 127.0.0.1} (the tunnel listens on localhost). */
+    public Builder tunnelHost(String host) {
+      this.tunnelHost = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** libpq {@code sslmode} for tunnel connections; default {@code require} (Aptible requires SSL). */
+    public Builder tunnelSslMode(String sslMode) {
+      this.tunnelSslMode = Objects.requireNonNull(sslMode, "sslMode");
+      return this;
+    }
+
+    /** How long to wait for a tunnel's {@code Connect at} line; default 60 s. */
+    public Builder tunnelTimeout(Duration timeout) {
+      this.tunnelTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How long an operation (create, deploy, scale) may take; default 1 h. */
+    public Builder operationTimeout(Duration timeout) {
+      this.operationTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Builds the client. Calls nothing.
+     *
+     * @throws ValidationException when the environment handle or the CLI command is invalid
+     */
+    public AptibleClient build() {
+      ValidationException.Collector problems = ValidationException.collector("aptible");
+      AptibleInputs.handle(problems, "environment", environment);
+      if (cliCommand.isEmpty()) {
+        problems.add("cliCommand", cliCommand, "is empty", "name the aptible executable, e.g. [aptible]");
+      }
+      if (!gitRemoteTemplate.contains("%s")) {
+        problems.add("gitRemoteTemplate", gitRemoteTemplate, "has no %s placeholders",
+            "use e.g. git@beta.aptible.com:%s/%s.git (environment, app)");
+      }
+      for (Duration d : List.of(tunnelTimeout, operationTimeout)) {
+        if (d.isNegative() || d.isZero()) {
+          problems.add("timeout", d, "must be positive", "e.g. PT1M");
+        }
+      }
+      problems.throwIfAny();
+      return new AptibleClient(this, accessToken != null ? Optional.of(accessToken) : discoverToken(cliEnvironment));
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.cutover.aptible;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cutover.core.Redactor;
+import dev.cutover.core.ValidationException;
+import dev.cutover.core.model.DatabaseSpec;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.testkit.aptible.FakeAptible;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** AptibleClient against the fake {@code aptible} CLI: real processes, real PostgreSQL, real tunnel. */
+@Tag("integration")
+class AptibleClientFakeAptibleTest {
+  private static FakeAptible fake;
+  private static Redactor redactor;
+  private static AptibleClient aptible;
+
+  @BeforeAll
+  static void start() {
+    LocalPostgres.require();
+    fake = FakeAptible.builder().environment("cut-env").build();
+    redactor = Redactor.create();
+    aptible = client(fake, redactor);
+  }
+
+  static AptibleClient client(FakeAptible fake, Redactor redactor) {
+    return AptibleClient.builder().environment(fake.environment()).accessToken(fake.token())
+        .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).redactor(redactor)
+        .tunnelSslMode("disable").build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fake != null) {
+      fake.close();
+    }
+  }
+
+  @Test
+  void appDatabaseTunnel_fullSlice_connectsThroughTunnelAndReleasesEverything() throws Exception {
+    AptibleApp app = aptible.app("slice-app");
+    app.ensureApp();
+    app.ensureApp();
+    assertThat(fake.app("slice-app")).get().extracting(FakeAptible.App::status).isEqualTo("pending");
+
+    app.ensureDatabase("slice-db", DatabaseSpec.postgresql("15").diskSizeGb(20).containerSizeMb(2048));
+    app.ensureDatabase("slice-db", DatabaseSpec.postgresql("15").diskSizeGb(20).containerSizeMb(2048));
+    assertThat(fake.databases()).singleElement().satisfies(db -> {
+      assertThat(db.version()).isEqualTo("15");
+      assertThat(db.diskSizeGb()).isEqualTo(20);
+      assertThat(db.containerSizeMb()).isEqualTo(2048);
+    });
+    String pgName = fake.database("slice-db").orElseThrow().postgresName().orElseThrow();
+
+    Set<Long> before = childPids();
+    int port;
+    try (AptibleTunnel tunnel = app.openTunnel("slice-db")) {
+      port = tunnel.port();
+      PgConnection pg = tunnel.connection();
+      assertThat(pg.user()).isEqualTo(pgName);
+      assertThat(tunnel.databaseName()).isEqualTo(pgName);
+      assertThat(tunnel.toString()).doesNotContain(pg.password().reveal());
+      assertThat(redactor.redact("pw " + pg.password().reveal())).isEqualTo("pw ****");
+      try (Connection c = DriverManager.getConnection(tunnel.jdbcUrl(), pg.user(), pg.password().reveal());
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select current_user, current_database(), inet_server_port()")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo(pgName);
+        assertThat(rs.getString(2)).isEqualTo(pgName);
+        assertThat(rs.getInt(3)).isEqualTo(5432);
+      }
+      assertThat(tunnel.isAlive()).isTrue();
+      assertThat(fake.liveTunnelProcesses()).hasSize(1);
+    }
+    assertThat(portFree(port)).as("port %d released", port).isTrue();
+    assertThat(fake.liveTunnelProcesses()).isEmpty();
+    assertThat(childPids()).isSubsetOf(before);
+  }
+
+  @Test
+  void ensureDatabase_sameHandleOtherVersion_refusesWithoutCreating() {
+    AptibleApp app = aptible.app("clash-app");
+    app.ensureDatabase("clash-db", DatabaseSpec.postgresql("14"));
+    int operations = fake.operations().size();
+    assertThatThrownBy(() -> app.ensureDatabase("clash-db", DatabaseSpec.postgresql("16")))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+            .extracting(ValidationException.Problem::field).containsExactly("database.handle"))
+        .hasMessageContaining("postgresql 14");
+    assertThat(fake.operations()).hasSize(operations);
+  }
+
+  @Test
+  void createDatabase_versionNotOffered_rejectedAfterDbVersionsOnly() {
+    assertThatThrownBy(() -> aptible.createDatabase("v99-db", DatabaseSpec.postgresql("99")))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+            .extracting(ValidationException.Problem::field).containsExactly("database.version"));
+    assertThat(fake.database("v99-db")).isEmpty();
+  }
+
+  @Test
+  void createDatabase_operationFails_typedExceptionWithRedactedCommand() {
+    fake.failNext("db:create");
+    assertThatThrownBy(() -> aptible.createDatabase("failing-db", DatabaseSpec.postgresql("16")))
+        .isInstanceOfSatisfying(AptibleException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AptibleException.Kind.OPERATION_FAILED);
+          assertThat(e.exitCode()).isEqualTo(1);
+          assertThat(e.errorText()).matches("Operation #\\d+ failed\\.");
+          assertThat(e.commandLine()).contains("db:create failing-db").doesNotContain(fake.token().reveal());
+        });
+  }
+
+  @Test
+  void createApp_duplicate_alreadyExists() {
+    aptible.createApp("dup-app");
+    assertThatThrownBy(() -> aptible.createApp("dup-app"))
+        .isInstanceOfSatisfying(AptibleException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AptibleException.Kind.ALREADY_EXISTS);
+          assertThat(e.errorText()).isEqualTo("Handle has already been taken");
+        });
+  }
+
+  @Test
+  void openTunnel_unknownDatabase_notFoundError() {
+    assertThatThrownBy(() -> aptible.openTunnel("no-such-db"))
+        .isInstanceOfSatisfying(AptibleException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AptibleException.Kind.NOT_FOUND);
+          assertThat(e.errorText()).isEqualTo("Could not find database no-such-db");
+        });
+  }
+
+  @Test
+  void openTunnel_portBusy_tunnelDidNotComeUp() throws Exception {
+    aptible.app("busy-app").ensureDatabase("busy-db", DatabaseSpec.postgresql("16"));
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertThatThrownBy(() -> aptible.openTunnel("busy-db", busy.getLocalPort()))
+          .isInstanceOfSatisfying(AptibleException.class, e -> {
+            assertThat(e.kind()).isEqualTo(AptibleException.Kind.TUNNEL);
+            assertThat(e.getMessage()).contains("did not come up").contains("Address already in use");
+          });
+    }
+    assertThat(fake.liveTunnelProcesses()).isEmpty();
+  }
+
+  @Test
+  void cli_noToken_authenticationError() {
+    AptibleClient noToken = AptibleClient.builder().environment(fake.environment()).cliCommand(fake.cliCommand())
+        .cliEnvironment(fake.cliEnvironment()).build();
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("APTIBLE_ACCESS_TOKEN") == null);
+    assertThatThrownBy(noToken::apps).isInstanceOfSatisfying(AptibleException.class, e -> {
+      assertThat(e.kind()).isEqualTo(AptibleException.Kind.AUTHENTICATION);
+      assertThat(e.getMessage()).contains("aptible login");
+    });
+  }
+
+  static boolean portFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static Set<Long> childPids() {
+    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
+  }
+
+  static List<String> fields(ValidationException e) {
+    return e.problems().stream().map(ValidationException.Problem::field).toList();
+  }
+}
