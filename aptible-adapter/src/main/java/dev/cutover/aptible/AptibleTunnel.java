@@ -64,7 +64,7 @@ public final class AptibleTunnel implements DatabaseTunnel {
     this.process = process;
     this.connection = connection;
     rememberTree();
-    ProcessHandle.of(process.pid()).ifPresent(h -> h.onExit().thenRun(() -> {
+    ownChild(process.pid()).ifPresent(h -> h.onExit().thenRun(() -> {
       if (!closed) {
         LOG.warn("Tunnel to {} ended while open: {}", dbHandle, lastWords());
       }
@@ -116,8 +116,13 @@ public final class AptibleTunnel implements DatabaseTunnel {
     }
   }
 
+  /** The process {@code pid} if it is this JVM's descendant (a fake runner's pid may belong to a stranger). */
+  private static Optional<ProcessHandle> ownChild(long pid) {
+    return ProcessHandle.current().descendants().filter(h -> h.pid() == pid).findFirst();
+  }
+
   private void rememberTree() {
-    ProcessHandle.of(process.pid()).ifPresent(root -> {
+    ownChild(process.pid()).ifPresent(root -> {
       tree.add(root);
       root.descendants().forEach(tree::add);
     });
