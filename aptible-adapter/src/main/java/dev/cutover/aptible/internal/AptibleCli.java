@@ -80,7 +80,7 @@ public final class AptibleCli {
       throw e;
     } catch (CommandFailedException e) {
       throw new AptibleException(step, e.getMessage(), e.commandLine(), e.exitCode(), e.outputTail(), e.duration(),
-          e.timedOut() ? AptibleException.Kind.OTHER : AptibleException.Kind.OTHER, e.getMessage(), e);
+          AptibleException.Kind.OTHER, e.getMessage(), e);
     }
     if (result.exitCode() != 0) {
       throw failure(step, command, result.exitCode(), result.stderr() + "\n" + result.stdout(), result.duration());
