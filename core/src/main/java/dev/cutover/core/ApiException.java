@@ -32,14 +32,17 @@ public class ApiException extends MigrationException {
     return status;
   }
 
+  /** Heroku's error id (e.g. {@code rate_limit}), when the response had one. */
   public Optional<String> errorId() {
     return Optional.ofNullable(errorId);
   }
 
+  /** The {@code Request-Id} response header, for support tickets. */
   public Optional<String> requestId() {
     return Optional.ofNullable(requestId);
   }
 
+  /** The HTTP method of the failed request. */
   public String method() {
     return method;
   }

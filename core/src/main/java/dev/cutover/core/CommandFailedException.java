@@ -43,10 +43,12 @@ public class CommandFailedException extends MigrationException {
     return outputTail;
   }
 
+  /** How long the child ran (or how long starting it took). */
   public Duration duration() {
     return duration;
   }
 
+  /** Whether the child was killed because its timeout passed. */
   public boolean timedOut() {
     return timedOut;
   }

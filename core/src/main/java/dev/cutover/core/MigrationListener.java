@@ -17,16 +17,22 @@ public interface MigrationListener {
     }
   };
 
+  /** A pipeline step started. */
   default void stepStarted(MigrationEvent.StepStarted event) {}
 
+  /** Progress of a long operation (bytes, rows); may come often and from worker threads. */
   default void progress(MigrationEvent.Progress event) {}
 
+  /** A redacted line of a child process's output, on the child's reader thread. */
   default void output(MigrationEvent.Output event) {}
 
+  /** A step finished successfully. */
   default void stepFinished(MigrationEvent.StepFinished event) {}
 
+  /** A step failed; the migration stops (or resumes later) after this. */
   default void stepFailed(MigrationEvent.StepFailed event) {}
 
+  /** Something the user should know that does not fail the step. */
   default void warning(MigrationEvent.Warning event) {}
 
   /** Wraps {@code listener} so that whatever it throws is logged and ignored. */

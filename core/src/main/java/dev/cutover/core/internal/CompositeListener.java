@@ -8,6 +8,7 @@ import java.util.List;
 public final class CompositeListener implements MigrationListener {
   private final List<MigrationListener> listeners;
 
+  /** Wraps each listener with {@link MigrationListener#safe}. */
   public CompositeListener(List<MigrationListener> listeners) {
     this.listeners = listeners.stream().map(MigrationListener::safe).toList();
   }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param configVars names of the config vars it provides
  */
 public record Addon(String name, String service, String plan, List<String> configVars) {
+  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
   public Addon {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(service, "service");

@@ -35,6 +35,7 @@ public record AppInventory(
     List<PostgresInfo> databases,
     Instant takenAt) {
 
+  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
   public AppInventory {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(stack, "stack");

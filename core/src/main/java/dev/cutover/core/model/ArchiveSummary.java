@@ -30,6 +30,7 @@ public record ArchiveSummary(
     List<String> schemas,
     int entries,
     int largeObjects) {
+  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
   public ArchiveSummary {
     Objects.requireNonNull(archiveVersion, "archiveVersion");
     Objects.requireNonNull(compression, "compression");

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 /** A config var: its name, its secret value. Serialises as {@code {"name":"X","value":"****"}}. */
 public record ConfigVar(String name, @JsonIgnore Secret value) {
+  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
   public ConfigVar {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(value, "value");

@@ -37,14 +37,17 @@ public sealed interface Deploy {
     }
   }
 
+  /** Deploy by pushing {@code branch} of the git repository at {@code repo}. */
   static Git git(Path repo, String branch) {
     return new Git(repo, branch, Optional.empty());
   }
 
+  /** Deploy a public Docker image. */
   static DockerImage dockerImage(String image) {
     return new DockerImage(image, Optional.empty(), Optional.empty());
   }
 
+  /** Deploy a Docker image from a private registry. */
   static DockerImage dockerImage(String image, RegistryCredentials credentials) {
     return new DockerImage(image, Optional.of(credentials), Optional.empty());
   }

@@ -46,6 +46,11 @@ public record Command(
   /** The default timeout: long operations should set their own. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
+  /**
+   * Validates and copies the components.
+   *
+   * @throws IllegalArgumentException when argv is empty or the timeout is not positive
+   */
   public Command {
     argv = List.copyOf(argv);
     if (argv.isEmpty()) {
@@ -67,10 +72,12 @@ public record Command(
     return builder(argv).build();
   }
 
+  /** A builder for {@code argv} (the program first), with the defaults of {@link #of}. */
   public static Builder builder(String... argv) {
     return new Builder(List.of(argv));
   }
 
+  /** A builder for {@code argv} (the program first), with the defaults of {@link #of}. */
   public static Builder builder(List<String> argv) {
     return new Builder(argv);
   }
@@ -126,21 +133,25 @@ public record Command(
       this.argv = new ArrayList<>(argv);
     }
 
+    /** Appends one argument, passed to the child as it is (no shell, no splitting). */
     public Builder arg(String arg) {
       argv.add(Objects.requireNonNull(arg, "arg"));
       return this;
     }
 
+    /** Appends {@code args} in order. */
     public Builder args(List<String> args) {
       args.forEach(this::arg);
       return this;
     }
 
+    /** Sets a plain environment variable (shown in logs). Use {@link #secretEnv} for secrets. */
     public Builder env(String name, String value) {
       environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
+    /** Sets a secret environment variable: the child sees the value, logs and messages only the name. */
     public Builder secretEnv(String name, Secret value) {
       secretEnvironment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
@@ -158,21 +169,29 @@ public record Command(
       return this;
     }
 
+    /** The child's working directory (default: this JVM's). */
     public Builder workingDirectory(Path dir) {
       this.workingDirectory = Objects.requireNonNull(dir, "dir");
       return this;
     }
 
+    /** How long {@link ProcessRunner#run} lets the child run before killing its tree (default 10 minutes). */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
+    /** The exit codes that count as success (default {@code 0}). */
     public Builder successExitCodes(Integer... codes) {
       this.successExitCodes = Set.of(codes);
       return this;
     }
 
+    /**
+     * The command.
+     *
+     * @throws IllegalArgumentException when argv is empty or the timeout is not positive
+     */
     public Command build() {
       return new Command(argv, environment, secretEnvironment, removedEnvironment, inheritEnvironment,
           Optional.ofNullable(workingDirectory), timeout, successExitCodes);

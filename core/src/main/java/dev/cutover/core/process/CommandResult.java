@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param duration wall time
  */
 public record CommandResult(int exitCode, String stdout, String stderr, Duration duration) {
+  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
   public CommandResult {
     Objects.requireNonNull(stdout, "stdout");
     Objects.requireNonNull(stderr, "stderr");

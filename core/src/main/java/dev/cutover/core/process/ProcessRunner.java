@@ -10,7 +10,9 @@ import java.util.function.Consumer;
  * argv and environment and replays scripted output.
  *
  * <p>Every child gets stdin from {@code /dev/null}; its output is streamed line by line, redacted,
- * to the consumer (on a reader thread); the last lines are kept for exceptions.
+ * to the consumer (on a reader thread; calls for one child never overlap, so the consumer need not
+ * be thread-safe, but it must be quick); the last lines are kept for exceptions. A consumer that
+ * throws loses that line and is logged; the child is not affected.
  */
 public interface ProcessRunner {
   /** The real runner, over commons-exec, masking {@code redactor}'s secrets in every line. */

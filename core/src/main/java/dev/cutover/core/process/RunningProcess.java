@@ -9,13 +9,16 @@ import java.util.function.Predicate;
 
 /**
  * A long-running child, such as {@code aptible db:tunnel}. Closing it stops the child and every
- * descendant: SIGINT first, a grace period, then SIGTERM and SIGKILL to the whole tree.
+ * descendant: SIGINT to the whole tree first (as Ctrl-C would), a grace period (3 s by default,
+ * see {@link ProcessRunner#create(dev.cutover.core.Redactor, Duration)}), then SIGTERM and SIGKILL
+ * to whatever is left.
  * {@link #close()} is idempotent and throws nothing checked.
  */
 public interface RunningProcess extends AutoCloseable {
-  /** The child's process id. */
+  /** The child's process id; with {@link ProcessHandle#of} it gives the whole tree. */
   long pid();
 
+  /** Whether the child itself is still running (its descendants are not checked). */
   boolean isAlive();
 
   /**

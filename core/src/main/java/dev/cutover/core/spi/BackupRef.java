@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param sizeBytes its size as the platform reports it, or -1
  */
 public record BackupRef(String id, int num, long sizeBytes) {
+  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
   public BackupRef {
     Objects.requireNonNull(id, "id");
   }

@@ -51,6 +51,8 @@ final class ExecChild implements RunningProcess {
   private final long startNanos = System.nanoTime();
   private final LinePumps pumps;
   private final Object lock = new Object();
+  /** Serialises the consumer's calls from the stdout and stderr readers. */
+  private final Object outputLock = new Object();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final ArrayDeque<String> history = new ArrayDeque<>();
   private long historyDropped;
@@ -98,9 +100,12 @@ final class ExecChild implements RunningProcess {
       launched.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new CommandFailedException(program, program + ": could not start ("
-          + commandLine + "): " + redactor.redact(String.valueOf(cause.getMessage())),
-          commandLine, -1, List.of(), elapsed(), false, false, cause);
+      String reason = String.valueOf(cause.getMessage());
+      String redacted = redactor.redact(reason);
+      // The cause is kept only when its message holds no secret: stack traces get logged whole.
+      throw new CommandFailedException(program, program + ": could not start (" + commandLine + "): " + redacted
+          + "; check that it is installed and on PATH", commandLine, -1, List.of(), elapsed(), false, false,
+          redacted.equals(reason) ? cause : null);
     } catch (InterruptedException e) {
       launched.thenAccept(p -> ProcessTree.stop(p.toHandle(), false, Duration.ZERO));
       throw MigrationCancelledException.interrupted(program, e);
@@ -130,7 +135,9 @@ final class ExecChild implements RunningProcess {
       lock.notifyAll();
     }
     try {
-      output.accept(new OutputLine(stream, redacted));
+      synchronized (outputLock) {
+        output.accept(new OutputLine(stream, redacted));
+      }
     } catch (RuntimeException e) {
       // A failing consumer must not stop the pump: the child would block on a full pipe.
       log.warn("Output consumer of {} threw {}; line dropped", program, e.getClass().getName());

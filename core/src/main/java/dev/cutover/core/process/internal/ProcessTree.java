@@ -2,8 +2,12 @@ package dev.cutover.core.process.internal;
 
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,16 +26,18 @@ final class ProcessTree {
   private ProcessTree() {}
 
   /**
-   * Stops {@code root} and its descendants: optionally SIGINT to the root and up to {@code grace}
-   * for it to exit, then SIGTERM and finally SIGKILL to every process of the tree still alive.
-   * The tree is collected before any signal is sent, since descendants re-parent when the root dies.
+   * Stops {@code root} and its descendants: optionally SIGINT to the whole tree (as Ctrl-C would:
+   * a shell ignores a SIGINT sent to it alone while it waits for its foreground child) and up to
+   * {@code grace} for the tree to exit, then SIGTERM and finally SIGKILL to every process still
+   * alive. The tree is collected before any signal is sent, since descendants re-parent when the
+   * root dies.
    */
   static void stop(ProcessHandle root, boolean interruptFirst, Duration grace) {
     boolean interrupted = Thread.interrupted();
     Set<ProcessHandle> tree = collect(Set.of(root));
-    if (interruptFirst && root.isAlive() && !interrupted) {
-      sigint(root.pid());
-      interrupted = !awaitGone(Set.of(root), grace);
+    if (interruptFirst && running(root) && !interrupted) {
+      sigint(tree);
+      interrupted = !awaitGone(tree, grace);
     }
     tree = collect(tree);
     tree.forEach(ProcessHandle::destroy);
@@ -39,15 +45,34 @@ final class ProcessTree {
       interrupted = !awaitGone(tree, TERM_WAIT);
     }
     tree = collect(tree);
-    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    tree.stream().filter(ProcessTree::running).forEach(ProcessHandle::destroyForcibly);
     if (!awaitGone(tree, KILL_WAIT)) {
       interrupted = true;
       awaitGone(tree, KILL_WAIT);
     }
-    tree.stream().filter(ProcessHandle::isAlive)
+    tree.stream().filter(ProcessTree::running)
         .forEach(h -> log.warn("Process {} survived SIGKILL for {} s", h.pid(), KILL_WAIT.toSeconds()));
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Whether {@code h} still runs. A zombie does not: it holds no memory, ports or files, only a
+   * process-table entry until its parent reaps it, and a killed grandchild re-parented to an init
+   * that reaps lazily can stay a zombie for a second.
+   */
+  static boolean running(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+      int end = stat.lastIndexOf(')');
+      char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : 'R';
+      return state != 'Z' && state != 'X' && h.isAlive();
+    } catch (IOException | RuntimeException e) {
+      return h.isAlive(); // no procfs: trust the JDK
     }
   }
 
@@ -55,7 +80,7 @@ final class ProcessTree {
   private static Set<ProcessHandle> collect(Set<ProcessHandle> known) {
     Set<ProcessHandle> tree = new LinkedHashSet<>(known);
     for (ProcessHandle h : known) {
-      if (h.isAlive()) {
+      if (running(h)) {
         h.descendants().forEach(tree::add);
       }
     }
@@ -68,7 +93,7 @@ final class ProcessTree {
    */
   private static boolean awaitGone(Set<ProcessHandle> handles, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (handles.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+    while (handles.stream().anyMatch(ProcessTree::running) && System.nanoTime() < deadline) {
       try {
         TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {
@@ -79,9 +104,11 @@ final class ProcessTree {
   }
 
   /** ProcessHandle cannot send SIGINT; {@code kill -INT} can. */
-  private static void sigint(long pid) {
+  private static void sigint(Set<ProcessHandle> tree) {
+    List<String> argv = new ArrayList<>(List.of("kill", "-INT"));
+    tree.stream().filter(ProcessTree::running).forEach(h -> argv.add(Long.toString(h.pid())));
     try {
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid))
+      Process kill = new ProcessBuilder(argv)
           .redirectInput(Redirect.from(ExecProcessRunner.DEV_NULL))
           .redirectOutput(Redirect.DISCARD)
           .redirectError(Redirect.DISCARD)
@@ -90,7 +117,7 @@ final class ProcessTree {
         kill.destroyForcibly();
       }
     } catch (IOException e) {
-      log.debug("Could not send SIGINT to {}: {}", pid, e.getMessage());
+      log.debug("Could not send SIGINT to {}: {}", argv.subList(2, argv.size()), e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

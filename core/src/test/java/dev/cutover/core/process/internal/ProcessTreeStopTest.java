@@ -43,6 +43,7 @@ class ProcessTreeStopTest {
   @TempDir
   static Path dir;
   private static Path parentScript;
+  private static Path hangScript;
 
   private final Redactor redactor = Redactor.create();
   private final ProcessRunner runner = ProcessRunner.create(redactor, Duration.ofMillis(300));
@@ -65,6 +66,14 @@ class ProcessTreeStopTest {
         "wait",
         ""));
     parentScript.toFile().setExecutable(true);
+    // A grandchild that ignores SIGTERM and SIGINT and keeps stderr open; its pid goes to file $1.
+    hangScript = dir.resolve("hang.sh");
+    Files.writeString(hangScript, String.join("\n",
+        "(trap '' TERM INT; echo $BASHPID > \"$1\"; exec sleep 600) &",
+        "while [ ! -s \"$1\" ]; do sleep 0.05; done",
+        "echo 'about to hang' >&2",
+        "wait",
+        ""));
   }
 
   @Test
@@ -80,8 +89,9 @@ class ProcessTreeStopTest {
 
     parent.close();
 
-    assertThat(tree).noneMatch(ProcessHandle::isAlive);
-    assertThat(ProcessHandle.of(grandchildPid).filter(ProcessHandle::isAlive)).isEmpty();
+    // Gone, or a zombie waiting for init to reap it (see ProcessTree.running): nothing runs any more.
+    assertThat(tree).noneMatch(ProcessTree::running);
+    assertThat(ProcessHandle.of(grandchildPid).filter(ProcessTree::running)).isEmpty();
     assertThat(parent.isAlive()).isFalse();
     assertPortFree(port);
     parent.close(); // idempotent: no exception, nothing left to do
@@ -91,10 +101,9 @@ class ProcessTreeStopTest {
   void run_timeout_killsTreeAndReportsRedactedCommandAndStderrTail() throws Exception {
     redactor.register(Secret.of("pa55word-canary"));
     Path pidFile = dir.resolve("timeout.pid");
-    Command cmd = Command.builder("bash", "-c",
-            "echo 'about to hang' >&2; python3 " + dir.resolve("stubborn.py") + " > " + pidFile + " & wait",
-            "ignored-arg0", "postgres://u:pa55word-canary@db.internal/app")
-        .timeout(Duration.ofSeconds(2)).build();
+    Command cmd = Command.builder("bash", hangScript.toString(), pidFile.toString(),
+            "postgres://u:pa55word-canary@db.internal/app")
+        .timeout(Duration.ofSeconds(3)).build();
 
     assertThatThrownBy(() -> runner.run(cmd))
         .isInstanceOfSatisfying(CommandFailedException.class, e -> {
@@ -102,12 +111,11 @@ class ProcessTreeStopTest {
           assertThat(e.exitCode()).isEqualTo(-1);
           assertThat(e.commandLine()).contains("postgres://u:****@db.internal/app").doesNotContain("pa55word-canary");
           assertThat(e.outputTail()).contains("about to hang");
-          assertThat(e.getMessage()).startsWith("bash: timed out after 2 s").contains("about to hang")
+          assertThat(e.getMessage()).startsWith("bash: timed out after 3 s").contains("about to hang")
               .doesNotContain("pa55word-canary");
         });
-    String[] words = Files.readString(pidFile).trim().split(" ");
-    assertThat(ProcessHandle.of(Long.parseLong(words[1])).filter(ProcessHandle::isAlive)).isEmpty();
-    assertPortFree(Integer.parseInt(words[3]));
+    long grandchild = Long.parseLong(Files.readString(pidFile).trim());
+    assertThat(ProcessHandle.of(grandchild).filter(ProcessTree::running)).isEmpty();
   }
 
   @Test
@@ -133,7 +141,7 @@ class ProcessTreeStopTest {
     assertThat(thrown.get()).isInstanceOf(MigrationCancelledException.class);
     assertThat(flagAfter).isTrue();
     long pid = Long.parseLong(Files.readString(pidFile).trim());
-    assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(ProcessHandle.of(pid).filter(ProcessTree::running)).isEmpty();
   }
 
   @Test
@@ -196,6 +204,35 @@ class ProcessTreeStopTest {
             assertThat(e.lastState()).contains("still connecting");
           });
     }
+  }
+
+  @Test
+  void running_zombieGrandchild_notRunningThoughJdkSaysAlive() throws Exception {
+    // The parent is SIGSTOPped so it cannot reap its killed child: the child stays a zombie.
+    Process parent = new ProcessBuilder("bash", "-c", "sleep 60 & echo $!; kill -STOP $$; wait").start();
+    try {
+      long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8)).readLine().trim());
+      ProcessHandle h = ProcessHandle.of(child).orElseThrow();
+      assertThat(ProcessTree.running(h)).isTrue();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!state(parent.pid()).equals("T") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      h.destroyForcibly();
+      while (ProcessTree.running(h) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(ProcessTree.running(h)).isFalse();
+      assertThat(h.isAlive()).as("still a zombie, as the JDK sees it").isTrue();
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  private static String state(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   }
 
   private static void assertPortFree(int port) throws IOException {

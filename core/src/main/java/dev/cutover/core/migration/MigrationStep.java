@@ -1,0 +1,60 @@
+package dev.cutover.core.migration;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The pipeline's steps, in order (DESIGN steps 1 to 14). {@link #id()} is the name used in events, journal and report. */
+public enum MigrationStep {
+  INVENTORY("inventory", "inventory the source app"),
+  PREFLIGHT("preflight", "check tools, credentials, disk space and the restore path"),
+  PREPARE_REPO("prepare-repo", "make the repository Aptible-ready (Dockerfile, Procfile, .aptible.yml)"),
+  CREATE_APP("create-app", "create the target app"),
+  CREATE_DATABASE("create-database", "create the target database"),
+  MAINTENANCE_ON("maintenance-on", "put the source app in maintenance mode (downtime starts)"),
+  CAPTURE("capture", "capture a fresh backup and download it to a private file"),
+  TUNNEL("tunnel", "open a tunnel to the target database"),
+  RESTORE("restore", "restore the backup into the target database"),
+  VERIFY("verify", "verify the restored data against the source (gate)"),
+  CONFIGURE("configure", "set config vars on the target"),
+  DEPLOY("deploy", "deploy the code"),
+  SCALE("scale", "scale services from the formation and create endpoints"),
+  REPORT("report", "write the report");
+
+  private final String id;
+  private final String description;
+
+  MigrationStep(String id, String description) {
+    this.id = id;
+    this.description = description;
+  }
+
+  /** The step's name, e.g. {@code restore}. */
+  public String id() {
+    return id;
+  }
+
+  /** The step's number, 1 to 14. */
+  public int number() {
+    return ordinal() + 1;
+  }
+
+  /** What the step does, one line. */
+  public String description() {
+    return description;
+  }
+
+  /** Whether the step moves or checks data, and is skipped when the source has no database. */
+  public boolean isDataStep() {
+    return this == CREATE_DATABASE || this == CAPTURE || this == TUNNEL || this == RESTORE || this == VERIFY;
+  }
+
+  /** The step named {@code id}. */
+  public static Optional<MigrationStep> byId(String id) {
+    return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+  }
+
+  @Override
+  public String toString() {
+    return number() + ". " + id;
+  }
+}

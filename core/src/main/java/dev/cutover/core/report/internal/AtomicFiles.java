@@ -1,0 +1,75 @@
+package dev.cutover.core.report.internal;
+
+import dev.cutover.core.MigrationException;
+import java.io.IOException;
+import java.io.FileOutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Writes files so that a reader (or a crash) sees either the old content or the new, never half. */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /**
+   * Writes {@code text} to a temporary file next to {@code file}, forces it to disk, renames it
+   * over {@code file}, then forces the directory. The file is private (0600) where POSIX allows.
+   *
+   * @throws MigrationException when the file cannot be written (the temporary file is removed)
+   */
+  public static void write(Path file, String text, String step) {
+    Path target = file.toAbsolutePath();
+    Path dir = target.getParent();
+    Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(tmp);
+      createPrivate(tmp);
+      // a FileOutputStream, not a FileChannel: a channel closes itself when the thread is interrupted,
+      // and the journal must still be written when a migration is cancelled
+      try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.getFD().sync();
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      forceDirectory(dir);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the write already failed; that failure is the one to report
+      }
+      throw new MigrationException(step, step + ": cannot write " + target + " (" + e.getClass().getSimpleName()
+          + ": " + e.getMessage() + "); check the directory exists and is writable", false, e);
+    }
+  }
+
+  private static void createPrivate(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    }
+  }
+
+  private static void forceDirectory(Path dir) {
+    // fsync of the directory makes the rename durable; not every platform allows opening one
+    if (Thread.currentThread().isInterrupted()) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // best effort: the file itself is already on disk
+    }
+  }
+}

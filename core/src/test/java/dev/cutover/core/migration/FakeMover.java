@@ -1,0 +1,114 @@
+package dev.cutover.core.migration;
+
+import dev.cutover.core.MigrationException;
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.model.ArchiveSummary;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RestoreResult;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.spi.DatabaseMover;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Restores the fake dump format ({@code table=rows} lines) into an in-memory "target database" that
+ * appends rows like a real COPY would, so a second restore without replacing duplicates rows.
+ */
+final class FakeMover implements DatabaseMover {
+  final Faults faults;
+  final FakeSource source;
+  final Map<String, Long> targetRows = new LinkedHashMap<>();
+  final List<Boolean> replaceFlags = new ArrayList<>();
+  /** Thrown from restore after half the tables were written, when set: simulates a killed JVM. */
+  Error crashDuringRestore;
+  boolean corruptVerification;
+
+  FakeMover(Faults faults, FakeSource source) {
+    this.faults = faults;
+    this.source = source;
+  }
+
+  @Override
+  public ArchiveSummary inspect(Path archive) {
+    faults.call("inspect");
+    Map<String, Long> tables = read(archive);
+    return new ArchiveSummary("1.15", "gzip", "16.4", "16.4", "d1", sizeOf(archive), List.copyOf(tables.keySet()),
+        List.of("plpgsql"), List.of("public"), tables.size() * 3, 0);
+  }
+
+  @Override
+  public void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy) {
+    faults.call("checkCanRestore");
+  }
+
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      MigrationListener listener) {
+    faults.calls.add("restore");
+    replaceFlags.add(replaceExisting);
+    if (!targetRows.isEmpty()) {
+      if (!replaceExisting) {
+        throw new MigrationException("restore", "restore: the target database is not empty (" + targetRows.keySet()
+            + "); pass replaceExisting to replace it", false, null);
+      }
+      targetRows.clear();
+    }
+    Map<String, Long> tables = read(archive);
+    int i = 0;
+    for (Map.Entry<String, Long> e : tables.entrySet()) {
+      targetRows.merge(e.getKey(), e.getValue(), Long::sum);
+      if (++i == tables.size() / 2 + 1) {
+        if (crashDuringRestore != null) {
+          Error crash = crashDuringRestore;
+          crashDuringRestore = null;
+          throw crash;
+        }
+        if (faults.shouldFail("restore")) {
+          throw new MigrationException("restore", "restore: injected failure after " + i + " tables", true, null);
+        }
+      }
+    }
+    return new RestoreResult(strategy, Duration.ofMillis(5), tables, Map.of("role does not exist", 2),
+        List.of("grants to role u1 dropped (no such role on the target)"));
+  }
+
+  @Override
+  public VerificationReport verify(PgConnection target, Optional<PgConnection> sourceDb, RestoreResult restored) {
+    faults.call("verify");
+    List<VerificationReport.Check> checks = new ArrayList<>();
+    source.tables.forEach((t, n) -> checks.add(new VerificationReport.Check("rows", t, Long.toString(n),
+        Long.toString(corruptVerification ? n - 1 : targetRows.getOrDefault(t, 0L)))));
+    return new VerificationReport(sourceDb.isPresent() ? "source database" : "restore counts", checks);
+  }
+
+  private static Map<String, Long> read(Path archive) {
+    Map<String, Long> tables = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(archive)) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          tables.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+        }
+      }
+    } catch (IOException e) {
+      throw new MigrationException("restore", "restore: cannot read " + archive, false, e);
+    }
+    return tables;
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.cutover.core.migration;
+
+import dev.cutover.core.MigrationException;
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.Secret;
+import dev.cutover.core.model.Addon;
+import dev.cutover.core.model.AppInventory;
+import dev.cutover.core.model.ConfigVar;
+import dev.cutover.core.model.Domain;
+import dev.cutover.core.model.Formation;
+import dev.cutover.core.model.PostgresInfo;
+import dev.cutover.core.spi.BackupRef;
+import dev.cutover.core.spi.DownloadedBackup;
+import dev.cutover.core.spi.SourceApp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An in-memory source app: a Heroku app with a formation, config, add-ons, domains and one database. */
+final class FakeSource implements SourceApp {
+  static final String DB_PASSWORD = "srcDbPassw0rd-canary";
+  final Faults faults;
+  final String name;
+  AppInventory inventory;
+  boolean maintenance;
+  int backups;
+  /** The source database's tables and rows; what a dump carries. */
+  final Map<String, Long> tables;
+
+  FakeSource(Faults faults, String name, Map<String, Long> tables, Map<String, String> config) {
+    this.faults = faults;
+    this.name = name;
+    this.tables = tables;
+    List<ConfigVar> vars = new ArrayList<>();
+    config.forEach((k, v) -> vars.add(new ConfigVar(k, Secret.of(v))));
+    this.inventory = new AppInventory(name, "heroku-24", "us", List.of("heroku/nodejs"),
+        List.of(new Formation("web", 2, "Standard-2X", "npm start"), new Formation("worker", 1, "standard-1X", "node worker.js")),
+        Map.of("web", "npm start", "worker", "node worker.js", "release", "npm run migrate"),
+        vars,
+        List.of(new Addon("postgresql-curved-12345", "heroku-postgresql", "heroku-postgresql:standard-0",
+                List.of("DATABASE_URL", "HEROKU_POSTGRESQL_RED_URL")),
+            new Addon("redis-shiny-1", "heroku-redis", "heroku-redis:mini", List.of("REDIS_URL")),
+            new Addon("scheduler-flat-2", "scheduler", "scheduler:standard", List.of())),
+        List.of(new Domain("www.example.com", "custom", "www.example.com.herokudns.com"),
+            new Domain(name + ".herokuapp.com", "heroku", "")),
+        tables.isEmpty() ? List.of() : List.of(new PostgresInfo("postgresql-curved-12345", "DATABASE",
+            "heroku-postgresql:standard-0", "16.4", 1024 * 1024)),
+        Instant.parse("2026-11-24T04:00:00Z"));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public AppInventory inventory() {
+    faults.call("inventory");
+    return inventory;
+  }
+
+  @Override
+  public void maintenance(boolean on) {
+    faults.call("maintenance:" + on);
+    maintenance = on;
+  }
+
+  @Override
+  public BackupRef captureBackup(String database, MigrationListener listener) {
+    faults.call("captureBackup");
+    backups++;
+    return new BackupRef("b" + String.format("%03d", backups), backups, -1);
+  }
+
+  @Override
+  public DownloadedBackup download(BackupRef backup, Path directory, MigrationListener listener) {
+    faults.call("download");
+    StringBuilder body = new StringBuilder("PGDMP\n");
+    tables.forEach((t, n) -> body.append(t).append('=').append(n).append('\n'));
+    Path file = directory.resolve(backup.id() + ".dump");
+    try {
+      Files.writeString(file, body, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new MigrationException("download", "download: " + e.getMessage(), false, e);
+    }
+    return new DownloadedBackup(file, body.length(), Pipeline.sha256(file));
+  }
+
+  @Override
+  public Optional<Secret> databaseUrl(String database) {
+    return tables.isEmpty() ? Optional.empty()
+        : Optional.of(Secret.of("postgres://u1:" + DB_PASSWORD + "@heroku-db.example.com:5432/d1"));
+  }
+}

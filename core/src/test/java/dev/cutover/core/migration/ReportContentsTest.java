@@ -1,0 +1,84 @@
+package dev.cutover.core.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.core.report.MigrationReport;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReportContentsTest {
+  MigrationReport report;
+  JsonNode json;
+  String markdown;
+  Fixture f;
+
+  @BeforeAll
+  void migrate(@TempDir Path dir) throws Exception {
+    f = new Fixture(dir);
+    report = f.migration().plan().run();
+    json = new ObjectMapper().readTree(f.read(f.work().resolve("report.json")));
+    markdown = f.read(f.work().resolve("report.md"));
+  }
+
+  @Test
+  void report_steps_haveDurationOutcomeAndAttempts() {
+    assertThat(json.get("steps")).hasSize(14);
+    assertThat(json.get("steps").get(8).get("step").asText()).isEqualTo("restore");
+    assertThat(json.get("steps").get(8).get("status").asText()).isEqualTo("DONE");
+    assertThat(json.get("steps").get(8).get("summary").asText()).contains("13650 rows in 4 tables");
+    assertThat(markdown).contains("| 9 | restore | DONE | 1 |");
+  }
+
+  @Test
+  void report_downtime_runsFromMaintenanceOnToDeployed() {
+    Journal j = Journal.load(f.journal());
+    assertThat(json.get("downtime").get("start").asText()).isEqualTo(j.maintenanceOnAt);
+    assertThat(json.get("downtime").get("end").asText()).isEqualTo(j.deployedAt);
+    assertThat(report.downtime()).isPresent();
+    assertThat(markdown).contains("Maintenance on: " + j.maintenanceOnAt).contains("Verified and deployed: " + j.deployedAt);
+  }
+
+  @Test
+  void report_verification_isATable() {
+    assertThat(json.get("verification").get("passed").asBoolean()).isTrue();
+    assertThat(json.get("verification").get("checks")).hasSize(4);
+    assertThat(markdown).contains("| rows | public.orders | 4500 | 4500 | yes |");
+  }
+
+  @Test
+  void report_config_namesCopiedAndSkippedWithWhy() {
+    assertThat(json.get("config").get("copied").toString())
+        .contains("STRIPE_API_KEY", "SESSION_SECRET", "REDIS_URL", "DATABASE_URL", "PORT").doesNotContain("HEROKU_APP_ID");
+    assertThat(json.get("config").get("skipped").toString()).contains("HEROKU_APP_ID").contains("dyno metadata")
+        .contains("HEROKU_POSTGRESQL_RED_URL");
+    assertThat(json.get("config").get("flagged").toString()).contains("REDIS_URL").contains("redis-shiny-1");
+  }
+
+  @Test
+  void report_addonsDnsFollowUps_areListed() {
+    assertThat(report.addonsNotMigrated()).extracting(MigrationReport.AddonEntry::service)
+        .containsExactly("heroku-redis", "scheduler");
+    assertThat(report.dnsRecords()).containsExactly(
+        new MigrationReport.DnsRecord("www.example.com", "CNAME", "elb-my-env-42.aptible.in"));
+    assertThat(markdown).contains("| www.example.com | CNAME | elb-my-env-42.aptible.in |");
+    assertThat(report.followUps()).anyMatch(s -> s.contains("Heroku Scheduler"))
+        .anyMatch(s -> s.contains("endpoints:renew elb-my-env-42.aptible.in"))
+        .anyMatch(s -> s.contains("delete the Heroku app legacy-shop"))
+        .anyMatch(s -> s.contains("grants to role u1 dropped"));
+  }
+
+  @Test
+  void report_toolVersionsAndDump_areRecorded() {
+    assertThat(report.toolVersions()).containsEntry("pg_dump (archive)", "16.4").containsEntry("archive format", "1.15")
+        .containsKeys("java", "cutover", "restore strategy");
+    assertThat(json.get("dumpSha256").asText()).hasSize(64).isEqualTo(Journal.load(f.journal()).dumpSha256);
+    assertThat(markdown).contains("SHA-256: `" + json.get("dumpSha256").asText() + "`");
+    assertThat(report.targetResources()).contains("HTTPS endpoint for web: elb-my-env-42.aptible.in");
+  }
+}

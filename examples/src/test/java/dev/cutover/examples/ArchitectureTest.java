@@ -1,0 +1,181 @@
+package dev.cutover.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The module rules of DESIGN.md, checked over every module's {@code src/main/java} and
+ * {@code src/test/java}: no module uses another module's {@code *.internal} packages, examples
+ * uses none at all, core uses no other module, and the adapters do not use each other. Every
+ * reference counts, imports and fully-qualified names in code alike (comments and strings do not).
+ */
+class ArchitectureTest {
+  /** Module directory to the package it owns. */
+  static final Map<String, String> MODULES = Map.of(
+      "core", "core",
+      "heroku-adapter", "heroku",
+      "aptible-adapter", "aptible",
+      "postgres-migrator", "postgres",
+      "testkit", "testkit",
+      "examples", "examples");
+  private static final Set<String> ADAPTERS = Set.of("heroku", "aptible", "postgres");
+  private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.cutover\\.([a-z_][a-z0-9_]*)((?:\\.[a-z_][a-z0-9_]*)*)");
+
+  @Test
+  void repository_everyModule_followsTheModuleRules() {
+    Path root = Path.of(System.getProperty("cutover.repo.root", "..")).toAbsolutePath().normalize();
+    assertThat(root.resolve("core/src/main/java")).as("repo root %s", root).isDirectory();
+
+    List<String> violations = scan(root);
+
+    assertThat(violations).as("module rule violations").isEmpty();
+  }
+
+  @Test
+  void scan_plantedViolations_everyOneReported(@TempDir Path root) throws IOException {
+    plant(root, "examples/src/main/java/dev/cutover/examples/Demo.java",
+        "package dev.cutover.examples;\nimport dev.cutover.examples.internal.Helper;\nclass Demo {}\n");
+    plant(root, "heroku-adapter/src/test/java/dev/cutover/heroku/T.java",
+        "package dev.cutover.heroku;\nimport static dev.cutover.core.process.internal.ExecProcessRunner.DEFAULT_GRACE;\n"
+            + "class T { Object o = new dev.cutover.aptible.AptibleClient(); }\n");
+    plant(root, "core/src/main/java/dev/cutover/core/C.java",
+        "package dev.cutover.core;\nimport dev.cutover.postgres.PgMigrator;\nclass C {}\n");
+    plant(root, "testkit/src/main/java/dev/cutover/testkit/Ok.java", String.join("\n",
+        "package dev.cutover.testkit;",
+        "import dev.cutover.core.process.ProcessRunner;",
+        "import dev.cutover.testkit.internal.Own;",
+        "/** Mentions dev.cutover.heroku.internal.Foo in a comment only. */",
+        "class Ok { String s = \"dev.cutover.aptible.internal.X\"; // dev.cutover.core.internal.Y",
+        "}", ""));
+
+    List<String> violations = scan(root);
+
+    assertThat(violations).containsExactlyInAnyOrder(
+        "examples/src/main/java/dev/cutover/examples/Demo.java: examples uses internal package dev.cutover.examples.internal",
+        "heroku-adapter/src/test/java/dev/cutover/heroku/T.java: uses internal package dev.cutover.core.process.internal of module core",
+        "heroku-adapter/src/test/java/dev/cutover/heroku/T.java: adapter heroku uses adapter aptible (dev.cutover.aptible)",
+        "core/src/main/java/dev/cutover/core/C.java: core uses module postgres (dev.cutover.postgres)");
+  }
+
+  @Test
+  void packagesReferenced_commentsAndStrings_ignored() {
+    assertThat(packagesReferenced("/* dev.cutover.a.internal */ import dev.cutover.b.c.D; // dev.cutover.e\n"
+        + "String s = \"dev.cutover.f\"; char c = '\"'; var x = dev.cutover.g.H.of();"))
+        .containsExactly("dev.cutover.b.c", "dev.cutover.g");
+  }
+
+  /** Every violation under {@code root}, as {@code "<file>: <what>"}. */
+  static List<String> scan(Path root) {
+    List<String> violations = new ArrayList<>();
+    for (Map.Entry<String, String> module : MODULES.entrySet()) {
+      for (String set : List.of("src/main/java", "src/test/java")) {
+        Path dir = root.resolve(module.getKey()).resolve(set);
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+          files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+            String where = root.relativize(f).toString();
+            for (String pkg : packagesReferenced(read(f))) {
+              violation(module.getValue(), pkg).ifPresent(v -> violations.add(where + ": " + v));
+            }
+          });
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return violations;
+  }
+
+  private static java.util.Optional<String> violation(String own, String pkg) {
+    String[] parts = pkg.split("\\.");
+    String target = parts[2];
+    boolean internal = Stream.of(parts).skip(3).anyMatch("internal"::equals);
+    if (own.equals("examples") && internal) {
+      return java.util.Optional.of("examples uses internal package " + pkg);
+    }
+    if (internal && !own.equals(target)) {
+      return java.util.Optional.of("uses internal package " + pkg + " of module " + target);
+    }
+    if (own.equals("core") && !target.equals("core")) {
+      return java.util.Optional.of("core uses module " + target + " (dev.cutover." + target + ")");
+    }
+    if (ADAPTERS.contains(own) && ADAPTERS.contains(target) && !own.equals(target)) {
+      return java.util.Optional.of("adapter " + own + " uses adapter " + target + " (dev.cutover." + target + ")");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The {@code dev.cutover} packages {@code source} refers to, outside comments and literals.
+   * A reference's package is its lowercase segments before the first class name.
+   */
+  static Set<String> packagesReferenced(String source) {
+    Matcher m = REFERENCE.matcher(code(source));
+    Set<String> packages = new LinkedHashSet<>();
+    while (m.find()) {
+      packages.add("dev.cutover." + m.group(1) + m.group(2));
+    }
+    return packages;
+  }
+
+  /** {@code source} with comments, string, text-block and char literals blanked out. */
+  static String code(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    while (i < s.length()) {
+      if (s.startsWith("//", i)) {
+        while (i < s.length() && s.charAt(i) != '\n') {
+          i++;
+        }
+      } else if (s.startsWith("/*", i)) {
+        int end = s.indexOf("*/", i + 2);
+        i = end < 0 ? s.length() : end + 2;
+        out.append(' ');
+      } else if (s.startsWith("\"\"\"", i)) {
+        int end = s.indexOf("\"\"\"", i + 3);
+        i = end < 0 ? s.length() : end + 3;
+        out.append("\"\"");
+      } else if (s.charAt(i) == '"' || s.charAt(i) == '\'') {
+        char quote = s.charAt(i++);
+        while (i < s.length() && s.charAt(i) != quote && s.charAt(i) != '\n') {
+          i += s.charAt(i) == '\\' ? 2 : 1;
+        }
+        i++;
+        out.append(quote).append(quote);
+      } else {
+        out.append(s.charAt(i++));
+      }
+    }
+    return out.toString();
+  }
+
+  private static String read(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void plant(Path root, String file, String content) throws IOException {
+    Path f = root.resolve(file);
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, content);
+  }
+}

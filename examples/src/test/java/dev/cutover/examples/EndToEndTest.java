@@ -1,0 +1,202 @@
+package dev.cutover.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cutover.aptible.AptibleClient;
+import dev.cutover.aptible.AptibleRepoPreparation;
+import dev.cutover.core.MigrationException;
+import dev.cutover.core.migration.Migration;
+import dev.cutover.core.migration.MigrationPlan;
+import dev.cutover.core.migration.MigrationStep;
+import dev.cutover.core.migration.RepoPreparation;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.report.MigrationReport;
+import dev.cutover.core.report.StepStatus;
+import dev.cutover.core.spi.DatabaseMover;
+import dev.cutover.core.spi.SourceApp;
+import dev.cutover.core.spi.TargetApp;
+import dev.cutover.heroku.HerokuClient;
+import dev.cutover.testkit.aptible.FakeAptible;
+import dev.cutover.testkit.heroku.Fault;
+import dev.cutover.testkit.postgres.PgFixture;
+import dev.cutover.testkit.postgres.TrickyDatabase;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The whole pipeline with the real adapters on the testkit: the real heroku CLI, fake aptible CLI, real PostgreSQL, SSH git. */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndTest {
+  DemoEnvironment env;
+  HerokuClient heroku;
+  AptibleClient aptible;
+
+  @BeforeAll
+  void start() {
+    Preconditions.requireLocalTools();
+    env = DemoEnvironment.start(500);
+    heroku = env.herokuClient();
+    aptible = env.aptibleClient();
+  }
+
+  @AfterAll
+  void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @AfterEach
+  void noTunnelLeft() {
+    assertThat(env.aptible().liveTunnelProcesses()).as("tunnel processes left running").isEmpty();
+  }
+
+  @Test
+  void migrate_happyPath_movesDataConfigCodeServicesAndEndpoints() throws Exception {
+    MigrationPlan plan = env.migration(heroku, aptible).plan();
+
+    MigrationReport report = plan.run();
+
+    assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+    assertThat(report.steps()).extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
+    assertThat(report.verification()).hasValueSatisfying(v -> assertThat(v.passed()).isTrue());
+    assertSameRows(DemoEnvironment.TARGET_APP);
+
+    FakeAptible.App app = env.aptible().app(DemoEnvironment.TARGET_APP).orElseThrow();
+    FakeAptible.Database db = env.aptible().database(DemoEnvironment.TARGET_APP + "-db").orElseThrow();
+    assertThat(db.version()).isEqualTo(Integer.toString(plan.inventory().primaryDatabase().orElseThrow().majorVersion()));
+    assertThat(app.config()).containsKeys("NODE_ENV", "SESSION_SECRET", "STRIPE_API_KEY", "REDIS_URL", "DATABASE_URL")
+        .containsEntry("PORT", "3000").doesNotContainKeys("HEROKU_SLUG_COMMIT", "HEROKU_RELEASE_VERSION");
+    assertThat(app.config().get("DATABASE_URL")).contains(db.postgresName().orElseThrow())
+        .isNotEqualTo(env.heroku().app(DemoEnvironment.SOURCE_APP).configVars().get("DATABASE_URL"));
+    assertThat(app.config().get("STRIPE_API_KEY")).isEqualTo("sk_test_demo_51HxYz");
+
+    String head;
+    try (Git git = Git.open(env.repository().toFile())) {
+      head = git.getRepository().resolve("refs/heads/main").name();
+    }
+    try (Git bare = Git.open(env.aptible().bareRepository(DemoEnvironment.ENVIRONMENT, DemoEnvironment.TARGET_APP).toFile())) {
+      assertThat(bare.getRepository().resolve("refs/heads/master").name()).as("the commit deployed").isEqualTo(head);
+    }
+    assertThat(app.beforeDeploy()).containsExactly("npm run migrate");
+    assertThat(app.services()).extracting(FakeAptible.Service::name, FakeAptible.Service::containerCount,
+        FakeAptible.Service::containerSizeMb).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("web", 2, 1024), org.assertj.core.groups.Tuple.tuple("worker", 1, 512));
+    assertThat(env.aptible().endpoints()).filteredOn(e -> e.app().equals(DemoEnvironment.TARGET_APP))
+        .singleElement().satisfies(e -> {
+          assertThat(e.service()).isEqualTo("web");
+          assertThat(e.managedTlsDomain()).hasValue(DemoEnvironment.DOMAIN);
+          assertThat(report.dnsRecords()).containsExactly(
+              new MigrationReport.DnsRecord(DemoEnvironment.DOMAIN, "CNAME", e.hostname()));
+        });
+    assertThat(env.heroku().app(DemoEnvironment.SOURCE_APP).maintenance()).isTrue();
+    assertThat(Files.readString(plan.workDirectory().resolve("report.md"))).contains("COMPLETED")
+        .contains("| rows | public.users | 500 | 500 | yes |").contains("Heroku Scheduler");
+    try (var dumps = Files.list(plan.workDirectory().resolve("dumps"))) {
+      assertThat(dumps).as("dump deleted after success").isEmpty();
+    }
+  }
+
+  /**
+   * One migration that fails once at every step from preflight to scale, each failure injected where
+   * it happens for real where the fakes allow it (the aptible CLI, the Heroku API, a failed backup)
+   * and by wrapping the real adapter otherwise. Each resume continues at exactly the failed step; the
+   * deploy failure is rolled back first (maintenance off, the report says so), and the resume after
+   * the rollback captures and restores again. At the end the data verifies with no duplicated rows.
+   */
+  @Test
+  void resume_afterAFailureAtEachStep_completesWithVerifiedDataAndRollbackInBetween() throws Exception {
+    String handle = "chain-app";
+    Injector inject = new Injector();
+    SourceApp source = inject.wrap(SourceApp.class, heroku.app(DemoEnvironment.SOURCE_APP));
+    TargetApp target = inject.wrap(TargetApp.class, aptible.app(handle));
+    DatabaseMover mover = inject.wrap(DatabaseMover.class, env.mover());
+    RepoPreparation preparation = inject.wrap(RepoPreparation.class, new AptibleRepoPreparation());
+    Migration migration = env.migration(source, target).dataMover(mover).repoPreparation(preparation);
+    FakeAptible fake = env.aptible();
+
+    Map<MigrationStep, Runnable> failures = new LinkedHashMap<>();
+    failures.put(MigrationStep.PREFLIGHT, () -> inject.failBefore("checkCanRestore"));
+    failures.put(MigrationStep.PREPARE_REPO, () -> inject.failBefore("apply"));
+    failures.put(MigrationStep.CREATE_APP, () -> fake.failNext("apps:create", FakeAptible.Failure.API, "Service Unavailable"));
+    failures.put(MigrationStep.CREATE_DATABASE, () -> fake.failNext("db:create", FakeAptible.Failure.API, "Service Unavailable"));
+    failures.put(MigrationStep.MAINTENANCE_ON, () -> env.heroku().fault(Fault.on("PATCH", "/apps/" + DemoEnvironment.SOURCE_APP)
+        .status(422, "invalid_params", "Maintenance mode cannot be changed right now").times(1)));
+    failures.put(MigrationStep.CAPTURE, () -> env.heroku().app(DemoEnvironment.SOURCE_APP).failNextBackup("pg_dump: connection lost"));
+    failures.put(MigrationStep.TUNNEL, () -> fake.failNext("db:tunnel", FakeAptible.Failure.API, "Service Unavailable"));
+    failures.put(MigrationStep.RESTORE, () -> inject.failAfter("restore"));
+    failures.put(MigrationStep.VERIFY, () -> inject.failBefore("verify"));
+    failures.put(MigrationStep.CONFIGURE, () -> fake.failNext("config:set"));
+    failures.put(MigrationStep.DEPLOY, () -> inject.failBefore("deploy"));
+    failures.put(MigrationStep.SCALE, () -> fake.failNext("apps:scale"));
+
+    boolean first = true;
+    for (Map.Entry<MigrationStep, Runnable> f : failures.entrySet()) {
+      f.getValue().run();
+      MigrationPlan plan = migration.plan();
+      assertThatThrownBy(first ? plan::run : plan::resume).as("failure at " + f.getKey()).isInstanceOf(MigrationException.class);
+      first = false;
+      assertThat(Migration.readJournal(plan.journal()).resumesAt()).as("journal after the failure at " + f.getKey())
+          .hasValue(f.getKey());
+      assertThat(fake.liveTunnelProcesses()).as("tunnels after the failure at " + f.getKey()).isEmpty();
+      if (f.getKey() == MigrationStep.DEPLOY) {
+        MigrationReport rolledBack = plan.rollback();
+        assertThat(env.heroku().app(DemoEnvironment.SOURCE_APP).maintenance()).isFalse();
+        assertThat(rolledBack.outcome()).isEqualTo(MigrationReport.Outcome.ROLLED_BACK);
+        assertThat(rolledBack.sourceInMaintenance()).isFalse();
+        assertThat(rolledBack.targetResources()).contains("app " + DemoEnvironment.ENVIRONMENT + "/" + handle,
+            "database " + handle + "-db (postgresql " + plan.database().orElseThrow().version() + ")");
+        assertThat(Files.readString(plan.workDirectory().resolve("report.md"))).contains("ROLLED_BACK")
+            .contains("Source in maintenance: no").contains(DemoEnvironment.SOURCE_APP + " is primary again");
+      }
+    }
+
+    MigrationReport report = migration.plan().resume();
+
+    assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+    assertThat(report.verification()).hasValueSatisfying(v -> assertThat(v.passed()).isTrue());
+    assertSameRows(handle);
+    assertThat(env.heroku().app(DemoEnvironment.SOURCE_APP).maintenance()).isTrue();
+    Consumer<String> once = step -> assertThat(report.step(step).orElseThrow().attempts()).as(step).isEqualTo(2);
+    List.of("preflight", "prepare-repo", "create-app", "create-database").forEach(once);
+    assertThat(report.step("restore").orElseThrow().attempts()).as("restore: failed, redone after the rollback").isEqualTo(3);
+    assertThat(fake.app(handle).orElseThrow().services()).extracting(FakeAptible.Service::name)
+        .containsExactlyInAnyOrder("web", "worker");
+  }
+
+  /** Row counts of every seeded table: the source database and the target app's database hold the same. */
+  private void assertSameRows(String targetApp) throws SQLException {
+    TrickyDatabase source = env.source();
+    String targetDb = env.aptible().database(targetApp + "-db").orElseThrow().postgresName().orElseThrow();
+    PgConnection target = PgFixture.local().admin().withDatabase(targetDb);
+    assertThat(counts(target)).isEqualTo(counts(source.connection()));
+  }
+
+  private static Map<String, Long> counts(PgConnection c) throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Connection conn = PgFixture.open(c); Statement st = conn.createStatement()) {
+      for (String table : TrickyDatabase.tables()) {
+        try (ResultSet rs = st.executeQuery("select count(*) from " + table)) {
+          rs.next();
+          out.put(table, rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+}

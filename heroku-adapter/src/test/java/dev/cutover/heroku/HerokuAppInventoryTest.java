@@ -1,0 +1,282 @@
+package dev.cutover.heroku;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.cutover.core.ApiException;
+import dev.cutover.core.Secret;
+import dev.cutover.core.ValidationException;
+import dev.cutover.core.model.Addon;
+import dev.cutover.core.model.AppInventory;
+import dev.cutover.core.model.ConfigVar;
+import dev.cutover.core.model.Domain;
+import dev.cutover.core.model.Formation;
+import dev.cutover.core.model.PostgresInfo;
+import dev.cutover.testkit.heroku.Fault;
+import dev.cutover.testkit.heroku.FakeApp;
+import dev.cutover.testkit.heroku.FakeHeroku;
+import dev.cutover.testkit.heroku.RecordedCall;
+import dev.cutover.testkit.process.FakeProcessRunner;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Inventory and Platform API behaviour against FakeHeroku (no CLI): completeness with pagination,
+ * rate limits, retries and the error messages users see.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HerokuAppInventoryTest {
+  private static final String APP = "big-app";
+  private FakeHeroku fake;
+  private TestSupport.Db db;
+  private FakeTime time;
+
+  @BeforeAll
+  void seed() {
+    db = TestSupport.Db.create("create table t (id int)");
+    fake = FakeHeroku.start();
+    FakeApp app = fake.app(APP)
+        .stack("heroku-22").region("eu")
+        .formation("web", 2, "Standard-1X", "bundle exec puma -C config/puma.rb")
+        .formation("worker", 3, "Performance-M", "bundle exec sidekiq")
+        .processTypes(Map.of("web", "bundle exec puma -C config/puma.rb", "worker", "bundle exec sidekiq",
+            "release", "bundle exec rake db:migrate"))
+        .postgres(db.connection)
+        .addon("heroku-redis:mini", "REDIS_URL")
+        .addon("papertrail:choklad", "PAPERTRAIL_API_TOKEN")
+        .addon("sendgrid:starter", "SENDGRID_API_KEY")
+        .addon("scheduler:standard")
+        .buildpacks("heroku/nodejs", "https://github.com/heroku/heroku-buildpack-ruby");
+    IntStream.rangeClosed(1, 36).forEach(i -> app.configVar("VAR_" + i, "value-" + i + "-" + "x".repeat(i)));
+    app.domains(IntStream.rangeClosed(1, 249).mapToObj(i -> "host" + i + ".example.com").toArray(String[]::new));
+  }
+
+  @AfterAll
+  void stop() {
+    fake.close();
+    db.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    fake.clearFaults().clearRequests().rateLimitRemaining(4500);
+    time = new FakeTime();
+  }
+
+  private HerokuClient client(Secret key) {
+    return HerokuClient.builder().apiKey(key).apiUrl(fake.apiUrl()).dataApiHost(fake.dataApiHost())
+        .processRunner(new FakeProcessRunner()).clock(time).sleeper(time).build();
+  }
+
+  private HerokuClient client() {
+    return client(fake.apiKey());
+  }
+
+  @Test
+  void inventory_bigApp_isCompleteAndCorrect() {
+    AppInventory inv;
+    try (HerokuClient heroku = client()) {
+      inv = heroku.app(APP).inventory();
+    }
+
+    assertThat(inv.app()).isEqualTo(APP);
+    assertThat(inv.stack()).isEqualTo("heroku-22");
+    assertThat(inv.region()).isEqualTo("eu");
+    assertThat(inv.takenAt()).isEqualTo(time.instant());
+    assertThat(inv.formation()).containsExactly(
+        new Formation("web", 2, "Standard-1X", "bundle exec puma -C config/puma.rb"),
+        new Formation("worker", 3, "Performance-M", "bundle exec sidekiq"));
+    assertThat(inv.processTypes()).hasSize(3).containsEntry("release", "bundle exec rake db:migrate");
+    Map<String, String> vars = inv.configVars().stream()
+        .collect(Collectors.toMap(ConfigVar::name, v -> v.value().reveal(), (a, b) -> a, LinkedHashMap::new));
+    assertThat(vars).hasSize(40).isEqualTo(fake.app(APP).configVars());
+    assertThat(inv.addons()).hasSize(5).extracting(Addon::plan).containsExactlyInAnyOrder(
+        "heroku-postgresql:essential-0", "heroku-redis:mini", "papertrail:choklad", "sendgrid:starter",
+        "scheduler:standard");
+    assertThat(inv.addons()).filteredOn(a -> a.service().equals("heroku-redis")).singleElement()
+        .extracting(Addon::configVars).isEqualTo(List.of("REDIS_URL"));
+    assertThat(inv.domains()).hasSize(250).doesNotHaveDuplicates();
+    assertThat(inv.customDomains()).hasSize(249).contains(new Domain("host249.example.com", "custom",
+        "host249.example.com.herokudns.com"));
+    assertThat(inv.domains()).contains(new Domain(fake.app(APP).herokuDomain(), "heroku", ""));
+    assertThat(inv.buildpacks()).containsExactly("heroku/nodejs", "https://github.com/heroku/heroku-buildpack-ruby");
+    PostgresInfo pg = inv.primaryDatabase().orElseThrow();
+    assertThat(pg.attachmentName()).isEqualTo("DATABASE");
+    assertThat(pg.plan()).isEqualTo("heroku-postgresql:essential-0");
+    assertThat(pg.majorVersion()).isGreaterThanOrEqualTo(12);
+    assertThat(pg.dataSizeBytes()).isPositive();
+    assertThat(inv.databases()).hasSize(1);
+    // 250 domains do not fit Heroku's default page of 200: the second page was asked for with Next-Range.
+    List<RecordedCall> domainPages = fake.requests("GET", "/apps/big-app/domains");
+    assertThat(domainPages).extracting(RecordedCall::status).containsExactly(206, 200);
+    assertThat(domainPages.get(1).header("range").orElseThrow()).startsWith("id ]");
+  }
+
+  @Test
+  void inventory_json_masksEveryConfigVarValue() throws Exception {
+    AppInventory inv;
+    try (HerokuClient heroku = client()) {
+      inv = heroku.app(APP).inventory();
+    }
+    ObjectMapper mapper = new ObjectMapper()
+        .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+
+    String json = mapper.writeValueAsString(inv);
+
+    assertThat(json).contains("\"VAR_1\"").contains("\"****\"");
+    fake.app(APP).configVars().values().forEach(v -> assertThat(json).doesNotContain(v));
+  }
+
+  @Test
+  void configVars_429ThenOk_waitsTheAdvertisedRetryAfter() {
+    fake.fault(Fault.on("GET", "/apps/big-app/config-vars").rateLimited(Duration.ofSeconds(7)).times(1));
+
+    try (HerokuClient heroku = client()) {
+      assertThat(heroku.app(APP).configVars()).hasSize(40);
+    }
+
+    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(7));
+    assertThat(fake.requests("GET", "/apps/big-app/config-vars")).extracting(RecordedCall::status)
+        .containsExactly(429, 200);
+  }
+
+  @Test
+  void requests_lowRateLimitRemaining_slowDownBeforeTheNextCall() {
+    fake.rateLimitRemaining(4);
+    try (HerokuClient heroku = client()) {
+      heroku.app(APP).formation();
+      assertThat(time.sleeps).isEmpty();
+      assertThat(heroku.lastRateLimitRemaining()).hasValue(4);
+
+      heroku.app(APP).formation();
+    }
+
+    assertThat(time.sleeps).containsExactly(Duration.ofMillis(800 * 6));
+  }
+
+  @Test
+  void rateLimitRemaining_fake_readsTheAccountEndpoint() {
+    fake.rateLimitRemaining(1234);
+    try (HerokuClient heroku = client()) {
+      assertThat(heroku.rateLimitRemaining()).isEqualTo(1234);
+    }
+  }
+
+  @Test
+  void inventory_badToken_401SaysHowToFixTheToken() {
+    try (HerokuClient heroku = client(Secret.of("wrong-token-xyz"))) {
+      assertThatThrownBy(() -> heroku.app(APP).inventory())
+          .isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(401);
+            assertThat(e.errorId()).contains("unauthorized");
+            assertThat(e.requestId()).isPresent();
+            assertThat(e.getMessage()).contains("token was rejected").contains("HEROKU_API_KEY")
+                .doesNotContain("wrong-token-xyz");
+          });
+    }
+    assertThat(time.sleeps).isEmpty();
+  }
+
+  @Test
+  void inventory_unknownApp_404NamesTheApp() {
+    try (HerokuClient heroku = client()) {
+      assertThatThrownBy(() -> heroku.app("no-such-app").inventory())
+          .isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(404);
+            assertThat(e.errorId()).contains("not_found");
+            assertThat(e.path()).isEqualTo("/apps/no-such-app");
+            assertThat(e.getMessage()).contains("Heroku app 'no-such-app'").contains("not found");
+          });
+    }
+  }
+
+  @Test
+  void configVars_500EveryTime_failsAfterRetriesWithBackoff() {
+    fake.fault(Fault.on("GET", "/apps/big-app/config-vars").status(500));
+
+    try (HerokuClient heroku = client()) {
+      assertThatThrownBy(() -> heroku.app(APP).configVars())
+          .isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(500);
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).contains("server error").contains("GET /apps/big-app/config-vars");
+          });
+    }
+
+    assertThat(fake.requests("GET", "/apps/big-app/config-vars")).hasSize(4);
+    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+  }
+
+  @Test
+  void maintenance_onThenOff_patchesTheAppAndIsIdempotent() {
+    try (HerokuClient heroku = client()) {
+      HerokuApp app = heroku.app(APP);
+      app.maintenance(true);
+      app.maintenance(true);
+      assertThat(fake.app(APP).maintenance()).isTrue();
+      assertThat(app.maintenance()).isTrue();
+
+      app.maintenance(false);
+      assertThat(fake.app(APP).maintenance()).isFalse();
+    }
+    assertThat(fake.requests("PATCH", "/apps/big-app")).extracting(RecordedCall::body)
+        .containsExactly("{\"maintenance\":true}", "{\"maintenance\":true}", "{\"maintenance\":false}");
+  }
+
+  @Test
+  void features_fakeApp_listsNameAndState() {
+    fake.app("feature-app").feature("runtime-dyno-metadata", true).feature("preboot", false);
+    try (HerokuClient heroku = client()) {
+      assertThat(heroku.app("feature-app").features()).containsExactlyInAnyOrder(
+          new AppFeature("runtime-dyno-metadata", true), new AppFeature("preboot", false));
+    }
+  }
+
+  @Test
+  void builder_badSettings_oneValidationExceptionListsEveryProblem() {
+    assertThatThrownBy(() -> HerokuClient.builder().apiUrl("http://api.example.com").dataApiHost("127.0.0.1:5000")
+        .cliCommand(List.of()).build())
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+            .extracting(ValidationException.Problem::field)
+            .containsExactly("apiKey", "apiUrl", "dataApiHost", "cliCommand"));
+  }
+
+  @Test
+  void app_invalidName_rejectedBeforeAnyRequest() {
+    try (HerokuClient heroku = client()) {
+      assertThatThrownBy(() -> heroku.app("Bad_Name")).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("Bad_Name");
+    }
+    assertThat(fake.requests()).isEmpty();
+  }
+
+  @Test
+  void databaseUrl_postgresApp_isTheConfigVarAndRegistered() {
+    try (HerokuClient heroku = client()) {
+      Secret url = heroku.app(APP).databaseUrl("DATABASE").orElseThrow();
+      assertThat(url.reveal()).isEqualTo(fake.app(APP).configVars().get("DATABASE_URL"));
+      assertThat(heroku.redactor().redact("x " + url.reveal())).isEqualTo("x ****");
+    }
+  }
+
+  static Set<String> hostnames(List<Domain> domains) {
+    return new HashSet<>(domains.stream().map(Domain::hostname).toList());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.cutover.postgres;
+
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.model.ArchiveSummary;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RestoreResult;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.spi.DatabaseMover;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The {@link DatabaseMover} that {@code Migration} finds with {@link java.util.ServiceLoader} when
+ * {@code cutover-postgres} is on the classpath: a {@link PgMigrator} with its default settings. Pass
+ * {@code .dataMover(PgMigrator.builder()...build())} to configure one instead.
+ */
+public final class PgMigratorService implements DatabaseMover {
+  private final PgMigrator delegate = PgMigrator.builder().build();
+
+  /** A mover with {@link PgMigrator}'s defaults (ServiceLoader needs a public no-argument constructor). */
+  public PgMigratorService() {}
+
+  @Override
+  public ArchiveSummary inspect(Path archive) {
+    return delegate.inspect(archive);
+  }
+
+  @Override
+  public void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy) {
+    delegate.checkCanRestore(archive, strategy);
+  }
+
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      MigrationListener listener) {
+    return delegate.restore(archive, target, strategy, replaceExisting, listener);
+  }
+
+  @Override
+  public VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored) {
+    return delegate.verify(target, source, restored);
+  }
+
+  @Override
+  public String toString() {
+    return "PgMigratorService[" + delegate + "]";
+  }
+}

@@ -1,0 +1,124 @@
+package dev.cutover.postgres.archive.internal;
+
+import dev.cutover.postgres.archive.ArchiveHeader;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads one data block of an archive from its own file handle: the table data stream of a
+ * {@code BLK_DATA} block, or the large objects of a {@code BLK_BLOBS} block one after another.
+ * Not thread-safe; the caller closes it.
+ */
+public final class BlockReader implements Closeable {
+  public static final int BLK_DATA = 1;
+  public static final int BLK_BLOBS = 3;
+
+  private final FileChannel channel;
+  private final ArchiveInput in;
+  private final String compression;
+  private final int type;
+
+  private BlockReader(FileChannel channel, ArchiveInput in, String compression, int type) {
+    this.channel = channel;
+    this.in = in;
+    this.compression = compression;
+    this.type = type;
+  }
+
+  /**
+   * Opens the block at {@code position} and checks that it belongs to {@code dumpId}.
+   *
+   * @param counter incremented by every archive byte read (for progress)
+   */
+  public static BlockReader open(Path archive, ArchiveHeader header, long position, int dumpId, AtomicLong counter)
+      throws IOException {
+    FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
+    try {
+      ch.position(position);
+      InputStream counting = new CountingInputStream(Channels.newInputStream(ch), counter);
+      ArchiveInput in = new ArchiveInput(new BufferedInputStream(counting, 1 << 18), position);
+      in.configure(header.intSize(), header.offSize(), true);
+      int type = in.readByte();
+      int id = in.readInt();
+      if (id != dumpId) {
+        throw new IOException("found unexpected block ID (" + id + ") when reading data -- expected " + dumpId);
+      }
+      if (type != BLK_DATA && type != BLK_BLOBS) {
+        throw new IOException("unrecognized data block type " + type + " for entry " + dumpId);
+      }
+      return new BlockReader(ch, in, header.compression(), type);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  public int type() {
+    return type;
+  }
+
+  /** The decompressed table data ({@code BLK_DATA}); read it to the end once. */
+  public InputStream tableData() throws IOException {
+    return Decompression.open(compression, new ChunkInputStream(in));
+  }
+
+  /**
+   * The next large object's OID ({@code BLK_BLOBS}), unsigned, or -1 after the last one. Read
+   * {@link #largeObjectData()} to its end before calling this again.
+   */
+  public long nextLargeObject() throws IOException {
+    int oid = in.readInt();
+    return oid == 0 ? -1 : Integer.toUnsignedLong(oid);
+  }
+
+  /** The decompressed content of the large object just announced by {@link #nextLargeObject()}. */
+  public InputStream largeObjectData() throws IOException {
+    return Decompression.open(compression, new ChunkInputStream(in));
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  private static final class CountingInputStream extends java.io.FilterInputStream {
+    private final AtomicLong counter;
+
+    CountingInputStream(InputStream in, AtomicLong counter) {
+      super(in);
+      this.counter = counter;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        counter.incrementAndGet();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        counter.addAndGet(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long s = super.skip(n);
+      counter.addAndGet(s);
+      return s;
+    }
+  }
+}

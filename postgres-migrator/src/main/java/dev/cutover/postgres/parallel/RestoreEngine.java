@@ -1,0 +1,486 @@
+package dev.cutover.postgres.parallel;
+
+import dev.cutover.core.MigrationCancelledException;
+import dev.cutover.core.MigrationEvent;
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.PgToolException;
+import dev.cutover.core.Redactor;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RestoreResult;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.postgres.archive.ArchiveReader;
+import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.postgres.archive.TocEntry;
+import dev.cutover.postgres.archive.internal.BlockReader;
+import dev.cutover.postgres.archive.internal.DataBlocks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.largeobject.LargeObject;
+import org.postgresql.largeobject.LargeObjectManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of the PARALLEL restore (see {@link ParallelRestore} and FORMAT.md, "Restore"). */
+final class RestoreEngine {
+  private static final Logger log = LoggerFactory.getLogger(RestoreEngine.class);
+  static final String STEP = "restore";
+
+  private final ParallelRestore config;
+  private final MigrationListener listener;
+  private final Path archive;
+  private final PgConnection target;
+
+  private final AtomicLong bytesRead = new AtomicLong();
+  private final AtomicLong rowsDone = new AtomicLong();
+  private final Map<String, Integer> expectedErrors = new TreeMap<>();
+  private final List<String> warnings = new ArrayList<>();
+  private final Map<String, Long> rows = new LinkedHashMap<>();
+
+  private ArchiveToc toc;
+  private DataBlocks blocks;
+  private String copyEncoding;
+
+  RestoreEngine(ParallelRestore config, Path archive, PgConnection target) {
+    this.config = config;
+    this.listener = MigrationListener.safe(config.listener());
+    this.archive = archive;
+    this.target = target;
+  }
+
+  private record Done(Item item, Session session, long rows, Exception failure) {}
+
+  RestoreResult run() {
+    Instant start = Instant.now();
+    toc = ArchiveReader.readToc(archive);
+    String encoding = toc.encoding();
+    copyEncoding = encoding.equalsIgnoreCase("UTF8") ? null : encoding;
+    try {
+      blocks = DataBlocks.locate(archive, toc);
+    } catch (IOException e) {
+      throw new PgToolException(STEP, STEP + ": cannot read the data blocks of " + archive + " (" + e.getMessage()
+          + "); the archive is truncated or corrupt", false, e);
+    }
+    ThreadFactory readers = daemon("cutover-restore-read");
+    ExecutorService producers = Executors.newCachedThreadPool(readers);
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("cutover-restore-progress"));
+    List<Session> sessions = new ArrayList<>();
+    List<ExecutorService> workers = new ArrayList<>();
+    try {
+      Session leader = open();
+      sessions.add(leader);
+      Plan plan = Plan.of(toc, blocks.length(), leader.serverVersion());
+      warnings.addAll(plan.warnings);
+      ticker.scheduleAtFixedRate(this::reportBytes, 250, 250, TimeUnit.MILLISECONDS);
+      for (Item item : plan.prefork) {
+        checkInterrupt();
+        Exception failure = runSql(leader, item);
+        if (failure != null) {
+          throw failed(item, failure);
+        }
+      }
+      for (int i = 1; i < config.jobs(); i++) {
+        sessions.add(open());
+      }
+      for (int i = 0; i < sessions.size(); i++) {
+        workers.add(Executors.newSingleThreadExecutor(daemon("cutover-restore-" + (i + 1))));
+      }
+      schedule(plan, sessions, workers, producers);
+      reportBytes();
+      listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), rowsDone.get()));
+      return new RestoreResult(RestoreStrategy.PARALLEL, Duration.between(start, Instant.now()), rows, expectedErrors,
+          warnings);
+    } catch (SQLException e) {
+      throw new PgToolException(STEP, redact(STEP + ": cannot connect to the target " + target + " (" + e.getMessage()
+          + ")"), true, e);
+    } finally {
+      ticker.shutdownNow();
+      workers.forEach(ExecutorService::shutdownNow);
+      producers.shutdownNow();
+      sessions.forEach(Session::cancel);
+      sessions.forEach(Session::close);
+    }
+  }
+
+  private Session open() throws SQLException {
+    List<String> tuning = new ArrayList<>();
+    tuning.add("SET synchronous_commit = off");
+    tuning.add("SET maintenance_work_mem = '" + config.maintenanceWorkMemMb() + "MB'");
+    return Session.open(target, toc, tuning, "cutover-parallel-restore");
+  }
+
+  private static void checkInterrupt() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw MigrationCancelledException.interrupted(STEP, new InterruptedException());
+    }
+  }
+
+  private void schedule(Plan plan, List<Session> sessions, List<ExecutorService> workers, ExecutorService producers) {
+    Comparator<Item> priority = Comparator.comparingLong((Item i) -> -i.length).thenComparingInt(Item::id);
+    List<Item> ready = new ArrayList<>();
+    boolean postAclPass = false;
+    for (Item item : plan.pending.values()) {
+      if (item.kind == Item.Kind.TABLE_DATA) {
+        long threshold = config.splitThresholdBytes();
+        item.parts = item.length > threshold ? (int) Math.min(sessions.size(), (item.length + threshold - 1) / threshold) : 1;
+        item.freeze = config.freeze() && item.parts == 1 && copiesIntoOwnTable(item.entry);
+      }
+      if (item.depCount == 0 && !item.postAcl) {
+        ready.add(item);
+      }
+    }
+    ready.sort(priority);
+    LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
+    Set<Session> idle = new HashSet<>(sessions);
+    Map<Session, Item> running = new LinkedHashMap<>();
+    Exception firstFailure = null;
+    Item failedItem = null;
+    int remaining = plan.pending.size();
+    try {
+      while (true) {
+        while (firstFailure == null && !idle.isEmpty()) {
+          Item next = pick(ready, running.values());
+          if (next == null) {
+            break;
+          }
+          Session s = idle.iterator().next();
+          idle.remove(s);
+          running.put(s, next);
+          if (next.kind == Item.Kind.TABLE_DATA) {
+            if (next.partsStarted++ == 0) {
+              startProducer(next, producers);
+            }
+            if (next.partsStarted < next.parts) {
+              running.put(s, next);
+            } else {
+              ready.remove(next);
+            }
+          } else {
+            ready.remove(next);
+          }
+          int w = sessions.indexOf(s);
+          Item item = next;
+          workers.get(w).execute(() -> completions.add(execute(s, item)));
+        }
+        if (running.isEmpty()) {
+          if (firstFailure != null) {
+            break;
+          }
+          if (ready.isEmpty() && !postAclPass) {
+            postAclPass = true;
+            for (Item item : plan.pending.values()) {
+              if (item.postAcl && !item.done && item.depCount == 0) {
+                ready.add(item);
+              }
+            }
+            ready.sort(priority);
+            continue;
+          }
+          if (ready.isEmpty()) {
+            break;
+          }
+        }
+        Done d = completions.take();
+        running.remove(d.session());
+        idle.add(d.session());
+        Item item = d.item();
+        if (d.failure() != null) {
+          if (firstFailure == null) {
+            firstFailure = d.failure();
+            failedItem = item;
+            abort(running, plan);
+          }
+          continue;
+        }
+        item.rows += d.rows();
+        if (item.kind == Item.Kind.TABLE_DATA && ++item.partsDone < item.parts) {
+          continue;
+        }
+        item.done = true;
+        remaining--;
+        if (item.kind == Item.Kind.TABLE_DATA) {
+          rows.put(item.entry.qualifiedName(), item.rows);
+          listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), -1));
+        }
+        boolean added = false;
+        for (Item dep : item.dependents) {
+          if (--dep.depCount == 0 && !dep.done && (postAclPass || !dep.postAcl)) {
+            ready.add(dep);
+            added = true;
+          }
+        }
+        if (added) {
+          ready.sort(priority);
+        }
+      }
+    } catch (InterruptedException e) {
+      abort(running, plan);
+      throw MigrationCancelledException.interrupted(STEP, e);
+    }
+    if (firstFailure != null) {
+      throw failed(failedItem, firstFailure);
+    }
+    if (remaining > 0) {
+      // Circular or broken dependencies: pg_restore restores what is left serially, in TOC order.
+      Session s = sessions.get(0);
+      for (Item item : plan.pending.values()) {
+        if (!item.done) {
+          Done d = execute(s, item);
+          if (d.failure() != null) {
+            throw failed(item, d.failure());
+          }
+          item.done = true;
+        }
+      }
+    }
+  }
+
+  /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */
+  private static Item pick(List<Item> ready, java.util.Collection<Item> running) {
+    for (Item candidate : ready) {
+      boolean conflict = false;
+      for (Item r : running) {
+        if (r == candidate) {
+          continue;
+        }
+        if (intersects(candidate.lockDeps, r.deps) || intersects(r.lockDeps, candidate.deps)) {
+          conflict = true;
+          break;
+        }
+      }
+      if (!conflict) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static boolean intersects(Set<Integer> a, Set<Integer> b) {
+    for (int x : a) {
+      if (b.contains(x)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void abort(Map<Session, Item> running, Plan plan) {
+    for (Item item : plan.pending.values()) {
+      if (item.stream != null) {
+        item.stream.abort();
+      }
+    }
+    running.keySet().forEach(Session::cancel);
+  }
+
+  private void startProducer(Item item, ExecutorService producers) {
+    TableStream stream = new TableStream(item.parts);
+    item.stream = stream;
+    long position = blocks.start().getOrDefault(item.id(), -1L);
+    producers.execute(() -> {
+      InputStream data;
+      try {
+        if (position < 0) {
+          throw new IOException("no data block for entry " + item.id() + " in the archive");
+        }
+        BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
+        InputStream raw = reader.tableData();
+        data = new java.io.FilterInputStream(raw) {
+          @Override
+          public void close() throws IOException {
+            try {
+              super.close();
+            } finally {
+              reader.close();
+            }
+          }
+        };
+      } catch (IOException | RuntimeException e) {
+        data = new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException(e.getMessage(), e);
+          }
+        };
+      }
+      stream.produce(data);
+    });
+  }
+
+  private Done execute(Session s, Item item) {
+    try {
+      return switch (item.kind) {
+        case SQL -> new Done(item, s, 0, runSql(s, item));
+        case TABLE_DATA -> new Done(item, s, copy(s, item), null);
+        case BLOBS -> new Done(item, s, largeObjects(s, item), null);
+      };
+    } catch (Exception e) {
+      s.rollbackQuietly();
+      try {
+        s.autoCommit(true);
+      } catch (SQLException ignored) {
+        // the session is broken; the restore fails anyway
+      }
+      return new Done(item, s, 0, e);
+    }
+  }
+
+  /** Runs an entry's SQL; returns the failure unless it is one of the known harmless ones. */
+  private Exception runSql(Session s, Item item) {
+    try {
+      s.executeEntry(item.entry, item.sql);
+      return null;
+    } catch (SQLException e) {
+      String kind = expected(item.entry, e);
+      if (kind == null) {
+        return e;
+      }
+      synchronized (expectedErrors) {
+        expectedErrors.merge(kind, 1, Integer::sum);
+      }
+      log.info("Ignored expected error on {}: {}", item.describe(), redact(e.getMessage()));
+      return null;
+    }
+  }
+
+  /** Errors pg_restore would also report but that leave the same database: classified, not fatal. */
+  private static String expected(TocEntry e, SQLException ex) {
+    String state = ex.getSQLState() == null ? "" : ex.getSQLState();
+    if (e.desc().equals("COMMENT") && e.tag().startsWith("EXTENSION ") && state.equals("42501")) {
+      return "must be owner of extension (comment on extension kept as on the target)";
+    }
+    if (e.desc().equals("SCHEMA") && state.equals("42P06")) {
+      return "schema already exists";
+    }
+    return null;
+  }
+
+  private long copy(Session s, Item item) throws Exception {
+    String sql = copySql(item);
+    if (item.freeze) {
+      s.autoCommit(false);
+      s.execute("TRUNCATE TABLE ONLY " + Sql.qualified(item.entry.namespace(), item.entry.tag()));
+    }
+    CopyIn in = s.copy().copyIn(sql);
+    long n;
+    try {
+      item.stream.consume((b, len) -> in.writeToCopy(b, 0, len));
+      n = in.endCopy();
+    } catch (Exception e) {
+      item.stream.abort();
+      if (in.isActive()) {
+        try {
+          in.cancelCopy();
+        } catch (SQLException ignored) {
+          // the original failure is what matters
+        }
+      }
+      throw e;
+    }
+    if (item.freeze) {
+      s.commit();
+      s.autoCommit(true);
+    }
+    rowsDone.addAndGet(n);
+    return n;
+  }
+
+  private String copySql(Item item) {
+    String stmt = item.sql.strip();
+    List<String> options = new ArrayList<>();
+    if (item.freeze) {
+      options.add("FREEZE");
+    }
+    if (copyEncoding != null) {
+      options.add("ENCODING '" + copyEncoding + "'");
+    }
+    String tail = "FROM stdin;";
+    if (options.isEmpty() || !stmt.endsWith(tail)) {
+      return stmt;
+    }
+    return stmt.substring(0, stmt.length() - 1) + " WITH (" + String.join(", ", options) + ");";
+  }
+
+  private static boolean copiesIntoOwnTable(TocEntry e) {
+    return e.copyStmt().startsWith("COPY " + Sql.qualified(e.namespace(), e.tag()) + " ");
+  }
+
+  private long largeObjects(Session s, Item item) throws Exception {
+    long position = blocks.start().getOrDefault(item.id(), -1L);
+    if (position < 0) {
+      throw new IOException("no data block for entry " + item.id() + " in the archive");
+    }
+    s.autoCommit(false);
+    LargeObjectManager lom = s.pg().getLargeObjectAPI();
+    byte[] buf = new byte[1 << 16];
+    try (BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead)) {
+      for (long oid = reader.nextLargeObject(); oid >= 0; oid = reader.nextLargeObject()) {
+        LargeObject lo = lom.open(oid, LargeObjectManager.WRITE);
+        try (InputStream data = reader.largeObjectData()) {
+          for (int r = data.read(buf); r >= 0; r = data.read(buf)) {
+            lo.write(buf, 0, r);
+          }
+        } finally {
+          lo.close();
+        }
+      }
+    }
+    s.commit();
+    s.autoCommit(true);
+    return 0;
+  }
+
+  private void reportBytes() {
+    listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "bytes", bytesRead.get(), blocks.totalBytes()));
+  }
+
+  private PgToolException failed(Item item, Exception e) {
+    if (e instanceof PgToolException p) {
+      return p;
+    }
+    String detail = e instanceof SQLException sql
+        ? e.getMessage() + (sql.getSQLState() == null ? "" : " [SQLSTATE " + sql.getSQLState() + "]")
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
+    String sql = item.kind == Item.Kind.SQL ? "; statement: " + abbreviate(item.sql) : "";
+    return new PgToolException(STEP, redact(STEP + ": " + item.describe() + " failed (" + detail + sql
+        + "); the target database is partly restored: drop and recreate it before retrying"), false, e);
+  }
+
+  private static String abbreviate(String s) {
+    String one = s.strip().replaceAll("\\s+", " ");
+    return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+  }
+
+  private String redact(String s) {
+    return config.redactor().redact(s);
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,145 @@
+package dev.cutover.postgres.parallel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One table's decompressed COPY text, produced on its own thread and consumed by one or more COPY
+ * sessions. The producer cuts the text at row boundaries when there are several consumers, so each
+ * consumer's COPY receives whole rows; memory is bounded by the queue (a few chunks).
+ */
+final class TableStream {
+  static final int CHUNK = 1 << 20;
+
+  /** A piece of COPY text; {@code endsRow} false only for a row longer than a chunk. */
+  record Chunk(byte[] data, int length, boolean endsRow) {}
+
+  private static final Chunk END = new Chunk(new byte[0], 0, true);
+
+  private final BlockingQueue<Chunk> queue;
+  private final ReentrantLock takeLock = new ReentrantLock();
+  private final boolean cutRows;
+  private volatile boolean aborted;
+  private volatile Throwable failure;
+
+  TableStream(int consumers) {
+    this.queue = new ArrayBlockingQueue<>(Math.max(3, 2 * consumers));
+    this.cutRows = consumers > 1;
+  }
+
+  /** Reads {@code data} to its end, pushing chunks; runs on the producer thread. Closes {@code data}. */
+  void produce(InputStream data) {
+    try (data) {
+      byte[] buf = new byte[CHUNK];
+      int filled = 0;
+      while (!aborted) {
+        int r = data.read(buf, filled, buf.length - filled);
+        if (r > 0) {
+          filled += r;
+          if (filled < buf.length) {
+            continue;
+          }
+        }
+        boolean eof = r < 0;
+        if (filled > 0) {
+          int cut = filled;
+          if (cutRows && !eof) {
+            int nl = filled - 1;
+            while (nl >= 0 && buf[nl] != '\n') {
+              nl--;
+            }
+            cut = nl < 0 ? filled : nl + 1;
+          }
+          byte[] next = new byte[CHUNK];
+          int rest = filled - cut;
+          System.arraycopy(buf, cut, next, 0, rest);
+          put(new Chunk(buf, cut, eof || !cutRows || buf[cut - 1] == '\n'));
+          buf = next;
+          filled = rest;
+        }
+        if (eof) {
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+    } catch (InterruptedException e) {
+      failure = e;
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        put(END);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void put(Chunk c) throws InterruptedException {
+    while (!aborted) {
+      if (queue.offer(c, 100, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    }
+  }
+
+  /** Consumer side: one COPY's share of the stream. */
+  interface Sink {
+    void write(byte[] data, int length) throws Exception;
+  }
+
+  /**
+   * Feeds chunks to {@code sink} until the stream ends; several consumers may call this at once.
+   *
+   * @throws IOException when the producer failed (the archive could not be read)
+   */
+  void consume(Sink sink) throws Exception {
+    java.util.List<Chunk> group = new java.util.ArrayList<>(1);
+    while (true) {
+      boolean end = false;
+      // Take one whole row group under the lock, but send it outside: a slow server must not
+      // stall the other consumers.
+      takeLock.lockInterruptibly();
+      try {
+        Chunk c;
+        do {
+          c = queue.take();
+          if (c == END) {
+            queue.put(END);
+            end = true;
+            break;
+          }
+          group.add(c);
+        } while (!c.endsRow());
+      } finally {
+        takeLock.unlock();
+      }
+      for (Chunk c : group) {
+        sink.write(c.data(), c.length());
+      }
+      group.clear();
+      if (end) {
+        checkFailure();
+        return;
+      }
+    }
+  }
+
+  private void checkFailure() throws IOException {
+    Throwable f = failure;
+    if (f != null) {
+      throw f instanceof IOException io ? io : new IOException(f.getMessage(), f);
+    }
+  }
+
+  /** Stops the producer (a consumer failed) and frees the queued chunks. */
+  void abort() {
+    aborted = true;
+    queue.clear();
+    queue.offer(END);
+  }
+}

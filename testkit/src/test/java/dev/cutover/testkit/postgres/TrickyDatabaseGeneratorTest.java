@@ -1,0 +1,62 @@
+package dev.cutover.testkit.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("integration")
+class TrickyDatabaseGeneratorTest {
+  private static PgFixture server() {
+    PgFixture server = PgFixture.local();
+    boolean up = server.isAvailable();
+    if (!up && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError("CI=true but no PostgreSQL server at " + server.admin());
+    }
+    assumeTrue(up, "needs a PostgreSQL server at " + server.admin());
+    return server;
+  }
+
+  @Test
+  void generate_smallDatabase_hasEveryTrickyObjectAndDropsRolesOnClose() throws Exception {
+    PgFixture server = server();
+    String owner;
+    try (TestDatabase db = server.createDatabase("cut_pg_gen_")) {
+      try (TrickyDatabase tricky = TrickyDatabaseGenerator.builder().users(100).build().generate(db.connection())) {
+        owner = tricky.ownerRole();
+        assertThat(db.queryString("select string_agg(e.extname || '@' || n.nspname, ',' order by e.extname) "
+            + "from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname <> 'plpgsql'"))
+            .isEqualTo("citext@public,hstore@heroku_ext,pgcrypto@public");
+        assertThat(db.queryString("select array_to_string(setconfig, ',') from pg_db_role_setting s "
+            + "join pg_database d on d.oid = s.setdatabase where d.datname = current_database() and s.setrole = 0"))
+            .isEqualTo("search_path=\"$user\", public, heroku_ext");
+        assertThat(db.queryLong("select count(*) from public.users")).isEqualTo(100);
+        assertThat(db.queryLong("select count(*) from public.events")).isEqualTo(200);
+        assertThat(db.queryLong("select count(*) from pg_inherits where inhparent = 'public.events'::regclass")).isEqualTo(4);
+        assertThat(db.queryString("select relkind from pg_class where oid = 'public.user_event_counts'::regclass")).isEqualTo("m");
+        assertThat(db.queryString("select pg_get_userbyid(nspowner) from pg_namespace where nspname = 'heroku_ext'"))
+            .isEqualTo(owner);
+        assertThat(db.queryLong("select count(*) from pg_trigger where not tgisinternal")).isEqualTo(2);
+        assertThat(db.queryString("select password_hash from public.users where id = 1")).matches("[0-9a-f]{64}");
+        assertThat(db.queryLong("select count(*) from pg_sequences")).isEqualTo(4);
+        for (String table : TrickyDatabase.tables()) {
+          assertThat(db.queryLong("select count(*) from " + table)).as(table).isPositive();
+        }
+        try (AutoCloseable hidden = tricky.hideRoles()) {
+          assertThat(db.queryLong("select count(*) from pg_roles where rolname = '" + owner + "'")).isZero();
+        }
+        assertThat(db.queryLong("select count(*) from pg_roles where rolname = '" + owner + "'")).isOne();
+      }
+      assertThat(db.queryLong("select count(*) from pg_roles where rolname = '" + owner + "'")).isZero();
+    }
+  }
+
+  @Test
+  void builder_tooFewUsers_rejected() {
+    assertThatThrownBy(() -> TrickyDatabaseGenerator.builder().users(3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TrickyDatabaseGenerator.builder().rolePrefix("Bad-Prefix"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
