@@ -47,6 +47,7 @@ import java.util.function.Consumer;
  * mutable state beyond the shared {@link Redactor}.
  */
 public final class AptibleClient {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AptibleClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String environment;
@@ -152,7 +153,9 @@ public final class AptibleClient {
    *
    * <p>The CLI only takes values as {@code KEY=VALUE} arguments, so they are visible in the
    * process list while it runs; every value is registered with the redactor first, so no log,
-   * exception or output line of the SDK shows one. (Issue 8 moves this to the API.)
+   * exception or output line of the SDK shows one. (Issue 8 moves this to the API.) A variable
+   * with an empty value is left out with a warning: {@code KEY=} would unset it, and the CLI has no
+   * way to store an empty string ({@link AptibleInputs#configVar} lets a plan flag it beforehand).
    *
    * @throws ValidationException when a name is invalid
    */
@@ -161,11 +164,18 @@ public final class AptibleClient {
     AptibleInputs.handle(problems, "app.handle", app);
     vars.keySet().forEach(k -> AptibleInputs.configVar(problems, k, false));
     problems.throwIfAny();
-    if (vars.isEmpty()) {
+    List<String> args = new ArrayList<>(appArgs("config:set", app));
+    vars.forEach((k, v) -> {
+      if (v.reveal().isEmpty()) {
+        LOG.warn("Config var {} is empty: the aptible CLI cannot set an empty value ('{}=' unsets it), so it stays"
+            + " unset on {}", k, k, app);
+      } else {
+        args.add(k + "=" + redactor.register(v).reveal());
+      }
+    });
+    if (args.size() == appArgs("config:set", app).size()) {
       return;
     }
-    List<String> args = new ArrayList<>(appArgs("config:set", app));
-    vars.forEach((k, v) -> args.add(k + "=" + redactor.register(v).reveal()));
     run("aptible.config:set", args, operationTimeout, null);
   }
 
@@ -554,11 +564,13 @@ public final class AptibleClient {
       return this;
     }
 
+    /** The clock for timestamps and waits; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** How waits sleep (the tunnel's port release poll); default {@link Sleeper#SYSTEM}. */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
@@ -570,7 +582,11 @@ public final class AptibleClient {
       return this;
     }
 
-    /** The known_hosts file git checks the server against; default {@code ~/.ssh/known_hosts}. */
+    /**
+     * The known_hosts file git checks the server against; default {@code ~/.ssh/known_hosts}. An
+     * unknown host key fails the push with a {@link dev.cutover.core.GitException}; it is never
+     * accepted silently.
+     */
     public Builder gitKnownHosts(Path knownHosts) {
       this.gitKnownHosts = Objects.requireNonNull(knownHosts, "knownHosts");
       return this;
