@@ -26,9 +26,7 @@ class JShellScriptTest {
     List<String> rejected = new ArrayList<>();
     int snippets = 0;
     try (JShell shell = JShell.builder().executionEngine("local").build()) {
-      for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-        shell.addToClasspath(entry);
-      }
+      shell.addToClasspath(System.getProperty("java.class.path"));
       SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
       String rest = script;
       while (!rest.isBlank()) {
