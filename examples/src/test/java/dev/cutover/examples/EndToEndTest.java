@@ -66,7 +66,7 @@ class EndToEndTest {
     assertThat(env.aptible().liveTunnelProcesses()).as("tunnel processes left running").isEmpty();
   }
 
-  /** The happy path through {@link NodePostgresMigration}, the guide's example (restored the guide's way, GUIDE_SQL). */
+  /** The happy path through {@link NodePostgresMigration}, the guide's example (restored with pg_restore). */
   @Test
   void migrate_happyPath_movesDataConfigCodeServicesAndEndpoints() throws Exception {
     MigrationReport report = NodePostgresMigration.migrate(heroku, aptible, DemoEnvironment.SOURCE_APP,
@@ -82,7 +82,7 @@ class EndToEndTest {
     FakeAptible.App app = env.aptible().app(DemoEnvironment.TARGET_APP).orElseThrow();
     FakeAptible.Database db = env.aptible().database(DemoEnvironment.TARGET_APP + "-db").orElseThrow();
     assertThat(db.version()).isEqualTo(Integer.toString(sourceMajor));
-    assertThat(report.toolVersions()).containsEntry("restore strategy", "GUIDE_SQL");
+    assertThat(report.toolVersions()).containsEntry("restore strategy", "PG_RESTORE");
     assertThat(app.config()).containsKeys("NODE_ENV", "SESSION_SECRET", "STRIPE_API_KEY", "REDIS_URL", "DATABASE_URL")
         .containsEntry("PORT", "3000").doesNotContainKeys("HEROKU_SLUG_COMMIT", "HEROKU_RELEASE_VERSION");
     assertThat(app.config().get("DATABASE_URL")).contains(db.postgresName().orElseThrow())
