@@ -554,11 +554,13 @@ public final class AptibleClient {
       return this;
     }
 
+    /** The clock for timestamps and waits; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** How waits sleep (the tunnel's port release poll); default {@link Sleeper#SYSTEM}. */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
@@ -570,7 +572,11 @@ public final class AptibleClient {
       return this;
     }
 
-    /** The known_hosts file git checks the server against; default {@code ~/.ssh/known_hosts}. */
+    /**
+     * The known_hosts file git checks the server against; default {@code ~/.ssh/known_hosts}. An
+     * unknown host key fails the push with a {@link dev.cutover.core.GitException}; it is never
+     * accepted silently.
+     */
     public Builder gitKnownHosts(Path knownHosts) {
       this.gitKnownHosts = Objects.requireNonNull(knownHosts, "knownHosts");
       return this;

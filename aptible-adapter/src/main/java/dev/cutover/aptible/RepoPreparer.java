@@ -56,13 +56,21 @@ public final class RepoPreparer {
 
   /** The languages with a Dockerfile template. */
   public enum Language {
+    /** Node.js (the guide's template), port 3000. */
     NODE(3000, "npm start"),
+    /** Python (pip, pipenv or poetry), port 8000. */
     PYTHON(8000, "python app.py"),
+    /** Ruby (bundler), port 3000. */
     RUBY(3000, "bundle exec rackup --host 0.0.0.0 --port $PORT"),
+    /** Java built with Maven, port 8080. */
     JAVA_MAVEN(8080, "java -Dserver.port=$PORT -jar target/*.jar"),
+    /** Java built with Gradle, port 8080. */
     JAVA_GRADLE(8080, "java -Dserver.port=$PORT -jar build/libs/*.jar"),
+    /** Go (all main packages into bin/), port 8080. */
     GO(8080, ""),
+    /** PHP on Apache with Composer, port 8080. */
     PHP(8080, "apache2-foreground"),
+    /** No template: the user adds a Dockerfile. */
     UNKNOWN(8080, "");
 
     private final int defaultPort;

@@ -54,6 +54,7 @@ public final class GitPush {
   private final Optional<Path> knownHosts;
   private final Duration timeout;
 
+  /** A pusher with an optional private key and known_hosts file; {@code timeout} bounds network waits. */
   public GitPush(Redactor redactor, Clock clock, Optional<Path> sshKey, Optional<Path> knownHosts, Duration timeout) {
     this.redactor = redactor;
     this.clock = clock;
