@@ -42,8 +42,10 @@ record Snapshot(Map<String, Long> rows, Map<String, String> sequences, Map<Strin
     q.put("sequences", rel + "('S')");
     q.put("views", rel + "('v')");
     q.put("materialized views", rel + "('m')");
+    // NOT NULL constraints are catalogued in pg_constraint only from PostgreSQL 18 on: leave them out,
+    // so that a 16 source and an 18 target compare equal
     q.put("constraints", "select count(*) from pg_constraint k join pg_namespace n on n.oid = k.connamespace where "
-        + TargetDatabase.USER_SCHEMA + notMember("k.oid", "pg_constraint"));
+        + TargetDatabase.USER_SCHEMA + " and k.contype <> 'n'" + notMember("k.oid", "pg_constraint"));
     q.put("functions", "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace where "
         + TargetDatabase.USER_SCHEMA + notMember("p.oid", "pg_proc"));
     q.put("triggers", "select count(*) from pg_trigger t join pg_class c on c.oid = t.tgrelid "
@@ -56,16 +58,20 @@ record Snapshot(Map<String, Long> rows, Map<String, String> sequences, Map<Strin
 
   /** Reads everything. Blocks for as long as the exact row counts take (one sequential scan per table). */
   static Snapshot of(Connection c) throws SQLException {
-    return new Snapshot(rowCounts(c), sequences(c), extensions(c), objects(c), TargetDatabase.databaseSettings(c));
+    return new Snapshot(rowCounts(c, true), sequences(c), extensions(c), objects(c), TargetDatabase.databaseSettings(c));
   }
 
-  /** Exact row counts of every table, partition and populated materialized view ({@code schema.name}). */
-  static Map<String, Long> rowCounts(Connection c) throws SQLException {
+  /**
+   * Exact row counts of every table and partition ({@code schema.name}), and with
+   * {@code materializedViews} of every materialized view too (-1 when not populated).
+   */
+  static Map<String, Long> rowCounts(Connection c, boolean materializedViews) throws SQLException {
     Map<String, Long> rows = new TreeMap<>();
     List<String[]> tables = new java.util.ArrayList<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
         "select n.nspname, c.relname, c.relkind = 'm' and not c.relispopulated from pg_class c "
-            + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'm') and "
+            + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r'" + (materializedViews ? ", 'm'" : "")
+            + ") and "
             + TargetDatabase.USER_SCHEMA + notMember("c.oid", "pg_class") + " order by 1, 2")) {
       while (rs.next()) {
         tables.add(new String[] {rs.getString(1), rs.getString(2), rs.getBoolean(3) ? "t" : "f"});

@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,21 +88,31 @@ final class RestoreEngine {
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("cutover-restore-progress"));
     List<Session> sessions = new ArrayList<>();
     List<ExecutorService> workers = new ArrayList<>();
+    List<Future<Session>> opening = new ArrayList<>();
     try {
+      log.debug("archive read: {} ms", Duration.between(start, Instant.now()).toMillis());
       Session leader = open();
       sessions.add(leader);
+      log.debug("connected: {} ms", Duration.between(start, Instant.now()).toMillis());
+      // The workers' connections open while the pre-data runs.
+      for (int i = 1; i < config.jobs(); i++) {
+        opening.add(producers.submit(this::open));
+      }
       Plan plan = Plan.of(toc, blocks.length(), leader.serverVersion());
       warnings.addAll(plan.warnings);
       ticker.scheduleAtFixedRate(this::reportBytes, 250, 250, TimeUnit.MILLISECONDS);
       for (Item item : plan.prefork) {
         checkInterrupt();
+        long t0 = System.nanoTime();
         Exception failure = runSql(leader, item);
+        log.debug("pre-data {}: {} ms", item.describe(), (System.nanoTime() - t0) / 1_000_000);
         if (failure != null) {
           throw failed(item, failure);
         }
       }
-      for (int i = 1; i < config.jobs(); i++) {
-        sessions.add(open());
+      log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
+      for (Future<Session> f : opening) {
+        sessions.add(await(f));
       }
       for (int i = 0; i < sessions.size(); i++) {
         workers.add(Executors.newSingleThreadExecutor(daemon("cutover-restore-" + (i + 1))));
@@ -114,11 +126,46 @@ final class RestoreEngine {
       throw new PgToolException(STEP, redact(STEP + ": cannot connect to the target " + target + " (" + e.getMessage()
           + ")"), true, e);
     } finally {
+      for (Future<Session> f : opening) {
+        closeIfUnused(f, sessions);
+      }
       ticker.shutdownNow();
       workers.forEach(ExecutorService::shutdownNow);
       producers.shutdownNow();
       sessions.forEach(Session::cancel);
       sessions.forEach(Session::close);
+    }
+  }
+
+  private static Session await(Future<Session> f) throws SQLException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      throw MigrationCancelledException.interrupted(STEP, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Closes a worker connection that opened but was never used (failure or cancel before phase 2). */
+  private static void closeIfUnused(Future<Session> f, List<Session> used) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      Session s = f.get(30, TimeUnit.SECONDS);
+      if (!used.contains(s)) {
+        s.close();
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // it never opened (or hangs in connect and will time out on its own)
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -141,8 +188,7 @@ final class RestoreEngine {
     boolean postAclPass = false;
     for (Item item : plan.pending.values()) {
       if (item.kind == Item.Kind.TABLE_DATA) {
-        long threshold = config.splitThresholdBytes();
-        item.parts = item.length > threshold ? (int) Math.min(sessions.size(), (item.length + threshold - 1) / threshold) : 1;
+        item.parts = parts(item.length, blocks.totalBytes(), sessions.size());
         item.freeze = config.freeze() && item.parts == 1 && copiesIntoOwnTable(item.entry);
       }
       if (item.depCount == 0 && !item.postAcl) {
@@ -255,6 +301,21 @@ final class RestoreEngine {
     }
   }
 
+  /**
+   * How many connections load a table: one, unless the table is larger than the split threshold or
+   * dominates the archive (more than its share of the data per connection), as pgbench_accounts does.
+   */
+  private int parts(long length, long total, int connections) {
+    long threshold = config.splitThresholdBytes();
+    if (connections == 1 || length < (1 << 20) && length <= threshold) {
+      return 1;
+    }
+    if (length > threshold) {
+      return (int) Math.min(connections, (length + threshold - 1) / threshold);
+    }
+    return length > total / connections ? connections : 1;
+  }
+
   /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */
   private static Item pick(List<Item> ready, java.util.Collection<Item> running) {
     for (Item candidate : ready) {
@@ -328,6 +389,20 @@ final class RestoreEngine {
   }
 
   private Done execute(Session s, Item item) {
+    long t0 = System.nanoTime();
+    try {
+      Done d = executeTimed(s, item);
+      if (log.isDebugEnabled()) {
+        log.debug("{} {}: {} ms{}", Thread.currentThread().getName(), item.describe(), (System.nanoTime() - t0) / 1_000_000,
+            item.kind == Item.Kind.TABLE_DATA ? ", " + d.rows() + " rows, part of " + item.parts : "");
+      }
+      return d;
+    } finally {
+      // timing only
+    }
+  }
+
+  private Done executeTimed(Session s, Item item) {
     try {
       return switch (item.kind) {
         case SQL -> new Done(item, s, 0, runSql(s, item));
