@@ -89,6 +89,7 @@ final class RestoreEngine {
     List<Session> sessions = new ArrayList<>();
     List<ExecutorService> workers = new ArrayList<>();
     List<Future<Session>> opening = new ArrayList<>();
+    boolean succeeded = false;
     try {
       log.debug("archive read: {} ms", Duration.between(start, Instant.now()).toMillis());
       Session leader = open();
@@ -120,6 +121,7 @@ final class RestoreEngine {
       schedule(plan, sessions, workers, producers);
       reportBytes();
       listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), rowsDone.get()));
+      succeeded = true;
       return new RestoreResult(RestoreStrategy.PARALLEL, Duration.between(start, Instant.now()), rows, expectedErrors,
           warnings);
     } catch (SQLException e) {
@@ -132,7 +134,9 @@ final class RestoreEngine {
       ticker.shutdownNow();
       workers.forEach(ExecutorService::shutdownNow);
       producers.shutdownNow();
-      sessions.forEach(Session::cancel);
+      if (!succeeded) {
+        sessions.forEach(Session::cancel);
+      }
       sessions.forEach(Session::close);
     }
   }
@@ -252,9 +256,11 @@ final class RestoreEngine {
         Item item = d.item();
         if (d.failure() != null) {
           if (firstFailure == null) {
+            abort(running, plan);
+          }
+          if (firstFailure == null || isCancellation(firstFailure) && !isCancellation(d.failure())) {
             firstFailure = d.failure();
             failedItem = item;
-            abort(running, plan);
           }
           continue;
         }
@@ -314,6 +320,11 @@ final class RestoreEngine {
       return (int) Math.min(connections, (length + threshold - 1) / threshold);
     }
     return length > total / connections ? connections : 1;
+  }
+
+  /** A failure caused by stopping the restore, not the reason it stopped. */
+  private static boolean isCancellation(Exception e) {
+    return e instanceof TableStream.Cancelled || e instanceof SQLException sql && "57014".equals(sql.getSQLState());
   }
 
   /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */

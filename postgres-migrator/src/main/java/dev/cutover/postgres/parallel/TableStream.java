@@ -133,6 +133,10 @@ final class TableStream {
       group.clear();
       if (end) {
         checkFailure();
+        if (aborted) {
+          // Never end a COPY normally on a cut-short stream: that would commit part of the table.
+          throw new Cancelled();
+        }
         return;
       }
     }
@@ -142,6 +146,15 @@ final class TableStream {
     Throwable f = failure;
     if (f != null) {
       throw f instanceof IOException io ? io : new IOException(f.getMessage(), f);
+    }
+  }
+
+  /** A consumer's COPY was stopped because another part of the restore failed. */
+  static final class Cancelled extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("cancelled because another part of the restore failed");
     }
   }
 
