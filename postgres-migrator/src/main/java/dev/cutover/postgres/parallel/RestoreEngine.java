@@ -369,15 +369,13 @@ final class RestoreEngine {
     TableStream stream = new TableStream(item.parts);
     item.stream = stream;
     long position = blocks.start().getOrDefault(item.id(), -1L);
-    producers.execute(() -> {
-      InputStream data;
+    producers.execute(() -> stream.produce(() -> {
+      if (position < 0) {
+        throw new IOException("no data block for entry " + item.id() + " in the archive");
+      }
+      BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
       try {
-        if (position < 0) {
-          throw new IOException("no data block for entry " + item.id() + " in the archive");
-        }
-        BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
-        InputStream raw = reader.tableData();
-        data = new java.io.FilterInputStream(raw) {
+        return new java.io.FilterInputStream(reader.tableData()) {
           @Override
           public void close() throws IOException {
             try {
@@ -387,16 +385,11 @@ final class RestoreEngine {
             }
           }
         };
-      } catch (IOException | RuntimeException e) {
-        data = new InputStream() {
-          @Override
-          public int read() throws IOException {
-            throw new IOException(e.getMessage(), e);
-          }
-        };
+      } catch (IOException | RuntimeException | Error e) {
+        reader.close();
+        throw e;
       }
-      stream.produce(data);
-    });
+    }));
   }
 
   private Done execute(Session s, Item item) {

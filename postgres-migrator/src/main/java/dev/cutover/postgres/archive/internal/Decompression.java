@@ -1,6 +1,5 @@
 package dev.cutover.postgres.archive.internal;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -8,7 +7,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import net.jpountz.lz4.LZ4FrameInputStream;
 
 /** Decompresses one chunk-framed stream according to the archive's compression algorithm. */
 public final class Decompression {
@@ -30,8 +28,8 @@ public final class Decompression {
     }
     return switch (compression) {
       case "gzip" -> new ZlibStream(chunks);
-      case "lz4" -> new LZ4FrameInputStream(requireMagic(chunks, LZ4_MAGIC, "lz4"));
-      case "zstd" -> new ZstdInputStreamNoFinalizer(requireMagic(chunks, ZSTD_MAGIC, "zstd"));
+      case "lz4" -> FrameCodecs.lz4(requireMagic(chunks, LZ4_MAGIC, "lz4"));
+      case "zstd" -> FrameCodecs.zstd(requireMagic(chunks, ZSTD_MAGIC, "zstd"));
       default -> throw new IOException("data compressed with " + compression
           + " cannot be decompressed by this reader (gzip, lz4, zstd and none are supported)");
     };
