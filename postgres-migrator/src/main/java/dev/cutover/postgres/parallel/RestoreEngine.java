@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,22 +88,32 @@ final class RestoreEngine {
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("cutover-restore-progress"));
     List<Session> sessions = new ArrayList<>();
     List<ExecutorService> workers = new ArrayList<>();
+    List<Future<Session>> opening = new ArrayList<>();
+    boolean succeeded = false;
     try {
+      log.debug("archive read: {} ms", Duration.between(start, Instant.now()).toMillis());
       Session leader = open();
       sessions.add(leader);
+      log.debug("connected: {} ms", Duration.between(start, Instant.now()).toMillis());
+      // The workers' connections open while the pre-data runs.
+      for (int i = 1; i < config.jobs(); i++) {
+        opening.add(producers.submit(this::open));
+      }
       Plan plan = Plan.of(toc, blocks.length(), leader.serverVersion());
       warnings.addAll(plan.warnings);
       ticker.scheduleAtFixedRate(this::reportBytes, 250, 250, TimeUnit.MILLISECONDS);
       for (Item item : plan.prefork) {
         checkInterrupt();
+        long t0 = System.nanoTime();
         Exception failure = runSql(leader, item);
+        log.debug("pre-data {}: {} ms", item.describe(), (System.nanoTime() - t0) / 1_000_000);
         if (failure != null) {
           throw failed(item, failure);
         }
       }
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
-      for (int i = 1; i < config.jobs(); i++) {
-        sessions.add(open());
+      for (Future<Session> f : opening) {
+        sessions.add(await(f));
       }
       for (int i = 0; i < sessions.size(); i++) {
         workers.add(Executors.newSingleThreadExecutor(daemon("cutover-restore-" + (i + 1))));
@@ -109,17 +121,55 @@ final class RestoreEngine {
       schedule(plan, sessions, workers, producers);
       reportBytes();
       listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), rowsDone.get()));
+      succeeded = true;
       return new RestoreResult(RestoreStrategy.PARALLEL, Duration.between(start, Instant.now()), rows, expectedErrors,
           warnings);
     } catch (SQLException e) {
       throw new PgToolException(STEP, redact(STEP + ": cannot connect to the target " + target + " (" + e.getMessage()
           + ")"), true, e);
     } finally {
+      for (Future<Session> f : opening) {
+        closeIfUnused(f, sessions);
+      }
       ticker.shutdownNow();
       workers.forEach(ExecutorService::shutdownNow);
       producers.shutdownNow();
-      sessions.forEach(Session::cancel);
+      if (!succeeded) {
+        sessions.forEach(Session::cancel);
+      }
       sessions.forEach(Session::close);
+    }
+  }
+
+  private static Session await(Future<Session> f) throws SQLException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      throw MigrationCancelledException.interrupted(STEP, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Closes a worker connection that opened but was never used (failure or cancel before phase 2). */
+  private static void closeIfUnused(Future<Session> f, List<Session> used) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      Session s = f.get(30, TimeUnit.SECONDS);
+      if (!used.contains(s)) {
+        s.close();
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // it never opened (or hangs in connect and will time out on its own)
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -206,9 +256,11 @@ final class RestoreEngine {
         Item item = d.item();
         if (d.failure() != null) {
           if (firstFailure == null) {
+            abort(running, plan);
+          }
+          if (firstFailure == null || isCancellation(firstFailure) && !isCancellation(d.failure())) {
             firstFailure = d.failure();
             failedItem = item;
-            abort(running, plan);
           }
           continue;
         }
@@ -270,6 +322,11 @@ final class RestoreEngine {
     return length > total / connections ? connections : 1;
   }
 
+  /** A failure caused by stopping the restore, not the reason it stopped. */
+  private static boolean isCancellation(Exception e) {
+    return e instanceof TableStream.Cancelled || e instanceof SQLException sql && "57014".equals(sql.getSQLState());
+  }
+
   /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */
   private static Item pick(List<Item> ready, java.util.Collection<Item> running) {
     for (Item candidate : ready) {
@@ -312,15 +369,13 @@ final class RestoreEngine {
     TableStream stream = new TableStream(item.parts);
     item.stream = stream;
     long position = blocks.start().getOrDefault(item.id(), -1L);
-    producers.execute(() -> {
-      InputStream data;
+    producers.execute(() -> stream.produce(() -> {
+      if (position < 0) {
+        throw new IOException("no data block for entry " + item.id() + " in the archive");
+      }
+      BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
       try {
-        if (position < 0) {
-          throw new IOException("no data block for entry " + item.id() + " in the archive");
-        }
-        BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
-        InputStream raw = reader.tableData();
-        data = new java.io.FilterInputStream(raw) {
+        return new java.io.FilterInputStream(reader.tableData()) {
           @Override
           public void close() throws IOException {
             try {
@@ -330,16 +385,11 @@ final class RestoreEngine {
             }
           }
         };
-      } catch (IOException | RuntimeException e) {
-        data = new InputStream() {
-          @Override
-          public int read() throws IOException {
-            throw new IOException(e.getMessage(), e);
-          }
-        };
+      } catch (IOException | RuntimeException | Error e) {
+        reader.close();
+        throw e;
       }
-      stream.produce(data);
-    });
+    }));
   }
 
   private Done execute(Session s, Item item) {
