@@ -2,6 +2,7 @@ package dev.cutover.aptible;
 
 import dev.cutover.aptible.internal.GitPush;
 import dev.cutover.core.MigrationEvent;
+import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Secret;
 import dev.cutover.core.ValidationException;
@@ -84,6 +85,12 @@ public final class AptibleApp implements TargetApp {
     Optional<DatabaseInfo> existing = client.databases().stream().filter(d -> d.handle().equals(dbHandle)).findFirst();
     if (existing.isPresent()) {
       DatabaseInfo db = existing.get();
+      if (db.type().equals(spec.type()) && db.version().equals(spec.version()) && !db.status().isEmpty()
+          && !db.status().equals("provisioned")) {
+        throw new MigrationException("aptible.db:create", "aptible.db:create: database " + dbHandle + " exists in "
+            + environment() + " but is " + db.status() + ", not provisioned. Check its last operation's logs in the"
+            + " dashboard, then deprovision it or wait for the provision to finish.", true, null);
+      }
       if (db.type().equals(spec.type()) && db.version().equals(spec.version())) {
         LOG.info("Database {} ({} {}) exists in {}; reusing it", dbHandle, db.type(), db.version(), environment());
         return;
@@ -141,14 +148,10 @@ public final class AptibleApp implements TargetApp {
       key.filter(k -> !java.nio.file.Files.isReadable(k)).ifPresent(k ->
           problems.add("deploy.sshKey", k, "cannot be read", "give the path of a readable private key"));
       problems.throwIfAny();
-      safe.stepStarted(new MigrationEvent.StepStarted(step, client.clock().instant(),
-          "git push " + git.branch() + ":master to " + client.redactor().redact(gitRemote())));
       String commit = new GitPush(client.redactor(), client.clock(), key, client.gitKnownHosts(), Duration.ofMinutes(30))
           .push(git.repo(), git.branch(), gitRemote(), step, safe);
       LOG.info("Deployed {} of {} to {}", commit, git.repo(), handle);
     } else if (deploy instanceof Deploy.DockerImage image) {
-      safe.stepStarted(new MigrationEvent.StepStarted(step, client.clock().instant(),
-          "aptible deploy --docker-image " + image.image()));
       client.deployImage(handle, image.image(), image.credentials(),
           line -> safe.output(new MigrationEvent.Output(step, client.clock().instant(), "aptible", line)));
     }

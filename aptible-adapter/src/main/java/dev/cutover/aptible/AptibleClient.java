@@ -554,11 +554,13 @@ public final class AptibleClient {
       return this;
     }
 
+    /** The clock for timestamps and waits; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** How waits sleep (the tunnel's port release poll); default {@link Sleeper#SYSTEM}. */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class AptibleTunnel implements DatabaseTunnel {
   private static final Logger LOG = LoggerFactory.getLogger(AptibleTunnel.class);
   private static final Pattern CONNECT_AT = Pattern.compile("^Connect at (\\S+)$");
+  /** The CLI prints the password on its own line too, possibly before the SDK could register it. */
+  private static final Pattern PASSWORD_LINE = Pattern.compile("^(\\* Password: ).+$");
   private static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(10);
 
   private final AptibleClient client;
@@ -64,7 +66,7 @@ public final class AptibleTunnel implements DatabaseTunnel {
     this.process = process;
     this.connection = connection;
     rememberTree();
-    ProcessHandle.of(process.pid()).ifPresent(h -> h.onExit().thenRun(() -> {
+    ownChild(process.pid()).ifPresent(h -> h.onExit().thenRun(() -> {
       if (!closed) {
         LOG.warn("Tunnel to {} ended while open: {}", dbHandle, lastWords());
       }
@@ -75,7 +77,8 @@ public final class AptibleTunnel implements DatabaseTunnel {
     String step = "aptible.db:tunnel";
     String commandLine = client.cli().commandLine(args);
     Instant started = client.clock().instant();
-    RunningProcess process = client.cli().start(args, line -> LOG.debug("db:tunnel {}: {}", dbHandle, line.line()));
+    RunningProcess process = client.cli().start(args, line -> LOG.debug("db:tunnel {}: {}", dbHandle,
+        mask(line.line())));
     try {
       String line = process.awaitLine(l -> CONNECT_AT.matcher(l).matches(), client.tunnelTimeout());
       Matcher m = CONNECT_AT.matcher(line);
@@ -91,7 +94,7 @@ public final class AptibleTunnel implements DatabaseTunnel {
       return new AptibleTunnel(client, dbHandle, commandLine, process, connection);
     } catch (CommandFailedException e) {
       process.close();
-      List<String> tail = process.outputTail();
+      List<String> tail = tail(process);
       String text = tail.stream().filter(l -> l.startsWith("Tunnel ") || l.startsWith("Could not find")
           || l.contains("is not provisioned") || l.contains("credential")).reduce((a, b) -> b)
           .orElse(tail.isEmpty() ? "(no output)" : tail.get(tail.size() - 1));
@@ -103,21 +106,26 @@ public final class AptibleTunnel implements DatabaseTunnel {
     } catch (WaitTimeoutException e) {
       process.close();
       throw new WaitTimeoutException(step, "the 'Connect at' line of the tunnel to database " + dbHandle
-          + " (output so far: " + String.join(" | ", process.outputTail()) + ")", e.elapsed(), "no Connect at line");
+          + " (output so far: " + String.join(" | ", tail(process)) + ")", e.elapsed(), "no Connect at line");
     } catch (MigrationCancelledException e) {
       process.close();
       throw e;
     } catch (RuntimeException e) {
       process.close();
       throw new AptibleException(step, step + ": could not read the tunnel's address for database " + dbHandle + ": "
-          + client.redactor().redact(String.valueOf(e.getMessage())), commandLine, -1, process.outputTail(),
+          + client.redactor().redact(String.valueOf(e.getMessage())), commandLine, -1, tail(process),
           Duration.between(started, client.clock().instant()), AptibleException.Kind.TUNNEL, "unparsable Connect at line",
           null);
     }
   }
 
+  /** The process {@code pid} if it is this JVM's descendant (a fake runner's pid may belong to a stranger). */
+  private static Optional<ProcessHandle> ownChild(long pid) {
+    return ProcessHandle.current().descendants().filter(h -> h.pid() == pid).findFirst();
+  }
+
   private void rememberTree() {
-    ProcessHandle.of(process.pid()).ifPresent(root -> {
+    ownChild(process.pid()).ifPresent(root -> {
       tree.add(root);
       root.descendants().forEach(tree::add);
     });
@@ -188,7 +196,7 @@ public final class AptibleTunnel implements DatabaseTunnel {
     String step = "aptible.db:tunnel";
     return Optional.of(new AptibleException(step, step + ": the tunnel to database " + dbHandle + " is gone: " + text
         + (exit.isPresent() ? " (exit " + exit.getAsInt() + ")" : "") + ". Open a new tunnel and retry the step.",
-        commandLine, exit.orElse(-1), process.outputTail(), Duration.ZERO, AptibleException.Kind.TUNNEL, text, null));
+        commandLine, exit.orElse(-1), tail(process), Duration.ZERO, AptibleException.Kind.TUNNEL, text, null));
   }
 
   /**
@@ -203,8 +211,17 @@ public final class AptibleTunnel implements DatabaseTunnel {
     }
   }
 
+  private static String mask(String line) {
+    return PASSWORD_LINE.matcher(line).replaceFirst("$1" + Secret.mask());
+  }
+
+  /** The CLI's last lines, the password line masked. */
+  private static List<String> tail(RunningProcess process) {
+    return process.outputTail().stream().map(AptibleTunnel::mask).toList();
+  }
+
   private String lastWords() {
-    List<String> tail = process.outputTail();
+    List<String> tail = tail(process);
     return tail.stream().filter(l -> l.startsWith("Tunnel ") || l.startsWith("Closing")).reduce((a, b) -> b)
         .orElse(tail.isEmpty() ? "the tunnel process exited" : "the tunnel process exited after: "
             + tail.get(tail.size() - 1));

@@ -172,6 +172,19 @@ public final class RepoPreparer {
     return plan;
   }
 
+  /**
+   * Commits the files {@code plan} wrote (after {@link #apply()}) on the repository's current branch,
+   * so that a git deploy pushes them (guide step 5). Other changes in the work tree are left alone.
+   *
+   * @return the new commit id, or empty when the plan wrote nothing
+   * @throws dev.cutover.core.GitException when the commit fails
+   */
+  public static Optional<String> commit(RepoPlan plan, String message) {
+    List<String> paths = plan.writes().stream().map(RepoChange::path).toList();
+    return paths.isEmpty() ? Optional.empty() : Optional.of(dev.cutover.aptible.internal.GitPush.commit(plan.repo(),
+        paths, message));
+  }
+
   private RepoPlan compute() throws IOException {
     List<RepoChange> changes = new ArrayList<>();
     List<String> warnings = new ArrayList<>();

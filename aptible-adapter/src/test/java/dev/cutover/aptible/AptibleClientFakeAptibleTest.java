@@ -158,6 +158,52 @@ class AptibleClientFakeAptibleTest {
   }
 
   @Test
+  void tunnel_cliKilledBySigterm_orphanHoldsPortUntilCloseKillsTree() throws Exception {
+    aptible.app("term-app").ensureDatabase("term-db", DatabaseSpec.postgresql("16"));
+    AptibleTunnel tunnel = aptible.openTunnel("term-db");
+    int port = tunnel.port();
+    ProcessHandle cli = ProcessHandle.current().descendants()
+        .filter(h -> h.info().arguments().map(a -> List.of(a).contains("db:tunnel")).orElse(false))
+        .findFirst().orElseThrow();
+    List<ProcessHandle> forwarders = fake.liveTunnelProcesses();
+    assertThat(forwarders).hasSize(1);
+
+    cli.destroy();
+    cli.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(FakeAptible.running(forwarders.get(0))).as("ssh stand-in survives SIGTERM to the CLI").isTrue();
+    assertThat(portFree(port)).isFalse();
+    assertThat(tunnel.failure()).get().satisfies(e -> assertThat(e.getMessage()).contains("is gone"));
+    tunnel.close();
+    assertThat(fake.liveTunnelProcesses()).isEmpty();
+    assertThat(portFree(port)).isTrue();
+  }
+
+  @Test
+  void tunnel_diesWhileInUse_connectionThrowsClearError() throws Exception {
+    try (FakeAptible shortLived = FakeAptible.builder().environment("ttl-env")
+        .tunnelTtl(java.time.Duration.ofSeconds(2)).build()) {
+      AptibleClient client = client(shortLived, Redactor.create());
+      client.app("ttl-app").ensureDatabase("ttl-db", DatabaseSpec.postgresql("16"));
+      try (AptibleTunnel tunnel = client.openTunnel("ttl-db")) {
+        PgConnection pg = tunnel.connection();
+        try (Connection c = DriverManager.getConnection(tunnel.jdbcUrl(), pg.user(), pg.password().reveal())) {
+          assertThat(c.isValid(5)).isTrue();
+        }
+        ProcessHandle.current().descendants().filter(h -> h.info().arguments()
+            .map(a -> List.of(a).contains("db:tunnel")).orElse(false)).findFirst().orElseThrow()
+            .onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(tunnel.isAlive()).isFalse();
+        assertThatThrownBy(tunnel::connection).isInstanceOfSatisfying(AptibleException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AptibleException.Kind.TUNNEL);
+          assertThat(e.getMessage()).contains("ttl-db").contains("Tunnel timed out").contains("exit 1");
+        });
+      }
+      assertThat(shortLived.liveTunnelProcesses()).isEmpty();
+    }
+  }
+
+  @Test
   void cli_noToken_authenticationError() {
     AptibleClient noToken = AptibleClient.builder().environment(fake.environment()).cliCommand(fake.cliCommand())
         .cliEnvironment(fake.cliEnvironment()).build();
@@ -179,7 +225,7 @@ class AptibleClientFakeAptibleTest {
   }
 
   static Set<Long> childPids() {
-    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+    return ProcessHandle.current().descendants().filter(FakeAptible::running).map(ProcessHandle::pid)
         .collect(Collectors.toSet());
   }
 

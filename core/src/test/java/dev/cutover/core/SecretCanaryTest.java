@@ -159,7 +159,12 @@ class SecretCanaryTest {
   void run_failureToStart_messageMasked() {
     assertThatThrownBy(() -> runner.run(Command.of("/nonexistent/" + CANARY)))
         .isInstanceOf(CommandFailedException.class)
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(CANARY).contains("could not start"));
+        .satisfies(e -> {
+          assertThat(e.getMessage()).doesNotContain(CANARY).contains("could not start");
+          for (Throwable t = e; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain(CANARY);
+          }
+        });
   }
 
   private static List<Class<?>> coreRecords() throws IOException, ClassNotFoundException {

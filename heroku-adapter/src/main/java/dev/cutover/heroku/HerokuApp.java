@@ -58,7 +58,10 @@ public final class HerokuApp implements SourceApp {
   private static final Logger LOG = LoggerFactory.getLogger(HerokuApp.class);
   private static final String POSTGRES_PLAN_PREFIX = "heroku-postgresql:";
   private static final Duration TRANSFER_POLL = Duration.ofSeconds(3);
+  private static final Pattern HEROKU_TIME =
+      Pattern.compile("(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s*(Z|[+-]\\d\\d:?\\d\\d)?");
   private static final Pattern POSTGRES_URL = Pattern.compile("postgres(?:ql)?://\\S+");
+  private static final Pattern URL_PASSWORD = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:([^@\\s/]+)@");
 
   private final String name;
   private final PlatformApi api;
@@ -100,9 +103,9 @@ public final class HerokuApp implements SourceApp {
     if (stack.isEmpty()) {
       stack = text(app.path("build_stack"), "name");
     }
-    List<Addon> addons = addons();
+    List<JsonNode> addonNodes = addonNodes(ctx);
     return new AppInventory(name, stack, text(app.path("region"), "name"), buildpacks(), formation(),
-        processTypes(), configVars(), addons, domains(), databases(), clock.instant());
+        processTypes(), configVars(), addons(addonNodes), domains(), databases(ctx, addonNodes), clock.instant());
   }
 
   /** Whether maintenance mode is on now. */
@@ -132,7 +135,7 @@ public final class HerokuApp implements SourceApp {
         LOG.warn("heroku.config: config var {} of {} is empty and cannot be carried as a secret; skipped",
             e.getKey(), name);
       } else {
-        out.add(new ConfigVar(e.getKey(), redactor.register(Secret.of(value))));
+        out.add(new ConfigVar(e.getKey(), register(value)));
       }
     });
     return out;
@@ -154,9 +157,16 @@ public final class HerokuApp implements SourceApp {
 
   /** The add-ons with service, plan and the config vars each provides. */
   public List<Addon> addons() {
+    return addons(addonNodes(ctx("heroku.addons")));
+  }
+
+  private List<JsonNode> addonNodes(PlatformApi.Context ctx) {
+    return api.list(ctx, appPath("/addons"), Map.of("Accept-Expansion", "addon_service,plan"), null);
+  }
+
+  private static List<Addon> addons(List<JsonNode> nodes) {
     List<Addon> out = new ArrayList<>();
-    for (JsonNode a : api.list(ctx("heroku.addons"), appPath("/addons"),
-        Map.of("Accept-Expansion", "addon_service,plan"), null)) {
+    for (JsonNode a : nodes) {
       List<String> vars = new ArrayList<>();
       a.path("config_vars").forEach(v -> vars.add(v.asText()));
       out.add(new Addon(text(a, "name"), text(a.path("addon_service"), "name"), text(a.path("plan"), "name"), vars));
@@ -223,8 +233,12 @@ public final class HerokuApp implements SourceApp {
    */
   public List<PostgresInfo> databases() {
     PlatformApi.Context ctx = ctx("heroku.databases");
+    return databases(ctx, addonNodes(ctx));
+  }
+
+  private List<PostgresInfo> databases(PlatformApi.Context ctx, List<JsonNode> addonNodes) {
     Map<String, String> planByAddonId = new LinkedHashMap<>();
-    for (JsonNode a : api.list(ctx, appPath("/addons"), Map.of("Accept-Expansion", "addon_service,plan"), null)) {
+    for (JsonNode a : addonNodes) {
       planByAddonId.put(text(a, "id"), text(a.path("plan"), "name"));
     }
     Map<String, List<JsonNode>> attachmentsByAddon = new LinkedHashMap<>();
@@ -364,7 +378,22 @@ public final class HerokuApp implements SourceApp {
       throw new MigrationException(step, step + ": `heroku pg:credentials:url` printed no postgres:// URL for "
           + database + " of " + name + ".");
     }
-    return redactor.register(Secret.of(m.group()));
+    return register(m.group());
+  }
+
+  /**
+   * Registers {@code value}, and the password inside it when it is a URL with credentials, so the
+   * password alone (as in a libpq "password=..." string) is masked too.
+   */
+  private Secret register(String value) {
+    Matcher m = URL_PASSWORD.matcher(value);
+    if (m.find()) {
+      String password = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+      if (!password.isEmpty()) {
+        redactor.register(Secret.of(password));
+      }
+    }
+    return redactor.register(Secret.of(value));
   }
 
   @Override
@@ -448,10 +477,16 @@ public final class HerokuApp implements SourceApp {
     return (long) (n * Math.pow(1024, power));
   }
 
-  private static Optional<Instant> parseInstant(String s) {
+  /** Parses the data API's {@code 2024-05-01 12:00:00 +0000} as well as ISO-8601 instants. */
+  static Optional<Instant> parseInstant(String s) {
+    Matcher m = HEROKU_TIME.matcher(s.strip());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    String zone = m.group(3) == null || m.group(3).equals("Z") ? "+00:00"
+        : m.group(3).replaceFirst("^([+-]\\d\\d):?(\\d\\d)$", "$1:$2");
     try {
-      return s.isEmpty() ? Optional.empty() : Optional.of(java.time.OffsetDateTime.parse(s.replace(' ', 'T')
-          .replaceFirst(" ?\\+0000$", "Z").replaceFirst("T\\+", "+")).toInstant());
+      return Optional.of(java.time.OffsetDateTime.parse(m.group(1) + "T" + m.group(2) + zone).toInstant());
     } catch (java.time.format.DateTimeParseException e) {
       return Optional.empty();
     }

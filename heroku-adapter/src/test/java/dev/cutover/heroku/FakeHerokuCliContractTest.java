@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.cutover.testkit.process.ProcessLeakCheck;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,18 @@ class FakeHerokuCliContractTest {
         .buildpacks("heroku/nodejs", "https://github.com/heroku/heroku-buildpack-ruby")
         .processTypes(Map.of("web", "npm start", "worker", "node worker.js", "release", "npm run migrate"))
         .postgres(db.connection);
+  }
+
+  private ProcessLeakCheck leaks;
+
+  @BeforeEach
+  void snapshotProcesses() {
+    leaks = ProcessLeakCheck.start();
+  }
+
+  @AfterEach
+  void noCliLeftRunning() {
+    leaks.assertNoLeaks();
   }
 
   @AfterAll

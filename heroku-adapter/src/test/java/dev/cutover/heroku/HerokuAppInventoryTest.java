@@ -22,11 +22,9 @@ import dev.cutover.testkit.heroku.RecordedCall;
 import dev.cutover.testkit.process.FakeProcessRunner;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -123,6 +121,10 @@ class HerokuAppInventoryTest {
     assertThat(pg.majorVersion()).isGreaterThanOrEqualTo(12);
     assertThat(pg.dataSizeBytes()).isPositive();
     assertThat(inv.databases()).hasSize(1);
+    assertThat(fake.requests()).allSatisfy(c -> {
+      assertThat(c.header("user-agent").orElseThrow()).matches("cutover/\\d+\\.\\d+\\.\\d+.*");
+      assertThat(c.header("accept").orElseThrow()).isEqualTo("application/vnd.heroku+json; version=3");
+    });
     // 250 domains do not fit Heroku's default page of 200: the second page was asked for with Next-Range.
     List<RecordedCall> domainPages = fake.requests("GET", "/apps/big-app/domains");
     assertThat(domainPages).extracting(RecordedCall::status).containsExactly(206, 200);
@@ -169,6 +171,21 @@ class HerokuAppInventoryTest {
     }
 
     assertThat(time.sleeps).containsExactly(Duration.ofMillis(800 * 6));
+  }
+
+  @Test
+  void formation_slowAnswerTimesOut_retriedAfterBackoff() {
+    fake.fault(Fault.on("GET", "/apps/big-app/formation").delay(Duration.ofSeconds(3)).times(1));
+    okhttp3.OkHttpClient impatient = new okhttp3.OkHttpClient.Builder().readTimeout(Duration.ofMillis(500)).build();
+
+    try (HerokuClient heroku = HerokuClient.builder().apiKey(fake.apiKey()).apiUrl(fake.apiUrl())
+        .dataApiHost(fake.dataApiHost()).processRunner(new FakeProcessRunner()).clock(time).sleeper(time)
+        .httpClient(impatient).build()) {
+      assertThat(heroku.app(APP).formation()).hasSize(2);
+    }
+
+    // The slow answer timed out and was retried after the first backoff (a loaded machine may need one more).
+    assertThat(time.sleeps).startsWith(Duration.ofSeconds(1)).hasSizeLessThanOrEqualTo(2);
   }
 
   @Test
@@ -274,9 +291,5 @@ class HerokuAppInventoryTest {
       assertThat(url.reveal()).isEqualTo(fake.app(APP).configVars().get("DATABASE_URL"));
       assertThat(heroku.redactor().redact("x " + url.reveal())).isEqualTo("x ****");
     }
-  }
-
-  static Set<String> hostnames(List<Domain> domains) {
-    return new HashSet<>(domains.stream().map(Domain::hostname).toList());
   }
 }

@@ -22,7 +22,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.cutover.testkit.process.ProcessLeakCheck;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,18 @@ class HerokuBackupTest {
         captureOutput.add(event);
       }
     });
+  }
+
+  private ProcessLeakCheck leaks;
+
+  @BeforeEach
+  void snapshotProcesses() {
+    leaks = ProcessLeakCheck.start();
+  }
+
+  @AfterEach
+  void noCliLeftRunning() {
+    leaks.assertNoLeaks();
   }
 
   @AfterAll

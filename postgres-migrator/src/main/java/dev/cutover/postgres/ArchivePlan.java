@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 /** What a restore must do around the archive, read from its table of contents. */
 final class ArchivePlan {
   private static final Pattern WITH_SCHEMA = Pattern.compile("WITH SCHEMA (\"(?:[^\"]|\"\")+\"|[^\\s;]+)");
+  private static final Pattern GRANT_TO = Pattern.compile("^GRANT .* TO (\"(?:[^\"]|\"\")+\"|[^\s;]+)( WITH GRANT OPTION)?;$");
   private static final Pattern REVOKE_FROM_PUBLIC = Pattern.compile("^REVOKE .* FROM PUBLIC;$");
 
   private ArchivePlan() {}
@@ -55,6 +56,29 @@ final class ArchivePlan {
       }
     }
     return out;
+  }
+
+  /**
+   * What a {@code --no-owner --no-acl} restore leaves behind, for the report: the roles that owned
+   * objects and the roles that were granted privileges in the source.
+   */
+  static String ownersAndGrantees(ArchiveToc toc) {
+    Set<String> owners = new java.util.TreeSet<>();
+    Set<String> grantees = new java.util.TreeSet<>();
+    for (TocEntry e : toc.entries()) {
+      if (!e.owner().isEmpty()) {
+        owners.add(e.owner());
+      }
+      if (e.desc().equals("ACL") || e.desc().equals("DEFAULT ACL")) {
+        for (String line : e.defn().split("\n")) {
+          Matcher m = GRANT_TO.matcher(line.strip());
+          if (m.matches() && !m.group(1).equals("PUBLIC")) {
+            grantees.add(unquote(m.group(1)));
+          }
+        }
+      }
+    }
+    return "owners in the source: " + owners + (grantees.isEmpty() ? "" : "; grants to " + grantees + " were dropped");
   }
 
   private static String unquote(String ident) {

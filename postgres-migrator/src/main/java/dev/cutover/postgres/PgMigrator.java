@@ -17,7 +17,6 @@ import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +92,8 @@ public final class PgMigrator implements DatabaseMover {
   /**
    * Dumps {@code source} to {@code file} with {@code pg_dump -Fc} at the configured compression
    * level. The file is created private (0600; its directory 0700 when created here). Blocks until
-   * pg_dump exits; its stderr goes to {@code listener} as output of step {@code pg.dump}.
+   * pg_dump exits; its stderr goes to {@code listener} as output of step {@code pg.dump}. A failed
+   * dump leaves no partial file behind.
    *
    * @return {@code file}
    * @throws ValidationException when {@code file} exists and is not empty
@@ -124,7 +124,16 @@ public final class PgMigrator implements DatabaseMover {
         Integer.toString(compressionLevel), "--no-password", "-f", file.toString()), source)
         .args(PgCli.serverArgs(source)).arg("-d").arg(source.database()).timeout(timeout).build();
     Instant start = Instant.now();
-    ToolRun.run(runner, "pg.dump", "pg_dump", command, events, line -> {});
+    try {
+      ToolRun.run(runner, "pg.dump", "pg_dump", command, events, line -> {});
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     log.info("dumped {} to {} in {}", source, file, Duration.between(start, Instant.now()));
     return file;
   }
@@ -170,11 +179,7 @@ public final class PgMigrator implements DatabaseMover {
     ValidationException.Collector problems = ValidationException.collector("pg.inspect");
     validateArchive(problems, archive);
     problems.throwIfAny();
-    try {
-      return readToc(archive).summary(Files.size(archive));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ArchiveReader.readToc(archive).summary(size(archive));
   }
 
   /**
@@ -290,12 +295,8 @@ public final class PgMigrator implements DatabaseMover {
     problems.throwIfAny();
     redactor.register(target.password());
     MigrationListener events = MigrationListener.safe(listener);
-    ArchiveToc toc = readToc(archive);
-    try {
-      checkCanRestore(toc.summary(Files.size(archive)), strategy);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ArchiveToc toc = ArchiveReader.readToc(archive);
+    checkCanRestore(toc.summary(size(archive)), strategy);
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
     prepareTarget(target, replaceExisting, warnings, events);
@@ -310,6 +311,7 @@ public final class PgMigrator implements DatabaseMover {
     warnings.addAll(outcome.warnings());
     if (strategy != RestoreStrategy.GUIDE_SQL) {
       keepRevocations(target, ArchivePlan.publicRevocations(toc), warnings);
+      warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
     }
     deriveSettings(target, warnings);
     return finish(strategy, start, target, outcome, warnings, events);
@@ -457,7 +459,7 @@ public final class PgMigrator implements DatabaseMover {
 
   private static Map<String, Long> countRows(PgConnection target) {
     try (Connection conn = PgCli.open(target, "restore")) {
-      return Snapshot.rowCounts(conn);
+      return Snapshot.rowCounts(conn, false);
     } catch (SQLException e) {
       throw PgCli.failed("restore", "counting restored rows", target, e);
     }
@@ -546,12 +548,11 @@ public final class PgMigrator implements DatabaseMover {
     }
   }
 
-  private static ArchiveToc readToc(Path archive) {
+  private static long size(Path archive) {
     try {
-      return ArchiveReader.readToc(archive);
-    } catch (UncheckedIOException e) {
-      throw new PgToolException("pg.inspect", "pg.inspect: cannot read " + archive + ": " + e.getCause().getMessage(),
-          false, e);
+      return Files.size(archive);
+    } catch (IOException e) {
+      throw new PgToolException("pg.inspect", "pg.inspect: cannot read " + archive + ": " + e.getMessage(), false, e);
     }
   }
 

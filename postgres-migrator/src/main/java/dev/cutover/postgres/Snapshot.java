@@ -56,16 +56,20 @@ record Snapshot(Map<String, Long> rows, Map<String, String> sequences, Map<Strin
 
   /** Reads everything. Blocks for as long as the exact row counts take (one sequential scan per table). */
   static Snapshot of(Connection c) throws SQLException {
-    return new Snapshot(rowCounts(c), sequences(c), extensions(c), objects(c), TargetDatabase.databaseSettings(c));
+    return new Snapshot(rowCounts(c, true), sequences(c), extensions(c), objects(c), TargetDatabase.databaseSettings(c));
   }
 
-  /** Exact row counts of every table, partition and populated materialized view ({@code schema.name}). */
-  static Map<String, Long> rowCounts(Connection c) throws SQLException {
+  /**
+   * Exact row counts of every table and partition ({@code schema.name}), and with
+   * {@code materializedViews} of every materialized view too (-1 when not populated).
+   */
+  static Map<String, Long> rowCounts(Connection c, boolean materializedViews) throws SQLException {
     Map<String, Long> rows = new TreeMap<>();
     List<String[]> tables = new java.util.ArrayList<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
         "select n.nspname, c.relname, c.relkind = 'm' and not c.relispopulated from pg_class c "
-            + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'm') and "
+            + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r'" + (materializedViews ? ", 'm'" : "")
+            + ") and "
             + TargetDatabase.USER_SCHEMA + notMember("c.oid", "pg_class") + " order by 1, 2")) {
       while (rs.next()) {
         tables.add(new String[] {rs.getString(1), rs.getString(2), rs.getBoolean(3) ? "t" : "f"});

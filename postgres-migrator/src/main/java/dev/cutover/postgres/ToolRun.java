@@ -48,18 +48,32 @@ final class ToolRun {
     }
   }
 
-  /** A new 0700 directory under {@code parent} (the system temp directory when absent) for private files. */
+  /**
+   * A new 0700 directory for private files under {@code parent}, or under the system temp directory
+   * when {@code parent} is not writable.
+   *
+   * @throws PgToolException when neither works
+   */
   static Path privateDirectory(Path parent, String prefix) {
     try {
-      Path base = parent == null ? Path.of(System.getProperty("java.io.tmpdir")) : parent;
-      if (base.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        return Files.createTempDirectory(base, prefix,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      return createPrivateDirectory(parent, prefix);
+    } catch (IOException first) {
+      try {
+        return createPrivateDirectory(Path.of(System.getProperty("java.io.tmpdir")), prefix);
+      } catch (IOException e) {
+        e.addSuppressed(first);
+        throw new PgToolException("restore", "restore: cannot create a private working directory next to the archive ("
+            + parent + ") or in the temp directory: " + e.getMessage(), false, e);
       }
-      return Files.createTempDirectory(base, prefix);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+  }
+
+  private static Path createPrivateDirectory(Path base, String prefix) throws IOException {
+    if (base.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Files.createTempDirectory(base, prefix,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    return Files.createTempDirectory(base, prefix);
   }
 
   /** Creates {@code file} empty with mode 0600 (its directory 0700 if it has to be created), unless it exists. */

@@ -33,6 +33,8 @@ class PgMigratorIntegrationTest {
   private static TrickyDatabase tricky;
   private static Path archive;
   private static TestDatabase restored;
+  /** 2,000 users, 4,000 events, 1,000 invoices, 200 documents; materialized views are not restored rows. */
+  private static final long TOTAL_ROWS = 7_200;
   private static final PgMigrator migrator = PgMigrator.builder().redactor(Redactor.create()).jobs(2).build();
 
   @BeforeAll
@@ -69,6 +71,7 @@ class PgMigratorIntegrationTest {
           .containsKey("role \"" + tricky.ownerRole() + "\" does not exist")
           .containsKey("role \"" + tricky.readerRole() + "\" does not exist");
       assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L).containsEntry("public.invoices", 1_000L);
+      assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
       assertThat(result.warnings()).anyMatch(w -> w.contains("search_path"));
       VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
@@ -82,6 +85,9 @@ class PgMigratorIntegrationTest {
     try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
       RestoreResult result = migrator.restore(archive, target.connection(), RestoreStrategy.PG_RESTORE, false,
           MigrationListener.NONE);
+      assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
+      assertThat(result.warnings()).anyMatch(w -> w.contains("grants to [" + tricky.readerRole() + "] were dropped")
+          && w.contains(tricky.ownerRole()));
       VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(report.checks()).anyMatch(c -> c.kind().equals("rows") && c.name().equals("public.events_2026_01"));
@@ -97,6 +103,7 @@ class PgMigratorIntegrationTest {
           MigrationListener.NONE);
       assertThat(result.strategy()).isEqualTo(RestoreStrategy.PARALLEL);
       assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
+      assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
       VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(migrator.verify(target.connection(), Optional.empty(), result).passed()).isTrue();
@@ -110,6 +117,7 @@ class PgMigratorIntegrationTest {
       RestoreResult result = migrator.stream(source.connection(), target.connection(), false, MigrationListener.NONE);
       assertThat(result.strategy()).isEqualTo(RestoreStrategy.STREAM);
       assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
+      assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
       VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(revokedFromPublic(target)).isTrue();

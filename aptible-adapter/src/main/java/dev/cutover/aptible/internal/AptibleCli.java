@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AptibleCli {
   private static final Logger LOG = LoggerFactory.getLogger(AptibleCli.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Integer[] ANY_EXIT = IntStream.rangeClosed(0, 255).boxed().toArray(Integer[]::new);
   private static final Pattern NOISE = Pattern.compile("^(WARN|INFO|DEBUG)\\b.*|^You have installed the Aptible CLI"
       + ".*|^WARNING: You will need.*|^Disconnected from logs.*|^Once complete, the logs can be viewed here:.*"
@@ -79,7 +80,7 @@ public final class AptibleCli {
       throw e;
     } catch (CommandFailedException e) {
       throw new AptibleException(step, e.getMessage(), e.commandLine(), e.exitCode(), e.outputTail(), e.duration(),
-          e.timedOut() ? AptibleException.Kind.OTHER : AptibleException.Kind.OTHER, e.getMessage(), e);
+          AptibleException.Kind.OTHER, e.getMessage(), e);
     }
     if (result.exitCode() != 0) {
       throw failure(step, command, result.exitCode(), result.stderr() + "\n" + result.stdout(), result.duration());

@@ -294,6 +294,32 @@ public final class GitPush {
     }
   }
 
+  /**
+   * Commits exactly {@code paths} (relative to the work tree) on the current branch, as the
+   * repository's configured user (else "Cutover"), without signing.
+   *
+   * @return the new commit id
+   * @throws GitException when the repository cannot be opened or the commit fails
+   */
+  public static String commit(Path repo, List<String> paths, String message) {
+    try (Git git = Git.open(repo.toFile())) {
+      for (String path : paths) {
+        git.add().addFilepattern(path).call();
+      }
+      org.eclipse.jgit.api.CommitCommand commit = git.commit().setMessage(message).setSign(false).setOnly(paths.get(0));
+      paths.subList(1, paths.size()).forEach(commit::setOnly);
+      String name = git.getRepository().getConfig().getString("user", null, "name");
+      if (name == null) {
+        org.eclipse.jgit.lib.PersonIdent cutover = new org.eclipse.jgit.lib.PersonIdent("Cutover", "cutover@localhost");
+        commit.setAuthor(cutover).setCommitter(cutover);
+      }
+      return commit.call().getId().name();
+    } catch (GitAPIException | IOException e) {
+      throw new GitException("prepare-repo", "prepare-repo: cannot commit " + paths + " in " + repo + ": "
+          + e.getMessage(), false, e);
+    }
+  }
+
   /** Whether {@code dir} is the work tree of a git repository. */
   public static boolean isRepository(Path dir) {
     return Files.isDirectory(dir.resolve(".git"));

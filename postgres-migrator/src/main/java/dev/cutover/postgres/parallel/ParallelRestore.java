@@ -28,7 +28,7 @@ import java.util.Objects;
  * settings); then table data, sequence values, large objects and post-data (indexes, constraints,
  * triggers, materialized view refreshes) on {@code jobs} connections, in dependency order as
  * {@code pg_restore -j} schedules them. Each table's COPY text is decompressed on its own reader
- * thread and passed to the server unchanged; a table larger than {@link Builder#splitTablesLargerThan}
+ * thread and passed to the server unchanged; a large table (see {@link Builder#splitTablesLargerThan})
  * is cut at row boundaries and loaded over several connections at once. Owners and privileges are
  * not restored (every object belongs to the connecting role); comments are. Memory use is constant
  * (a few MiB per connection), whatever the archive's size; nothing is written to disk.
@@ -140,7 +140,9 @@ public final class ParallelRestore {
 
     /**
      * Tables whose data takes more than this many archive bytes are loaded over several connections
-     * at once (default 32 MiB). Smaller tables are loaded by one connection with {@code COPY FREEZE}.
+     * at once (default 32 MiB), and so is a table of at least 1 MiB that holds more than
+     * {@code 1/jobs} of all the archive's data. Other tables are loaded by one connection each,
+     * with {@code COPY FREEZE} (see {@link #freeze}).
      */
     public Builder splitTablesLargerThan(long archiveBytes) {
       this.splitThresholdBytes = archiveBytes;

@@ -99,6 +99,7 @@ final class RestoreEngine {
           throw failed(item, failure);
         }
       }
+      log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
       for (int i = 1; i < config.jobs(); i++) {
         sessions.add(open());
       }
@@ -141,8 +142,7 @@ final class RestoreEngine {
     boolean postAclPass = false;
     for (Item item : plan.pending.values()) {
       if (item.kind == Item.Kind.TABLE_DATA) {
-        long threshold = config.splitThresholdBytes();
-        item.parts = item.length > threshold ? (int) Math.min(sessions.size(), (item.length + threshold - 1) / threshold) : 1;
+        item.parts = parts(item.length, blocks.totalBytes(), sessions.size());
         item.freeze = config.freeze() && item.parts == 1 && copiesIntoOwnTable(item.entry);
       }
       if (item.depCount == 0 && !item.postAcl) {
@@ -255,6 +255,21 @@ final class RestoreEngine {
     }
   }
 
+  /**
+   * How many connections load a table: one, unless the table is larger than the split threshold or
+   * dominates the archive (more than its share of the data per connection), as pgbench_accounts does.
+   */
+  private int parts(long length, long total, int connections) {
+    long threshold = config.splitThresholdBytes();
+    if (connections == 1 || length < (1 << 20) && length <= threshold) {
+      return 1;
+    }
+    if (length > threshold) {
+      return (int) Math.min(connections, (length + threshold - 1) / threshold);
+    }
+    return length > total / connections ? connections : 1;
+  }
+
   /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */
   private static Item pick(List<Item> ready, java.util.Collection<Item> running) {
     for (Item candidate : ready) {
@@ -328,6 +343,20 @@ final class RestoreEngine {
   }
 
   private Done execute(Session s, Item item) {
+    long t0 = System.nanoTime();
+    try {
+      Done d = executeTimed(s, item);
+      if (log.isDebugEnabled()) {
+        log.debug("{} {}: {} ms{}", Thread.currentThread().getName(), item.describe(), (System.nanoTime() - t0) / 1_000_000,
+            item.kind == Item.Kind.TABLE_DATA ? ", " + d.rows() + " rows, part of " + item.parts : "");
+      }
+      return d;
+    } finally {
+      // timing only
+    }
+  }
+
+  private Done executeTimed(Session s, Item item) {
     try {
       return switch (item.kind) {
         case SQL -> new Done(item, s, 0, runSql(s, item));

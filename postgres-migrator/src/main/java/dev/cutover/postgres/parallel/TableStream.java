@@ -21,6 +21,8 @@ final class TableStream {
   private static final Chunk END = new Chunk(new byte[0], 0, true);
 
   private final BlockingQueue<Chunk> queue;
+  /** Buffers handed back by consumers, so a table of any size reuses a few MiB. */
+  private final BlockingQueue<byte[]> free;
   private final ReentrantLock takeLock = new ReentrantLock();
   private final boolean cutRows;
   private volatile boolean aborted;
@@ -28,13 +30,14 @@ final class TableStream {
 
   TableStream(int consumers) {
     this.queue = new ArrayBlockingQueue<>(Math.max(3, 2 * consumers));
+    this.free = new ArrayBlockingQueue<>(Math.max(3, 2 * consumers) + consumers + 2);
     this.cutRows = consumers > 1;
   }
 
   /** Reads {@code data} to its end, pushing chunks; runs on the producer thread. Closes {@code data}. */
   void produce(InputStream data) {
     try (data) {
-      byte[] buf = new byte[CHUNK];
+      byte[] buf = buffer();
       int filled = 0;
       while (!aborted) {
         int r = data.read(buf, filled, buf.length - filled);
@@ -54,7 +57,7 @@ final class TableStream {
             }
             cut = nl < 0 ? filled : nl + 1;
           }
-          byte[] next = new byte[CHUNK];
+          byte[] next = buffer();
           int rest = filled - cut;
           System.arraycopy(buf, cut, next, 0, rest);
           put(new Chunk(buf, cut, eof || !cutRows || buf[cut - 1] == '\n'));
@@ -77,6 +80,11 @@ final class TableStream {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private byte[] buffer() {
+    byte[] b = free.poll();
+    return b != null ? b : new byte[CHUNK];
   }
 
   private void put(Chunk c) throws InterruptedException {
@@ -120,6 +128,7 @@ final class TableStream {
       }
       for (Chunk c : group) {
         sink.write(c.data(), c.length());
+        free.offer(c.data());
       }
       group.clear();
       if (end) {

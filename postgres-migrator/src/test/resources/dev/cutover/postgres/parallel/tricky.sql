@@ -1,10 +1,10 @@
 -- A small database with the objects that trip restores up. Used by the parallel restore tests.
-CREATE SCHEMA heroku_ext;
+CREATE SCHEMA IF NOT EXISTS heroku_ext;
 CREATE SCHEMA app;
 CREATE SCHEMA "Mixed Case";
-CREATE EXTENSION hstore WITH SCHEMA heroku_ext;
-CREATE EXTENSION citext;
-CREATE EXTENSION pgcrypto;
+CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA heroku_ext;
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
 COMMENT ON SCHEMA app IS 'application schema';
 
 CREATE TYPE app.status AS ENUM ('active', 'suspended', 'it''s complicated');
@@ -100,11 +100,11 @@ INSERT INTO app.weird_text VALUES
 
 CREATE TABLE app.wide (id integer PRIMARY KEY, big text, c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text);
 INSERT INTO app.wide SELECT g, repeat(md5(g::text), 40000), md5(g::text), md5((g + 1)::text), 'x', 'y', 'z', NULL, '', repeat('w', 3000)
-FROM generate_series(1, 20) g;
+FROM generate_series(1, 6) g;
 
 CREATE TABLE app.empty_table (id integer PRIMARY KEY, note text);
 CREATE TABLE app.big (id integer PRIMARY KEY, r double precision, payload text, flag boolean);
-INSERT INTO app.big SELECT g, (g * 7919 % 10007) / 10007.0, 'row ' || g || repeat('.', g % 50), g % 3 = 0 FROM generate_series(1, 120000) g;
+INSERT INTO app.big SELECT g, (g * 7919 % 10007) / 10007.0, 'row ' || g || repeat('.', g % 50), g % 3 = 0 FROM generate_series(1, 60000) g;
 CREATE INDEX big_r ON app.big (r);
 
 CREATE TABLE "Mixed Case"."Weird Table" ("Id" integer PRIMARY KEY, "select" text, "Grüße" text);

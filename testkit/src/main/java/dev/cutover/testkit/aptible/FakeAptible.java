@@ -345,9 +345,25 @@ public final class FakeAptible implements AutoCloseable {
     }
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(f -> ProcessHandle.of(Long.parseLong(f.getFileName().toString())))
-          .flatMap(Optional::stream).filter(ProcessHandle::isAlive).toList();
+          .flatMap(Optional::stream).filter(FakeAptible::running).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Whether {@code process} is running: alive and not a zombie (an orphan killed here stays a
+   * zombie until its new parent, often a container's init, reaps it).
+   */
+  public static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+    } catch (IOException | RuntimeException e) {
+      return process.isAlive();
     }
   }
 

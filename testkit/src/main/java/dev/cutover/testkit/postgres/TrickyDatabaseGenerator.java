@@ -174,6 +174,7 @@ public final class TrickyDatabaseGenerator {
       return this;
     }
 
+    /** The generator; nothing is created until {@link TrickyDatabaseGenerator#generate}. */
     public TrickyDatabaseGenerator build() {
       return new TrickyDatabaseGenerator(this);
     }

@@ -100,9 +100,12 @@ final class ExecChild implements RunningProcess {
       launched.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new CommandFailedException(program, program + ": could not start ("
-          + commandLine + "): " + redactor.redact(String.valueOf(cause.getMessage())),
-          commandLine, -1, List.of(), elapsed(), false, false, cause);
+      String reason = String.valueOf(cause.getMessage());
+      String redacted = redactor.redact(reason);
+      // The cause is kept only when its message holds no secret: stack traces get logged whole.
+      throw new CommandFailedException(program, program + ": could not start (" + commandLine + "): " + redacted
+          + "; check that it is installed and on PATH", commandLine, -1, List.of(), elapsed(), false, false,
+          redacted.equals(reason) ? cause : null);
     } catch (InterruptedException e) {
       launched.thenAccept(p -> ProcessTree.stop(p.toHandle(), false, Duration.ZERO));
       throw MigrationCancelledException.interrupted(program, e);

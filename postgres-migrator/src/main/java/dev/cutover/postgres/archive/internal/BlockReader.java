@@ -25,11 +25,24 @@ public final class BlockReader implements Closeable {
   private final String compression;
   private final int type;
 
-  private BlockReader(FileChannel channel, ArchiveInput in, String compression, int type) {
+  private final AtomicLong counter;
+  private long counted;
+
+  private BlockReader(FileChannel channel, ArchiveInput in, String compression, int type, AtomicLong counter,
+      long start) {
     this.channel = channel;
     this.in = in;
     this.compression = compression;
     this.type = type;
+    this.counter = counter;
+    this.counted = start;
+  }
+
+  /** Adds the archive bytes consumed since the last call to the progress counter (not the read-ahead). */
+  private void count() {
+    long p = in.position();
+    counter.addAndGet(p - counted);
+    counted = p;
   }
 
   /**
@@ -42,8 +55,7 @@ public final class BlockReader implements Closeable {
     FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
     try {
       ch.position(position);
-      InputStream counting = new CountingInputStream(Channels.newInputStream(ch), counter);
-      ArchiveInput in = new ArchiveInput(new BufferedInputStream(counting, 1 << 18), position);
+      ArchiveInput in = new ArchiveInput(new BufferedInputStream(Channels.newInputStream(ch), 1 << 18), position);
       in.configure(header.intSize(), header.offSize(), true);
       int type = in.readByte();
       int id = in.readInt();
@@ -53,7 +65,7 @@ public final class BlockReader implements Closeable {
       if (type != BLK_DATA && type != BLK_BLOBS) {
         throw new IOException("unrecognized data block type " + type + " for entry " + dumpId);
       }
-      return new BlockReader(ch, in, header.compression(), type);
+      return new BlockReader(ch, in, header.compression(), type, counter, position);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -66,7 +78,7 @@ public final class BlockReader implements Closeable {
 
   /** The decompressed table data ({@code BLK_DATA}); read it to the end once. */
   public InputStream tableData() throws IOException {
-    return Decompression.open(compression, new ChunkInputStream(in));
+    return new Counted(Decompression.open(compression, new ChunkInputStream(in)));
   }
 
   /**
@@ -75,12 +87,13 @@ public final class BlockReader implements Closeable {
    */
   public long nextLargeObject() throws IOException {
     int oid = in.readInt();
+    count();
     return oid == 0 ? -1 : Integer.toUnsignedLong(oid);
   }
 
   /** The decompressed content of the large object just announced by {@link #nextLargeObject()}. */
   public InputStream largeObjectData() throws IOException {
-    return Decompression.open(compression, new ChunkInputStream(in));
+    return new Counted(Decompression.open(compression, new ChunkInputStream(in)));
   }
 
   @Override
@@ -88,37 +101,23 @@ public final class BlockReader implements Closeable {
     channel.close();
   }
 
-  private static final class CountingInputStream extends java.io.FilterInputStream {
-    private final AtomicLong counter;
-
-    CountingInputStream(InputStream in, AtomicLong counter) {
+  private final class Counted extends java.io.FilterInputStream {
+    Counted(InputStream in) {
       super(in);
-      this.counter = counter;
     }
 
     @Override
     public int read() throws IOException {
       int b = super.read();
-      if (b >= 0) {
-        counter.incrementAndGet();
-      }
+      count();
       return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
-      if (n > 0) {
-        counter.addAndGet(n);
-      }
+      count();
       return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = super.skip(n);
-      counter.addAndGet(s);
-      return s;
     }
   }
 }

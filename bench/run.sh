@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Restore benchmark: see bench/README.md.  Usage: bench/run.sh [SCALE] [extra Bench options, e.g. --runs 5 --jobs 2]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+scale="${1:-60}"
+shift || true
+cd "$root"
+./mvnw -q -B -pl postgres-migrator -am test-compile
+deps="$(mktemp)"
+trap 'rm -f "$deps"' EXIT
+# Third-party jars from Maven; the project's own classes straight from target/ (nothing installed).
+./mvnw -q -B -pl postgres-migrator -am dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$deps" >/dev/null
+cp="core/target/classes:postgres-migrator/target/classes:postgres-migrator/target/test-classes"
+cp="$cp:$(tr ':' '\n' < "$deps" | grep -v '/dev/cutover/' | paste -sd: -)"
+out="bench/results/latest.md"
+java -cp "$cp" dev.cutover.postgres.parallel.bench.Bench --scale "$scale" --out "$out" "$@"
+cp "$out" "bench/results/scale-$scale.md"

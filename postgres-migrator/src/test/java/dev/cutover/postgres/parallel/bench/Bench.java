@@ -1,0 +1,272 @@
+package dev.cutover.postgres.parallel.bench;
+
+import dev.cutover.core.MigrationListener;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.postgres.PgMigrator;
+import dev.cutover.testkit.postgres.TrickyDatabase;
+import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The restore benchmark (see {@code bench/README.md}): builds {@code pgbench -i -s SCALE} plus the
+ * tricky objects, dumps it with {@code pg_dump -Fc}, then restores it into a fresh database with
+ * each method in turn, alternating, {@code runs} times each; verifies every target against the
+ * source; prints and writes median/min/max seconds, ratio to the guide's pipeline, and the PARALLEL
+ * JVM's peak RSS.
+ *
+ * <p>Usage: {@code Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke]}. {@code --smoke}
+ * runs PARALLEL in this JVM (no child JVM), skips the tool-based Cutover strategies and only
+ * checks correctness.
+ */
+public final class Bench {
+  static final String SRC = "cut_par_bench_src";
+  static final String TGT = "cut_par_bench_tgt";
+
+  /** Benchmark options. */
+  record Options(int scale, int runs, int jobs, Path out, boolean smoke, List<String> classpath) {}
+
+  /** One method's timings. */
+  record Timing(String method, List<Double> seconds, long peakRssKb) {
+    double median() {
+      List<Double> s = new ArrayList<>(seconds);
+      s.sort(null);
+      int n = s.size();
+      return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    double min() {
+      return seconds.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    double max() {
+      return seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+  }
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    int scale = 60;
+    int runs = 3;
+    int jobs = 2;
+    boolean smoke = false;
+    Path out = Path.of("bench/results/latest.md");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--scale" -> scale = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        case "--smoke" -> smoke = true;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; usage: Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke]");
+      }
+    }
+    String report = run(new Options(scale, runs, jobs, out, smoke,
+        List.of(System.getProperty("java.class.path"))));
+    System.out.println(report);
+  }
+
+  /** Runs the benchmark; returns the Markdown report (also written to {@code options.out()}). */
+  static String run(Options o) throws Exception {
+    Path work = Files.createTempDirectory("cutover-bench-");
+    TrickyDatabase tricky = null;
+    try {
+      long users = o.smoke() ? 500 : Math.max(10, o.scale() * 3_333L);
+      log("building " + SRC + ": TrickyDatabaseGenerator (" + users + " users), tricky.sql, pgbench -i -s " + o.scale());
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + SRC + " WITH (FORCE)' -c 'CREATE DATABASE " + SRC + "' postgres");
+      tricky = TrickyDatabaseGenerator.builder().users(users).rolePrefix("cut_par_").build().generate(source());
+      Path trickySql = work.resolve("tricky.sql");
+      try (InputStream in = Bench.class.getResourceAsStream("/dev/cutover/postgres/parallel/tricky.sql")) {
+        Files.copy(in, trickySql);
+      }
+      sh("psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -f " + trickySql + " " + SRC);
+      sh("pgbench -i -q -s " + o.scale() + " " + SRC);
+      sh("psql -X -q -c 'VACUUM ANALYZE' " + SRC);
+      Map<String, String> expected = fingerprint(SRC);
+      Path dump = work.resolve("latest.dump");
+      long t0 = System.nanoTime();
+      sh("pg_dump -Fc -f " + dump + " " + SRC);
+      double dumpSeconds = (System.nanoTime() - t0) / 1e9;
+      long size = Files.size(dump);
+      log(String.format(Locale.ROOT, "archive: %,d bytes, pg_dump took %.1f s", size, dumpSeconds));
+
+      Map<String, String> methods = new LinkedHashMap<>();
+      methods.put("guide: pg_restore -f - | psql", "pg_restore -f - --no-owner --no-acl " + dump
+          + " | psql -X -q -o /dev/null " + TGT);
+      methods.put("pg_restore -j " + o.jobs(), "pg_restore --no-owner --no-acl -j " + o.jobs() + " -d " + TGT + " " + dump);
+      if (!o.smoke()) {
+        // PgMigrator's tool-based strategies have their own tests; the smoke run keeps CI short.
+        methods.put("Cutover GUIDE_SQL", "GUIDE_SQL");
+        methods.put("Cutover PG_RESTORE (jobs " + o.jobs() + ")", "PG_RESTORE");
+      }
+      methods.put("Cutover PARALLEL (jobs " + o.jobs() + ")", "PARALLEL");
+      Map<String, List<Double>> times = new LinkedHashMap<>();
+      Map<String, Long> peakRss = new LinkedHashMap<>();
+      for (int run = 1; run <= o.runs(); run++) {
+        for (Map.Entry<String, String> m : methods.entrySet()) {
+          fresh();
+          long s = System.nanoTime();
+          if (!m.getKey().startsWith("Cutover")) {
+            sh(m.getValue());
+          } else if (o.smoke()) {
+            PgMigrator.builder().jobs(o.jobs()).build().restore(dump, target(), RestoreStrategy.valueOf(m.getValue()), false,
+                MigrationListener.NONE);
+          } else {
+            String line = sh("java -cp '" + String.join(":", o.classpath()) + "' " + RestoreMain.class.getName()
+                + " --pgmigrator " + m.getValue() + " " + dump + " " + TGT + " " + o.jobs());
+            long rss = Long.parseLong(line.replaceAll("(?s).*vmhwm_kb=(-?[0-9]+).*", "$1"));
+            peakRss.merge(m.getKey(), rss, Math::max);
+          }
+          double seconds = (System.nanoTime() - s) / 1e9;
+          Map<String, String> actual = fingerprint(TGT);
+          if (!actual.equals(expected)) {
+            throw new AssertionError(m.getKey() + ": target differs from the source: expected " + expected + " but got "
+                + actual);
+          }
+          times.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(seconds);
+          log(String.format(Locale.ROOT, "run %d %-40s %7.2f s (verified)", run, m.getKey(), seconds));
+        }
+      }
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + TGT + " WITH (FORCE)' postgres");
+      List<Timing> timings = new ArrayList<>();
+      for (Map.Entry<String, List<Double>> t : times.entrySet()) {
+        timings.add(new Timing(t.getKey(), t.getValue(), peakRss.getOrDefault(t.getKey(), -1L)));
+      }
+      String report = report(o, size, dumpSeconds, timings);
+      if (!o.smoke()) {
+        Files.createDirectories(o.out().toAbsolutePath().getParent());
+        Files.writeString(o.out(), report);
+      }
+      return report;
+    } finally {
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + SRC + " WITH (FORCE)' postgres");
+      if (tricky != null) {
+        tricky.close();
+      }
+    }
+  }
+
+  static PgConnection target() {
+    return RestoreMain.target(TGT);
+  }
+
+  static PgConnection source() {
+    return RestoreMain.target(SRC);
+  }
+
+  private static void fresh() {
+    sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + TGT + " WITH (FORCE)' -c 'CREATE DATABASE " + TGT + "' -c CHECKPOINT postgres");
+  }
+
+  /** Row count of every table and materialized view, sequence states, large-object count, index count. */
+  static Map<String, String> fingerprint(String db) {
+    String sql = """
+        SELECT format('%I.%I', n.nspname, c.relname), c.relkind,
+               (xpath('/row/c/text()', query_to_xml(format(
+                  CASE c.relkind WHEN 'S' THEN 'SELECT last_value || ''/'' || is_called AS c FROM %I.%I'
+                                 ELSE 'SELECT count(*) AS c FROM %I.%I' END, n.nspname, c.relname), false, true, '')))[1]::text
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'm', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname NOT LIKE 'pg_toast%' AND (c.relkind <> 'm' OR c.relispopulated)
+        UNION ALL SELECT 'large objects', '-', count(*)::text FROM pg_largeobject_metadata
+        UNION ALL SELECT 'indexes', '-', count(*)::text FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog')
+        UNION ALL SELECT 'constraints', '-', count(*)::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+        UNION ALL SELECT 'abalance sum', '-', sum(abalance)::text FROM pgbench_accounts
+        ORDER BY 1""";
+    Map<String, String> out = new TreeMap<>();
+    for (String line : sh("psql -X -At -F '|' -c \"" + sql.replace("\"", "\\\"") + "\" " + db).split("\n")) {
+      String[] f = line.split("\\|", -1);
+      if (f.length == 3) {
+        out.put(f[0], f[2]);
+      }
+    }
+    return out;
+  }
+
+  private static String report(Options o, long size, double dumpSeconds, List<Timing> timings) {
+    double guide = timings.get(0).median();
+    StringBuilder b = new StringBuilder();
+    b.append("# Restore benchmark\n\n");
+    b.append(String.format(Locale.ROOT, "- date: %s%n- scale: %d (pgbench -i -s %d plus tricky objects), runs: %d each, "
+        + "alternating, jobs: %d%n- archive: %,d bytes (pg_dump -Fc, %.1f s)%n- machine: %d cores; %s%n- every run "
+        + "verified against the source (row counts of every table and matview, sequences, large objects, index and "
+        + "constraint counts, sum of abalance)%n%n", Instant.now(), o.scale(), o.scale(), o.runs(), o.jobs(), size,
+        dumpSeconds, Runtime.getRuntime().availableProcessors(), sh("psql -X -At -c 'SELECT version()' postgres").strip()));
+    b.append("| method | median s | min s | max s | speed-up vs guide | peak RSS |\n|---|---|---|---|---|---|\n");
+    for (Timing t : timings) {
+      b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %s |%n", t.method(), t.median(), t.min(),
+          t.max(), guide / t.median(), t.peakRssKb() > 0 ? (t.peakRssKb() / 1024) + " MB (VmHWM)" : "-"));
+    }
+    Timing parallel = timings.get(timings.size() - 1);
+    b.append(String.format(Locale.ROOT, "%nPARALLEL speed-up vs the guide: %.2fx (target >= 2.0x); vs %s: %.2fx "
+        + "(target >= 1.15x); PARALLEL JVM peak RSS: %s (target <= 512 MB)%n", guide / parallel.median(),
+        timings.get(1).method(), timings.get(1).median() / parallel.median(),
+        parallel.peakRssKb() > 0 ? (parallel.peakRssKb() / 1024) + " MB" : "not measured (smoke)"));
+    b.append("\nCutover times include the child JVM's start-up and PgMigrator's checks (target emptiness, "
+        + "extension schemas, settings); the pg_restore rows are the bare commands.\n");
+    return b.toString();
+  }
+
+  private static void log(String s) {
+    System.err.println("[bench] " + s);
+  }
+
+  /** Runs a shell command with libpq defaults for the local server; returns stdout, fails on non-zero exit. */
+  static String sh(String command) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().putIfAbsent("PGHOST", "127.0.0.1");
+      pb.environment().putIfAbsent("PGPORT", "5432");
+      pb.environment().putIfAbsent("PGUSER", "postgres");
+      Process p = pb.start();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Thread t = new Thread(() -> {
+        try (InputStream e = p.getErrorStream()) {
+          e.transferTo(err);
+        } catch (IOException ignored) {
+          // the exit code tells
+        }
+      });
+      t.start();
+      String out;
+      try (InputStream in = p.getInputStream()) {
+        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (!p.waitFor(2, TimeUnit.HOURS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + command);
+      }
+      t.join();
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("exit " + p.exitValue() + ": " + command + "\n" + err.toString(StandardCharsets.UTF_8));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
