@@ -179,6 +179,118 @@ class EndToEndTest {
         .containsExactlyInAnyOrder("web", "worker");
   }
 
+  /**
+   * {@code cutover migrate} in a child JVM is killed with SIGKILL while it restores; {@code cutover
+   * resume} (another child JVM) completes the migration from the journal: the restore runs again,
+   * replacing the partial data, and verifies.
+   */
+  @Test
+  void cli_killedDuringRestore_resumeCompletes() throws Exception {
+    String handle = "killed-app";
+    java.nio.file.Path work = env.workDirectory(handle);
+    java.nio.file.Path journal = work.resolve("journal.json");
+    List<String> connection = connectionOptions();
+    List<String> migrate = new java.util.ArrayList<>(List.of("migrate", "--app", DemoEnvironment.SOURCE_APP,
+        "--to", handle, "--environment", DemoEnvironment.ENVIRONMENT, "--repo", env.repository().toString(),
+        "--branch", SampleNodeApp.BRANCH, "--work-dir", work.toString(), "--quiet"));
+    migrate.addAll(connection);
+    Process child = cli(migrate, work.resolveSibling(handle + "-migrate.log"));
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+      while (!restoreHasStarted(journal, handle)) {
+        assertThat(child.isAlive()).as("the child is still migrating").isTrue();
+        assertThat(System.nanoTime()).as("restore started within 3 minutes").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      child.toHandle().destroyForcibly();
+      assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+    assertThat(Migration.readJournal(journal).steps()).containsEntry("restore", StepStatus.RUNNING);
+    // the killed JVM's tunnel (the aptible CLI and its ssh child) is orphaned, as with the real CLI
+    List<ProcessHandle> orphans = env.aptible().liveTunnelProcesses();
+
+    List<String> resume = new java.util.ArrayList<>(List.of("resume", "--journal", journal.toString(), "--quiet"));
+    resume.addAll(connection);
+    Process again = cli(resume, work.resolveSibling(handle + "-resume.log"));
+    boolean done = again.waitFor(4, java.util.concurrent.TimeUnit.MINUTES);
+    again.destroyForcibly();
+    String log = Files.readString(work.resolveSibling(handle + "-resume.log"));
+    assertThat(done).as("resume finished: " + log).isTrue();
+    assertThat(again.exitValue()).as("resume exit code; output:\n" + log).isZero();
+    assertThat(log).contains("COMPLETED").contains("Resuming " + DemoEnvironment.SOURCE_APP);
+    assertThat(Migration.readJournal(journal).complete()).isTrue();
+    assertThat(Files.readString(work.resolve("report.md"))).contains("| 9 | restore | DONE | 2 |");
+    assertSameRows(handle);
+    assertThat(env.aptible().liveTunnelProcesses()).as("resume leaves no tunnel of its own")
+        .allMatch(p -> orphans.stream().anyMatch(o -> o.pid() == p.pid()));
+    killAll(env.aptible().liveTunnelProcesses());
+  }
+
+  private static void killAll(List<ProcessHandle> processes) throws Exception {
+    List<ProcessHandle> all = new java.util.ArrayList<>();
+    processes.forEach(p -> {
+      all.add(p);
+      p.descendants().forEach(all::add);
+    });
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : all) {
+      p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  private boolean restoreHasStarted(java.nio.file.Path journal, String handle) {
+    if (!Files.exists(journal)) {
+      return false;
+    }
+    try {
+      if (Migration.readJournal(journal).steps().get("restore") != StepStatus.RUNNING) {
+        return false;
+      }
+    } catch (dev.cutover.core.ValidationException e) {
+      return false;
+    }
+    String db = env.aptible().database(handle + "-db").flatMap(FakeAptible.Database::postgresName).orElse(null);
+    if (db == null) {
+      return false;
+    }
+    try (Connection c = PgFixture.open(PgFixture.local().admin().withDatabase(db)); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from pg_class where relname = 'users' and relkind = 'r'")) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private List<String> connectionOptions() {
+    List<String> cli = env.herokuCli().command();
+    return List.of("--heroku-api-url", env.heroku().apiUrl(), "--heroku-data-host", env.heroku().dataApiHost(),
+        "--heroku-ca-file", env.heroku().caCertificatePem().toString(),
+        "--heroku-cli", cli.get(cli.size() - 1),
+        "--aptible-cli", String.join(" ", env.aptible().cliCommand()),
+        "--aptible-git-remote", env.gitServer().remoteTemplate(),
+        "--ssh-key", env.gitServer().clientKey().toString(),
+        "--ssh-known-hosts", env.gitServer().knownHosts().toString(),
+        "--tunnel-sslmode", "prefer");
+  }
+
+  /** Starts {@code cutover ARGS} in a child JVM with the fakes' tokens and environment; output to {@code log}. */
+  private Process cli(List<String> args, java.nio.file.Path log) throws java.io.IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), CutoverCli.class.getName()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(env.aptible().cliEnvironment());
+    pb.environment().put("HEROKU_API_KEY", env.heroku().apiKey().reveal());
+    pb.environment().put("APTIBLE_ACCESS_TOKEN", env.aptible().token().reveal());
+    return pb.start();
+  }
+
   /** Row counts of every seeded table: the source database and the target app's database hold the same. */
   private void assertSameRows(String targetApp) throws SQLException {
     TrickyDatabase source = env.source();

@@ -1,0 +1,33 @@
+// Heroku -> Aptible from JShell. Launch from the repository root (after ./mvnw -q -B install -DskipTests):
+//   jshell --class-path examples/target/cutover.jar examples/jshell/migrate.jsh
+// Needs HEROKU_API_KEY, APTIBLE_ACCESS_TOKEN (or `aptible login`), and names the apps with
+// CUTOVER_HEROKU_APP, CUTOVER_APTIBLE_ENVIRONMENT, CUTOVER_APTIBLE_APP, CUTOVER_REPO (default ".").
+// It prints the plan and leaves you in JShell with `plan`: type plan.run() to migrate.
+
+import dev.cutover.aptible.AptibleClient;
+import dev.cutover.core.ConsoleProgress;
+import dev.cutover.core.migration.Migration;
+import dev.cutover.core.migration.MigrationPlan;
+import dev.cutover.core.model.Deploy;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.core.report.MigrationReport;
+import dev.cutover.heroku.HerokuClient;
+import java.nio.file.Path;
+
+String env(String name, String fallback) {
+  String v = System.getenv(name);
+  return v == null || v.isBlank() ? fallback : v;
+}
+
+var heroku = HerokuClient.fromEnvironment();
+var aptible = AptibleClient.builder().environment(env("CUTOVER_APTIBLE_ENVIRONMENT", "my_environment")).build();
+
+MigrationPlan plan = Migration.from(heroku.app(env("CUTOVER_HEROKU_APP", "my-heroku-app")))
+    .to(aptible.app(env("CUTOVER_APTIBLE_APP", "my-app")))
+    .restore(RestoreStrategy.PARALLEL)
+    .deploy(Deploy.git(Path.of(env("CUTOVER_REPO", ".")).toAbsolutePath(), "main"))
+    .listener(ConsoleProgress.stderr())
+    .plan();
+
+System.out.println(plan.render());
+System.out.println("Type plan.run() to migrate (plan.resume() after a failure, plan.rollback() to give Heroku back).");
