@@ -572,7 +572,11 @@ public final class AptibleClient {
       return this;
     }
 
-    /** The known_hosts file git checks the server against; default {@code ~/.ssh/known_hosts}. */
+    /**
+     * The known_hosts file git checks the server against; default {@code ~/.ssh/known_hosts}. An
+     * unknown host key fails the push with a {@link dev.cutover.core.GitException}; it is never
+     * accepted silently.
+     */
     public Builder gitKnownHosts(Path knownHosts) {
       this.gitKnownHosts = Objects.requireNonNull(knownHosts, "knownHosts");
       return this;

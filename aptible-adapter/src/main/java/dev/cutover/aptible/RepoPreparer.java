@@ -56,13 +56,21 @@ public final class RepoPreparer {
 
   /** The languages with a Dockerfile template. */
   public enum Language {
+    /** Node.js (the guide's template), port 3000. */
     NODE(3000, "npm start"),
+    /** Python (pip, pipenv or poetry), port 8000. */
     PYTHON(8000, "python app.py"),
+    /** Ruby (bundler), port 3000. */
     RUBY(3000, "bundle exec rackup --host 0.0.0.0 --port $PORT"),
+    /** Java built with Maven, port 8080. */
     JAVA_MAVEN(8080, "java -Dserver.port=$PORT -jar target/*.jar"),
+    /** Java built with Gradle, port 8080. */
     JAVA_GRADLE(8080, "java -Dserver.port=$PORT -jar build/libs/*.jar"),
+    /** Go (all main packages into bin/), port 8080. */
     GO(8080, ""),
+    /** PHP on Apache with Composer, port 8080. */
     PHP(8080, "apache2-foreground"),
+    /** No template: the user adds a Dockerfile. */
     UNKNOWN(8080, "");
 
     private final int defaultPort;
@@ -170,19 +178,6 @@ public final class RepoPreparer {
       }
     }
     return plan;
-  }
-
-  /**
-   * Commits the files {@code plan} wrote (after {@link #apply()}) on the repository's current branch,
-   * so that a git deploy pushes them (guide step 5). Other changes in the work tree are left alone.
-   *
-   * @return the new commit id, or empty when the plan wrote nothing
-   * @throws dev.cutover.core.GitException when the commit fails
-   */
-  public static Optional<String> commit(RepoPlan plan, String message) {
-    List<String> paths = plan.writes().stream().map(RepoChange::path).toList();
-    return paths.isEmpty() ? Optional.empty() : Optional.of(dev.cutover.aptible.internal.GitPush.commit(plan.repo(),
-        paths, message));
   }
 
   private RepoPlan compute() throws IOException {

@@ -107,6 +107,29 @@ class AptibleAppOperationsTest {
   }
 
   @Test
+  void deployGitCommitish_pushedBranch_deploysItsProcfile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path work)
+      throws Exception {
+    AptibleApp gitApp = AptibleClientFakeAptibleTest.client(fake, redactor).app("commitish-app");
+    gitApp.ensureApp();
+    org.eclipse.jgit.lib.ObjectId commit = GitDeployTest.commitApp(work, "feature", Map.of("Dockerfile",
+        "FROM scratch\n", "Procfile", "web: ./serve\n"));
+    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(work.toFile())) {
+      git.push().setRemote(fake.bareRepository("ops-env", "commitish-app").toUri().toString())
+          .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/feature:refs/heads/feature")).call();
+    }
+
+    AptibleClientFakeAptibleTest.client(fake, redactor).deployGitCommitish("commitish-app", "feature", line -> { });
+
+    FakeAptible.App deployed = fake.app("commitish-app").orElseThrow();
+    assertThat(deployed.services()).extracting(FakeAptible.Service::name).containsExactly("web");
+    assertThat(fake.deploys()).last().satisfies(d -> {
+      assertThat(d.paramsJson()).contains("\"git_ref\":\"feature\"");
+      assertThat(d.resource()).isEqualTo("commitish-app");
+    });
+    assertThat(commit).isNotNull();
+  }
+
+  @Test
   void databaseUrl_registeredAndUsable() {
     app.ensureDatabase("ops-db", DatabaseSpec.postgresql("17"));
     Secret url = app.databaseUrl("ops-db");

@@ -33,6 +33,23 @@ class AptibleCliTest {
   }
 
   @Test
+  void build_noTokenGiven_tokenFromTokensJsonInTheEnvironmentNotArgv(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path config) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("APTIBLE_ACCESS_TOKEN") == null,
+        "APTIBLE_ACCESS_TOKEN is set and would win");
+    java.nio.file.Files.writeString(config.resolve("tokens.json"),
+        "{\"https://auth.aptible.com\":\"eyJ.from-file.sig\"}\n");
+    FakeProcessRunner runner = new FakeProcessRunner().on(argv -> true).reply(0, "[]\n").runner();
+
+    AptibleClient.builder().environment("prod-env").cliEnvironment(Map.of("APTIBLE_CONFIG_PATH", config.toString()))
+        .processRunner(runner).build().apps();
+
+    Command apps = runner.commands().get(0);
+    assertThat(apps.secretEnvironment()).containsEntry("APTIBLE_ACCESS_TOKEN", Secret.of("eyJ.from-file.sig"));
+    assertThat(apps.argv()).noneMatch(a -> a.contains("from-file"));
+  }
+
+  @Test
   void parseJson_operationLogLinesBeforeJson_parsesTheDocument() {
     String stdout = "INFO -- : Provisioning postgresql database...\n[1] INFO -- : still going\n"
         + "INFO -- : Database provision successful.\n{\n  \"id\": 7,\n  \"handle\": \"db\"\n}\n";

@@ -107,27 +107,6 @@ class RepoPreparerTest {
   }
 
   @Test
-  void commit_afterApply_commitsExactlyTheWrittenFiles() throws Exception {
-    guideNodeApp();
-    write("scratch.txt", "not part of the plan\n");
-    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setInitialBranch("main")
-        .setDirectory(repo.toFile()).call()) {
-      git.add().addFilepattern("package.json").addFilepattern("package-lock.json").addFilepattern("server.js")
-          .addFilepattern("Procfile").call();
-      git.commit().setMessage("heroku app").setSign(false).setAuthor("t", "t@t").setCommitter("t", "t@t").call();
-
-      RepoPlan plan = RepoPreparer.forRepo(repo).apply();
-      String id = RepoPreparer.commit(plan, "Prepare for Aptible").orElseThrow();
-
-      assertThat(git.log().setMaxCount(1).call().iterator().next().getId().name()).isEqualTo(id);
-      org.eclipse.jgit.api.Status status = git.status().call();
-      assertThat(status.getUntracked()).containsExactly("scratch.txt");
-      assertThat(status.getModified()).isEmpty();
-      assertThat(status.getAdded()).isEmpty();
-    }
-  }
-
-  @Test
   void plan_guideNodeApp_writesNothing() throws IOException {
     guideNodeApp();
     Map<String, String> before = snapshot();

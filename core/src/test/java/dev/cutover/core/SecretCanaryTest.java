@@ -76,7 +76,14 @@ class SecretCanaryTest {
     try (RunningProcess child = runner.start(cmd, l -> {})) {
       child.awaitLine("up"::equals, Duration.ofSeconds(20));
       Path proc = Path.of("/proc", Long.toString(child.pid()));
-      String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+      // "up" is printed just before the exec: wait (bounded) until the kernel shows sleep's argv.
+      String cmdline = "";
+      for (int i = 0; i < 200 && !cmdline.contains("sleep"); i++) {
+        cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+        if (!cmdline.contains("sleep")) {
+          sleepQuietly(50);
+        }
+      }
       String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
 
       assertThat(cmdline).contains("sleep").doesNotContain(CANARY);
@@ -247,5 +254,14 @@ class SecretCanaryTest {
       return ctor.newInstance(values);
     }
     throw new IllegalArgumentException("no sample value for " + type);
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 }

@@ -43,6 +43,7 @@ public final class AptibleCli {
   private final ProcessRunner runner;
   private final Redactor redactor;
 
+  /** A CLI runner: {@code cliCommand} prefixes every argv, {@code token} goes in the environment. */
   public AptibleCli(List<String> cliCommand, Map<String, String> cliEnvironment, Optional<Secret> token,
       ProcessRunner runner, Redactor redactor) {
     this.cliCommand = List.copyOf(cliCommand);

@@ -54,6 +54,7 @@ public final class GitPush {
   private final Optional<Path> knownHosts;
   private final Duration timeout;
 
+  /** A pusher with an optional private key and known_hosts file; {@code timeout} bounds network waits. */
   public GitPush(Redactor redactor, Clock clock, Optional<Path> sshKey, Optional<Path> knownHosts, Duration timeout) {
     this.redactor = redactor;
     this.clock = clock;
@@ -291,32 +292,6 @@ public final class GitPush {
 
     synchronized List<String> lines() {
       return List.copyOf(lines);
-    }
-  }
-
-  /**
-   * Commits exactly {@code paths} (relative to the work tree) on the current branch, as the
-   * repository's configured user (else "Cutover"), without signing.
-   *
-   * @return the new commit id
-   * @throws GitException when the repository cannot be opened or the commit fails
-   */
-  public static String commit(Path repo, List<String> paths, String message) {
-    try (Git git = Git.open(repo.toFile())) {
-      for (String path : paths) {
-        git.add().addFilepattern(path).call();
-      }
-      org.eclipse.jgit.api.CommitCommand commit = git.commit().setMessage(message).setSign(false).setOnly(paths.get(0));
-      paths.subList(1, paths.size()).forEach(commit::setOnly);
-      String name = git.getRepository().getConfig().getString("user", null, "name");
-      if (name == null) {
-        org.eclipse.jgit.lib.PersonIdent cutover = new org.eclipse.jgit.lib.PersonIdent("Cutover", "cutover@localhost");
-        commit.setAuthor(cutover).setCommitter(cutover);
-      }
-      return commit.call().getId().name();
-    } catch (GitAPIException | IOException e) {
-      throw new GitException("prepare-repo", "prepare-repo: cannot commit " + paths + " in " + repo + ": "
-          + e.getMessage(), false, e);
     }
   }
 

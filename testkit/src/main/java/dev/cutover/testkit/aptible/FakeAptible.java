@@ -42,7 +42,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each CLI call runs {@link FakeAptibleCli} in a new JVM (reference {@code aptible.md} §10 is what it
  * follows); {@code db:create} makes a real role and database on the local PostgreSQL, {@code db:tunnel}
- * a real TCP forwarder to it. Apps get a local bare repository whose pre-receive hook deploys.
+ * a real TCP forwarder to it. Apps get a local bare repository ({@link #bareRepository}) whose
+ * pre-receive hook deploys: a push to {@code master} without a root {@code Dockerfile} is rejected,
+ * otherwise the app becomes {@code provisioned} with services from the Procfile (else {@code cmd})
+ * and the {@code .aptible.yml} {@code before_deploy} recorded. Hooks run when the push reaches the
+ * repository through {@code git-receive-pack} or {@link dev.cutover.testkit.git.SshGitServer} serving
+ * {@link #gitRoot()}; JGit's in-process {@code file://} transport runs no hooks.
  * {@link #close()} drops the databases and roles it made, stops leftover tunnel processes and deletes
  * its home when it created it. Thread-safe for reads; failure injection is serialised by the state lock.
  */
