@@ -129,7 +129,7 @@ public final class HerokuApp implements SourceApp {
   public List<ConfigVar> configVars() {
     JsonNode vars = api.get(ctx("heroku.config"), appPath("/config-vars"), Map.of());
     List<ConfigVar> out = new ArrayList<>();
-    vars.fields().forEachRemaining(e -> {
+    vars.properties().forEach(e -> {
       String value = e.getValue().isNull() ? "" : e.getValue().asText();
       if (value.isEmpty()) {
         LOG.warn("heroku.config: config var {} of {} is empty and cannot be carried as a secret; skipped",
@@ -214,7 +214,7 @@ public final class HerokuApp implements SourceApp {
       redactor.register(Secret.of(blobUrl));
     }
     Map<String, String> out = new LinkedHashMap<>();
-    slug.path("process_types").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    slug.path("process_types").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 

@@ -65,7 +65,7 @@ public final class HerokuCli {
    * @throws IllegalStateException when it is missing and cannot be installed (no node/npm, no network),
    *     with the reason
    */
-  public static HerokuCli locateOrInstall() {
+  public static synchronized HerokuCli locateOrInstall() {
     Optional<HerokuCli> found = find();
     if (found.isPresent()) {
       return found.get();
@@ -77,7 +77,9 @@ public final class HerokuCli {
     try {
       Files.createDirectories(dir);
       try (FileChannel lockFile = FileChannel.open(dir.resolve(".install.lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+          StandardOpenOption.WRITE)) {
+        FileLock lock = lockFile.lock();
+        LOG.debug("holding {}", lock);
         Optional<HerokuCli> meanwhile = find();
         if (meanwhile.isPresent()) {
           return meanwhile.get();
