@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * ({@code ALTER … OWNER TO}, {@code GRANT}, {@code REVOKE}, {@code ALTER DEFAULT PRIVILEGES},
  * {@code SET SESSION AUTHORIZATION}): the object then belongs to the restoring role and the grant is
  * dropped, as the design says; and {@code … already exists} for the target's own roles and database
- * ({@code aptible}, {@code postgres}, {@code db}) and for the {@code public} schema and {@code plpgsql}.
+ * ({@code aptible}, {@code postgres}, {@code db}) and for the {@code public} schema and {@code plpgsql}
+ * (and {@code must be owner of} those two, which a comment on them raises for a non-superuser).
  * Anything else is real: the same {@code role does not exist} raised by {@code CREATE POLICY … TO
  * role} loses a policy, so it is not expected.
  */
@@ -64,7 +65,8 @@ final class SqlErrors {
   private static final Pattern PSQL_OTHER = Pattern.compile("^psql:.*:\\d+: [A-Z]+:.*$");
   private static final Pattern ROLE_MISSING = Pattern.compile("^role \"[^\"]*\" does not exist$");
   private static final Pattern ALREADY_EXISTS = Pattern.compile(
-      "^(role \"(aptible|postgres|db)\"|database \"(db|postgres)\"|schema \"public\"|extension \"plpgsql\") already exists$");
+      "^(role \"(aptible|postgres|db)\"|database \"(db|postgres)\"|schema \"public\"|extension \"plpgsql\") already exists$"
+      + "|^must be owner of (extension plpgsql|schema public)$");
   private static final Pattern PRIVILEGE_STATEMENT = Pattern.compile(
       "^\\s*(ALTER\\s+.*\\s+OWNER\\s+TO\\s|GRANT\\s|REVOKE\\s|ALTER\\s+DEFAULT\\s+PRIVILEGES\\s|SET\\s+SESSION\\s+AUTHORIZATION\\s)",
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);

@@ -47,6 +47,18 @@ class PgMigratorIntegrationTest {
     migrator.restore(archive, restored.connection(), RestoreStrategy.PG_RESTORE, false, MigrationListener.NONE);
   }
 
+  private dev.cutover.testkit.process.ProcessLeakCheck leaks;
+
+  @org.junit.jupiter.api.BeforeEach
+  void snapshotProcesses() {
+    leaks = dev.cutover.testkit.process.ProcessLeakCheck.start();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void noProcessLeft() {
+    leaks.assertNoLeaks();
+  }
+
   @AfterAll
   static void dropSource() {
     if (restored != null) {

@@ -32,11 +32,13 @@ class SqlErrorsTest {
     var grant = new SqlErrors.SqlError("l:2", "role \"readonly_analyst\" does not exist", "",
         "GRANT SELECT ON TABLE public.users TO readonly_analyst;");
     var exists = new SqlErrors.SqlError("l:3", "role \"aptible\" already exists", "", "CREATE ROLE aptible;");
-    SqlErrors.Classified c = SqlErrors.classify(List.of(owner, grant, grant, exists));
+    var plpgsql = new SqlErrors.SqlError("l:4", "must be owner of extension plpgsql", "",
+        "COMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';");
+    SqlErrors.Classified c = SqlErrors.classify(List.of(owner, grant, grant, exists, plpgsql));
     assertThat(c.unexpected()).isEmpty();
     assertThat(c.expected()).containsEntry("role \"readonly_analyst\" does not exist", 2)
         .containsEntry("role \"heroku_admin\" does not exist", 1).containsEntry("role \"aptible\" already exists", 1);
-    assertThat(c.expectedCount()).isEqualTo(4);
+    assertThat(c.expectedCount()).isEqualTo(5);
   }
 
   @Test
@@ -45,7 +47,8 @@ class SqlErrorsTest {
         "CREATE POLICY p ON public.t TO app_user USING (true);");
     var table = new SqlErrors.SqlError("l:2", "relation \"users\" already exists", "", "CREATE TABLE public.users ();");
     var extension = new SqlErrors.SqlError("l:3", "extension \"postgis\" is not available", "", "CREATE EXTENSION postgis;");
-    assertThat(SqlErrors.classify(List.of(policy, table, extension)).unexpected()).hasSize(3);
+    var owner = new SqlErrors.SqlError("l:4", "must be owner of table users", "", "ALTER TABLE public.users ADD x int;");
+    assertThat(SqlErrors.classify(List.of(policy, table, extension, owner)).unexpected()).hasSize(4);
   }
 
   @Test

@@ -21,8 +21,8 @@ import java.util.Objects;
  * {@code <prefix>reader_<hex>}), which a target server will not have.
  *
  * <p>Rows scale with {@link Builder#users(long)}: {@code users} users, twice as many events, half as
- * many invoices and a tenth as many 1 KiB documents. About 0.7 MB per 1,000 users: 5,000 users make
- * a few MB, 1.5 million about a gigabyte. All rows are made server-side with {@code generate_series}.
+ * many invoices and a tenth as many 1 KiB documents. About 1 MB per 1,000 users (measured: 300,000
+ * users make a 305 MB database): 5,000 users make a few MB, a million about a gigabyte. All rows are made server-side with {@code generate_series}.
  *
  * <pre>{@code
  * try (TestDatabase db = PgFixture.local().createDatabase("cut_demo_");
@@ -50,7 +50,7 @@ public final class TrickyDatabaseGenerator {
 
   /**
    * Fills {@code database}, which must be empty, connected as a role that may create roles and
-   * extensions (a superuser). Blocks until done (about a second per 10,000 users here). The caller
+   * extensions (a superuser). Blocks until done (a few seconds per 10,000 users on a 2-core machine). The caller
    * closes the result, which drops the two roles again.
    *
    * @throws IllegalStateException when an extension is not available or a statement fails (the roles
