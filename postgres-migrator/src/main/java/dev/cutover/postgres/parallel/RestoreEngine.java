@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,22 +88,31 @@ final class RestoreEngine {
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("cutover-restore-progress"));
     List<Session> sessions = new ArrayList<>();
     List<ExecutorService> workers = new ArrayList<>();
+    List<Future<Session>> opening = new ArrayList<>();
     try {
+      log.debug("archive read: {} ms", Duration.between(start, Instant.now()).toMillis());
       Session leader = open();
       sessions.add(leader);
+      log.debug("connected: {} ms", Duration.between(start, Instant.now()).toMillis());
+      // The workers' connections open while the pre-data runs.
+      for (int i = 1; i < config.jobs(); i++) {
+        opening.add(producers.submit(this::open));
+      }
       Plan plan = Plan.of(toc, blocks.length(), leader.serverVersion());
       warnings.addAll(plan.warnings);
       ticker.scheduleAtFixedRate(this::reportBytes, 250, 250, TimeUnit.MILLISECONDS);
       for (Item item : plan.prefork) {
         checkInterrupt();
+        long t0 = System.nanoTime();
         Exception failure = runSql(leader, item);
+        log.debug("pre-data {}: {} ms", item.describe(), (System.nanoTime() - t0) / 1_000_000);
         if (failure != null) {
           throw failed(item, failure);
         }
       }
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
-      for (int i = 1; i < config.jobs(); i++) {
-        sessions.add(open());
+      for (Future<Session> f : opening) {
+        sessions.add(await(f));
       }
       for (int i = 0; i < sessions.size(); i++) {
         workers.add(Executors.newSingleThreadExecutor(daemon("cutover-restore-" + (i + 1))));
@@ -115,11 +126,46 @@ final class RestoreEngine {
       throw new PgToolException(STEP, redact(STEP + ": cannot connect to the target " + target + " (" + e.getMessage()
           + ")"), true, e);
     } finally {
+      for (Future<Session> f : opening) {
+        closeIfUnused(f, sessions);
+      }
       ticker.shutdownNow();
       workers.forEach(ExecutorService::shutdownNow);
       producers.shutdownNow();
       sessions.forEach(Session::cancel);
       sessions.forEach(Session::close);
+    }
+  }
+
+  private static Session await(Future<Session> f) throws SQLException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      throw MigrationCancelledException.interrupted(STEP, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Closes a worker connection that opened but was never used (failure or cancel before phase 2). */
+  private static void closeIfUnused(Future<Session> f, List<Session> used) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      Session s = f.get(30, TimeUnit.SECONDS);
+      if (!used.contains(s)) {
+        s.close();
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // it never opened (or hangs in connect and will time out on its own)
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

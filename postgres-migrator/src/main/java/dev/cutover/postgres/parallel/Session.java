@@ -40,6 +40,7 @@ final class Session implements AutoCloseable {
     props.setProperty("preferQueryMode", "simple");
     props.setProperty("ApplicationName", applicationName);
     props.setProperty("tcpKeepAlive", "true");
+    props.setProperty("connectTimeout", "30");
     Session s = new Session(DriverManager.getConnection(target.jdbcUrl(), props));
     try {
       s.preamble(toc, tuning);
