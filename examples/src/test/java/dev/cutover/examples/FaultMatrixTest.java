@@ -106,7 +106,7 @@ class FaultMatrixTest {
       MigrationException e = catchThrowableOfType(MigrationException.class, migration::plan);
 
       assertThat(e).as("plan() with a persistent %s", name).isNotNull();
-      assertThat(e.getMessage()).contains("inventory").containsIgnoringCase(cause);
+      assertThat(e.getMessage()).contains("inventory").containsIgnoringCase(cause).contains("plan again");
       assertThat(env.heroku().requests()).extracting(RecordedCall::method).containsOnly("GET");
       assertThat(env.workDirectory(handle)).doesNotExist();
       assertThat(env.aptible().app(handle)).isEmpty();

@@ -183,10 +183,10 @@ final class Pipeline {
   private MigrationException stepFailed(MigrationStep step, MigrationException cause) {
     String message = cause.getMessage();
     String prefix = step.id() + ": ";
-    return new MigrationException(step.id(), redactor.redact(prefix + "step " + step.number() + " (" + step.description()
-        + ") failed: " + (message.startsWith(prefix) ? message.substring(prefix.length()) : message)
-        + ". Fix the cause, then resume: it continues at " + step.id() + " (MigrationPlan.resume(), or `cutover resume"
-        + " --journal " + plan.journal() + "`); or roll back (maintenance off, the source is primary again)."),
+    return new MigrationException(step.id(), redactor.redact((message.startsWith(prefix) ? "" : prefix) + message
+        + " [step " + step.number() + ", " + step.description() + ", failed]. Fix the cause, then resume: it continues at "
+        + step.id() + " (MigrationPlan.resume(), or `cutover resume --journal " + plan.journal() + "`); or roll back"
+        + " (maintenance off, the source is primary again)."),
         cause.retryable(), cause);
   }
 

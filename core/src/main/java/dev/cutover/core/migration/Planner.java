@@ -76,14 +76,12 @@ final class Planner {
       inventory.configVars().stream().filter(v -> !isMetadata(v.name()) && !v.name().equals("PORT"))
           .forEach(v -> redactor.register(v.value()));
     } catch (MigrationException e) {
-      if (e.retryable() && !(e instanceof ValidationException) && !(e instanceof MigrationCancelledException)) {
-        // a rate limit, server error or timeout the client's own retries did not outlast: not bad input
-        throw new MigrationException(MigrationStep.INVENTORY.id(), redactor.redact(MigrationStep.INVENTORY.id()
-            + ": cannot read the source app " + s.source.name() + " (" + e.getMessage() + "). Nothing was changed;"
-            + " plan again once the API answers (a transient fault: rate limit, server error or timeout)."), true, e);
-      }
-      problems.add("source", s.source.name(), "cannot read the source app: " + redactor.redact(e.getMessage()),
-          "check the app name and the API key (HEROKU_API_KEY)");
+      boolean transientFault = e.retryable() && !(e instanceof ValidationException)
+          && !(e instanceof MigrationCancelledException);
+      problems.add("source", s.source.name(), "cannot read the source app during the inventory: "
+          + redactor.redact(e.getMessage()),
+          transientFault ? "a transient fault (rate limit, server error or timeout) outlasted the retries; nothing was"
+              + " changed: plan again in a few minutes" : "check the app name and the API key (HEROKU_API_KEY)");
     }
 
     validateDeploy(s, problems);
