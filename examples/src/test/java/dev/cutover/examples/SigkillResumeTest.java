@@ -165,7 +165,8 @@ class SigkillResumeTest {
   private Child cutover(String... args) throws IOException {
     List<String> heroku = env.herokuCli().command();
     List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), CutoverCli.class.getName()));
+        "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.logFile=System.err",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", CutoverCli.class.getName()));
     argv.addAll(List.of(args));
     argv.addAll(List.of("--heroku-api-url", env.heroku().apiUrl(), "--heroku-data-host", env.heroku().dataApiHost(),
         "--heroku-ca-file", env.heroku().caCertificatePem().toString(), "--heroku-cli", heroku.get(heroku.size() - 1),
