@@ -3,6 +3,7 @@ package dev.cutover.aptible;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.aptible.internal.AptibleCli;
+import dev.cutover.aptible.internal.api.AptibleApi;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Redactor;
 import dev.cutover.core.Secret;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import okhttp3.OkHttpClient;
 
 /**
  * Everything on the Aptible side, through the {@code aptible} CLI (0.26.6 or newer) in JSON mode,
@@ -43,8 +45,11 @@ import java.util.function.Consumer;
  * <p>Every call blocks until the CLI exits. Inputs are checked before any CLI call and every
  * problem is reported in one {@link ValidationException}. A CLI failure becomes an
  * {@link AptibleException} (redacted command line, exit code, the CLI's error text, a kind).
- * The access token travels to the CLI in its environment, never in argv. Thread-safe: it holds no
- * mutable state beyond the shared {@link Redactor}.
+ * The access token travels to the CLI in its environment, never in argv. Calls that carry secret
+ * values ({@link #setConfig}, {@link #deployImage} with registry credentials) go to the Aptible API
+ * by default, with the same token, so the values never reach a command line; see
+ * {@link SecretTransport}. API failures are {@link dev.cutover.core.ApiException}s. Thread-safe: it
+ * holds no mutable state beyond the shared {@link Redactor}.
  */
 public final class AptibleClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,8 +67,10 @@ public final class AptibleClient {
   private final Duration tunnelTimeout;
   private final Duration operationTimeout;
   private final Duration readTimeout;
+  private final SecretTransport secretTransport;
+  private final AptibleApi api;
 
-  private AptibleClient(Builder b, Optional<Secret> token) {
+  private AptibleClient(Builder b, Optional<Secret> token, String apiUrl) {
     this.environment = b.environment;
     this.redactor = b.redactor;
     token.ifPresent(redactor::register);
@@ -79,6 +86,11 @@ public final class AptibleClient {
     this.tunnelTimeout = b.tunnelTimeout;
     this.operationTimeout = b.operationTimeout;
     this.readTimeout = b.readTimeout;
+    this.secretTransport = b.secretTransport;
+    OkHttpClient http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30))
+        .readTimeout(Duration.ofSeconds(60)).build();
+    this.api = new AptibleApi(http, AptibleApi.parseBaseUrl(apiUrl), token, redactor, clock, sleeper,
+        operationTimeout);
   }
 
   /** A builder; {@link Builder#environment(String)} is required. */
@@ -89,6 +101,11 @@ public final class AptibleClient {
   /** The Aptible environment every call targets. */
   public String environment() {
     return environment;
+  }
+
+  /** How calls carrying secret values are sent (default {@link SecretTransport#API}). */
+  public SecretTransport secretTransport() {
+    return secretTransport;
   }
 
   /**
@@ -148,13 +165,17 @@ public final class AptibleClient {
   }
 
   /**
-   * Sets {@code vars} in one {@code configure} operation, which restarts the app.
+   * Sets {@code vars} in one {@code configure} operation, which restarts the app. Blocks until the
+   * operation ends. Every value is registered with the redactor first.
    *
-   * <p>The CLI only takes values as {@code KEY=VALUE} arguments, so they are visible in the
-   * process list while it runs; every value is registered with the redactor first, so no log,
-   * exception or output line of the SDK shows one. (Issue 8 moves this to the API.)
+   * <p>With {@link SecretTransport#API} (the default) the values go in the body of
+   * {@code POST /apps/{id}/operations}. With {@link SecretTransport#CLI} they are
+   * {@code KEY=VALUE} arguments of {@code aptible config:set}, visible in the process list while it
+   * runs (the CLI takes them no other way).
    *
    * @throws ValidationException when a name is invalid
+   * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
+   * @throws AptibleException when the CLI fails (CLI)
    */
   public void setConfig(String app, Map<String, Secret> vars) {
     ValidationException.Collector problems = ValidationException.collector("aptible.config:set");
@@ -162,6 +183,11 @@ public final class AptibleClient {
     vars.keySet().forEach(k -> AptibleInputs.configVar(problems, k, false));
     problems.throwIfAny();
     if (vars.isEmpty()) {
+      return;
+    }
+    vars.values().forEach(redactor::register);
+    if (secretTransport == SecretTransport.API) {
+      api.configure("aptible.config:set", api.findApp("aptible.config:set", app, environment), vars);
       return;
     }
     List<String> args = new ArrayList<>(appArgs("config:set", app));
@@ -294,17 +320,20 @@ public final class AptibleClient {
   // ---------------------------------------------------------------- deploys, scale, endpoints
 
   /**
-   * Deploys {@code image} ({@code aptible deploy --docker-image}), with private-registry
-   * credentials when given. Blocks until the deploy operation ends.
+   * Deploys {@code image}, with private-registry credentials when given. Blocks until the deploy
+   * operation ends. The password is registered with the redactor first.
    *
-   * <p>The argv trade-off: CLI 0.26.6 accepts the registry password only as
-   * {@code --private-registry-password}, so it is visible in the process list (to the same user and
-   * root) while the CLI runs. The SDK registers it with the redactor before the call, so it is
-   * masked in every log line, output line, exception and command line the SDK writes; Aptible keeps
-   * the credentials, so later deploys of the same registry need not pass them again. Issue 8 moves
-   * this call to the API, which takes them in the request body.
+   * <p>With {@link SecretTransport#API} (the default) this is a {@code deploy} operation whose
+   * body carries the image in {@code settings} and the credentials in {@code sensitive_settings},
+   * as the CLI itself sends them. With {@link SecretTransport#CLI} it is {@code aptible deploy
+   * --docker-image}: CLI 0.26.6 accepts the registry password only as
+   * {@code --private-registry-password}, so it is visible in the process list (to every local user)
+   * while the CLI runs; Aptible keeps the credentials, so later deploys need not pass them again.
    *
-   * @param output receives the redacted operation log lines
+   * @param output receives the redacted operation log lines (CLI), or one line naming the
+   *     succeeded operation (API, which streams no logs)
+   * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
+   * @throws AptibleException when the CLI fails (CLI)
    * @throws ValidationException for a bad image reference or empty registry user name
    */
   public void deployImage(String app, String image, Optional<RegistryCredentials> credentials,
@@ -318,6 +347,13 @@ public final class AptibleClient {
       }
     });
     problems.throwIfAny();
+    credentials.ifPresent(c -> redactor.register(c.password()));
+    if (secretTransport == SecretTransport.API) {
+      AptibleApi.Operation op = api.deployImage("aptible.deploy", api.findApp("aptible.deploy", app, environment),
+          image, credentials.map(RegistryCredentials::username), credentials.map(RegistryCredentials::password));
+      output.accept("Operation #" + op.id() + " (deploy of " + image + ") succeeded");
+      return;
+    }
     List<String> args = new ArrayList<>(appArgs("deploy", app));
     args.addAll(List.of("--docker-image", image));
     credentials.ifPresent(c -> args.addAll(List.of("--private-registry-username", c.username(),
@@ -515,6 +551,8 @@ public final class AptibleClient {
     private Duration tunnelTimeout = Duration.ofSeconds(60);
     private Duration operationTimeout = Duration.ofHours(1);
     private Duration readTimeout = Duration.ofMinutes(2);
+    private SecretTransport secretTransport = SecretTransport.API;
+    private String apiUrl;
 
     private Builder() {}
 
@@ -613,6 +651,25 @@ public final class AptibleClient {
     }
 
     /**
+     * How calls that carry secret values are sent; default {@link SecretTransport#API}. See
+     * {@link SecretTransport#CLI} for what the CLI fallback exposes.
+     */
+    public Builder secretTransport(SecretTransport transport) {
+      this.secretTransport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * The Aptible Deploy API root; default {@code APTIBLE_API_ROOT_URL} from
+     * {@link #cliEnvironment} or the process environment (the variable the CLI itself reads), else
+     * {@code https://api.aptible.com}. Must be {@code https}, or {@code http} to a loopback address.
+     */
+    public Builder apiUrl(String url) {
+      this.apiUrl = Objects.requireNonNull(url, "url");
+      return this;
+    }
+
+    /**
      * Builds the client. Calls nothing.
      *
      * @throws ValidationException when the environment handle or the CLI command is invalid
@@ -632,8 +689,13 @@ public final class AptibleClient {
           problems.add("timeout", d, "must be positive", "e.g. PT1M");
         }
       }
+      String api = apiUrl != null ? apiUrl : cliEnvironment.getOrDefault("APTIBLE_API_ROOT_URL",
+          Optional.ofNullable(System.getenv("APTIBLE_API_ROOT_URL")).orElse("https://api.aptible.com"));
+      AptibleApi.checkBaseUrl(api).ifPresent(problem -> problems.add("apiUrl", api, problem,
+          "use https://api.aptible.com (or http://127.0.0.1:PORT for a local fake)"));
       problems.throwIfAny();
-      return new AptibleClient(this, accessToken != null ? Optional.of(accessToken) : discoverToken(cliEnvironment));
+      return new AptibleClient(this, accessToken != null ? Optional.of(accessToken) : discoverToken(cliEnvironment),
+          api);
     }
   }
 }

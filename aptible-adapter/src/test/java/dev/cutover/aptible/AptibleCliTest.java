@@ -29,7 +29,7 @@ class AptibleCliTest {
   private AptibleClient client(FakeProcessRunner runner) {
     return AptibleClient.builder().environment("prod-env").accessToken(TOKEN).cliCommand(List.of("/opt/aptible"))
         .cliEnvironment(Map.of("APTIBLE_CONFIG_PATH", "/tmp/cfg")).redactor(redactor).processRunner(runner)
-        .tunnelTimeout(Duration.ofSeconds(5)).build();
+        .secretTransport(SecretTransport.CLI).tunnelTimeout(Duration.ofSeconds(5)).build();
   }
 
   @Test

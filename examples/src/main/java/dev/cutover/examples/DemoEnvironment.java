@@ -2,8 +2,10 @@ package dev.cutover.examples;
 
 import dev.cutover.aptible.AptibleClient;
 import dev.cutover.core.Redactor;
+import dev.cutover.core.Secret;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.model.Deploy;
+import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.spi.SourceApp;
 import dev.cutover.core.spi.TargetApp;
 import dev.cutover.heroku.HerokuClient;
@@ -61,7 +63,7 @@ public final class DemoEnvironment implements AutoCloseable {
   private final SshGitServer git;
   private final Path repo;
 
-  private DemoEnvironment(long users) {
+  private DemoEnvironment(long users, Secret herokuApiKey, Secret sourcePassword) {
     try {
       dir = Files.createTempDirectory("cutover-demo-");
       resources.push(() -> deleteTree(dir));
@@ -71,7 +73,7 @@ public final class DemoEnvironment implements AutoCloseable {
           .generate(sourceDatabase.connection());
       resources.push(seeded);
       herokuCli = HerokuCli.locateOrInstall();
-      heroku = FakeHeroku.start();
+      heroku = FakeHeroku.start(herokuApiKey);
       resources.push(heroku);
       heroku.app(SOURCE_APP)
           .buildpacks("heroku/nodejs")
@@ -87,7 +89,7 @@ public final class DemoEnvironment implements AutoCloseable {
           .addon("heroku-redis:mini", "REDIS_URL")
           .addon("scheduler:standard")
           .domains(DOMAIN)
-          .postgres(seeded.connection());
+          .postgres(sourcePassword == null ? seeded.connection() : withPassword(seeded.connection(), sourcePassword));
       aptible = FakeAptible.builder().environment(ENVIRONMENT).home(dir.resolve("aptible")).build();
       resources.push(aptible);
       git = SshGitServer.start(aptible.gitRoot(), dir.resolve("ssh"));
@@ -107,7 +109,20 @@ public final class DemoEnvironment implements AutoCloseable {
    * the others). Blocks for a few seconds; installs the {@code heroku} CLI from npm on first use.
    */
   public static DemoEnvironment start(long users) {
-    return new DemoEnvironment(users);
+    return new DemoEnvironment(users, Secret.of("fake-heroku-api-key"), null);
+  }
+
+  /**
+   * {@link #start(long)} with the fake Heroku's API key and the password in the source database's
+   * URL chosen by the caller (canary runs). The local server must accept any password (trust auth).
+   */
+  public static DemoEnvironment start(long users, Secret herokuApiKey, Secret sourceDatabasePassword) {
+    return new DemoEnvironment(users, Objects.requireNonNull(herokuApiKey, "herokuApiKey"),
+        Objects.requireNonNull(sourceDatabasePassword, "sourceDatabasePassword"));
+  }
+
+  private static PgConnection withPassword(PgConnection c, Secret password) {
+    return new PgConnection(c.host(), c.port(), c.database(), c.user(), password, c.sslMode());
   }
 
   /** The redactor shared by the clients, the mover and the migration. */
@@ -127,7 +142,7 @@ public final class DemoEnvironment implements AutoCloseable {
   /** A client for the fake Aptible; git pushes go over SSH to the fake's repositories, whose hook deploys. */
   public AptibleClient aptibleClient() {
     return AptibleClient.builder().environment(ENVIRONMENT).accessToken(aptible.token())
-        .cliCommand(aptible.cliCommand()).cliEnvironment(aptible.cliEnvironment())
+        .cliCommand(aptible.cliCommand()).cliEnvironment(aptible.cliEnvironment()).apiUrl(aptible.apiUrl())
         .gitRemoteTemplate(git.remoteTemplate()).gitSshKey(git.clientKey()).gitKnownHosts(git.knownHosts())
         .tunnelSslMode("prefer").redactor(redactor).build();
   }

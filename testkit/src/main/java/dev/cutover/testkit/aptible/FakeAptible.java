@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>It also serves the Deploy API calls the SDK makes for secret-bearing operations
+ * ({@code GET /find/app}, {@code POST /apps/{id}/operations} for {@code configure} and
+ * {@code deploy}, {@code GET /operations/{id}}) at {@link #apiUrl()} on 127.0.0.1, over the same
+ * state as the CLI and with the same injected failures; {@link #cliEnvironment()} names it in
+ * {@code APTIBLE_API_ROOT_URL}, as the real CLI would be pointed at another API.
+ *
  * <p>Each CLI call runs {@link FakeAptibleCli} in a new JVM (reference {@code aptible.md} §10 is what it
  * follows); {@code db:create} makes a real role and database on the local PostgreSQL, {@code db:tunnel}
  * a real TCP forwarder to it. Apps get a local bare repository ({@link #bareRepository}) whose
@@ -90,7 +96,8 @@ public final class FakeAptible implements AutoCloseable {
   /**
    * An operation the fake recorded.
    *
-   * @param argv the CLI argv that started it (as the real CLI received it, secrets included)
+   * @param argv the CLI argv that started it (as the real CLI received it, secrets included); empty
+   *     for an operation created over the API
    * @param paramsJson the operation's parameters as JSON ({@code git_ref}, {@code settings}, ...)
    */
   public record Operation(long id, String type, String status, String command, String resource, List<String> argv,
@@ -107,6 +114,7 @@ public final class FakeAptible implements AutoCloseable {
   private final Secret token;
   private final Map<String, String> cliEnvironment;
   private final String environment;
+  private final FakeAptibleApi api;
   private volatile boolean closed;
 
   private FakeAptible(Builder b) throws IOException {
@@ -132,7 +140,9 @@ public final class FakeAptible implements AutoCloseable {
     });
     this.launcher = writeLauncher();
     this.token = Secret.of(FakeStore.newToken(new SecureRandom()));
+    this.api = new FakeAptibleApi(store, token);
     Map<String, String> env = new LinkedHashMap<>();
+    env.put("APTIBLE_API_ROOT_URL", api.url());
     env.put("FAKE_APTIBLE_HOME", home.toString());
     env.put("APTIBLE_CONFIG_PATH", home.resolve("config").toString());
     env.put("FAKE_APTIBLE_GIT_REMOTE_TEMPLATE", b.gitRemoteTemplate != null ? b.gitRemoteTemplate
@@ -189,6 +199,15 @@ public final class FakeAptible implements AutoCloseable {
    */
   public Map<String, String> cliEnvironment() {
     return cliEnvironment;
+  }
+
+  /**
+   * The root of the fake's Deploy API, {@code http://127.0.0.1:PORT}: pass it to
+   * {@code AptibleClient.builder().apiUrl(...)}. It accepts {@link #token()} (or a token
+   * {@code aptible login} wrote) as {@code Authorization: Bearer}.
+   */
+  public String apiUrl() {
+    return api.url();
   }
 
   /** A token the fake accepts, to pass as {@code APTIBLE_ACCESS_TOKEN}. */
@@ -382,6 +401,7 @@ public final class FakeAptible implements AutoCloseable {
       return;
     }
     closed = true;
+    api.close();
     for (ProcessHandle p : liveTunnelProcesses()) {
       LOG.warn("fake aptible: tunnel process {} was still running at close; killing it", p.pid());
       p.destroyForcibly();

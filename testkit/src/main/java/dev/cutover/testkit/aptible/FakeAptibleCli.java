@@ -1064,7 +1064,7 @@ public final class FakeAptibleCli {
   }
 
   /** Marks the app deployed: status, services from the Procfile (else {@code cmd}), before_deploy. */
-  private static void applyDeploy(ObjectNode state, ObjectNode app, long op, String gitRef, String procfile,
+  static void applyDeploy(ObjectNode state, ObjectNode app, long op, String gitRef, String procfile,
       List<String> beforeDeploy, Map<String, Object> sizing) {
     app.put("status", "provisioned");
     Map<String, String> processes = new LinkedHashMap<>();

@@ -1,0 +1,160 @@
+package dev.cutover.aptible;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cutover.core.ApiException;
+import dev.cutover.core.Redactor;
+import dev.cutover.core.Secret;
+import dev.cutover.core.Sleeper;
+import dev.cutover.core.ValidationException;
+import dev.cutover.core.model.RegistryCredentials;
+import dev.cutover.testkit.aptible.FakeAptible;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secret-bearing calls ({@code setConfig}, image deploys with registry credentials) go over the
+ * fake's Deploy API by default: the values land in the same state the fake CLI reads, the operation
+ * is polled through the injected sleeper every second, no {@code aptible} argv carries them, and
+ * refusals, failed operations and a bad token become {@link ApiException}s.
+ */
+@Tag("integration")
+class AptibleApiTransportTest {
+  private static final String APP = "api-app";
+  private static FakeAptible fake;
+  private static final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  private static final Sleeper recordingSleeper = sleeps::add;
+
+  @BeforeAll
+  static void app() {
+    fake = FakeAptible.builder().environment("api-env").operationLogsOnStdout(false).build();
+    client(Redactor.create()).createApp(APP);
+  }
+
+  @AfterAll
+  static void stop() {
+    fake.close();
+  }
+
+  private static AptibleClient client(Redactor redactor) {
+    return AptibleClient.builder().environment(fake.environment()).accessToken(fake.token())
+        .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).apiUrl(fake.apiUrl())
+        .sleeper(recordingSleeper).redactor(redactor).build();
+  }
+
+  @Test
+  void setConfig_defaultTransport_goesOverTheApiAndTheCliSeesTheValues() {
+    AptibleClient client = client(Redactor.create());
+    assertThat(client.secretTransport()).isEqualTo(SecretTransport.API);
+    sleeps.clear();
+    int before = fake.operations().size();
+
+    client.setConfig(APP, Map.of("API_SECRET", Secret.of("api-canary-value-1"), "PLAIN", Secret.of("x y=z")));
+
+    assertThat(client.config(APP)).extractingFromEntries(Map.Entry::getKey).contains("API_SECRET", "PLAIN");
+    assertThat(client.config(APP).get("API_SECRET").reveal()).isEqualTo("api-canary-value-1");
+    assertThat(fake.app(APP).orElseThrow().config()).containsEntry("PLAIN", "x y=z");
+    FakeAptible.Operation op = fake.operations().get(before);
+    assertThat(op.type()).isEqualTo("configure");
+    assertThat(op.status()).isEqualTo("succeeded");
+    assertThat(op.argv()).as("created over the API, not by a CLI argv").isEmpty();
+    assertThat(sleeps).as("polled: queued, running, succeeded").containsExactly(Duration.ofSeconds(1));
+    assertThat(fake.operations()).allSatisfy(o -> assertThat(String.join(" ", o.argv()))
+        .doesNotContain("api-canary-value-1"));
+  }
+
+  @Test
+  void deployImage_registryCredentials_inTheDeployBodyNotInAnyArgv() {
+    fake.registerImage("registry.example.com/team/api:2", "web: ./serve\n", List.of("./migrate"));
+    List<String> output = new CopyOnWriteArrayList<>();
+
+    client(Redactor.create()).deployImage(APP, "registry.example.com/team/api:2",
+        Optional.of(new RegistryCredentials("deployer", Secret.of("registry-canary-pw-42"))), output::add);
+
+    FakeAptible.Operation deploy = fake.deploys().get(fake.deploys().size() - 1);
+    assertThat(deploy.argv()).isEmpty();
+    assertThat(deploy.paramsJson()).contains("\"settings\":{\"APTIBLE_DOCKER_IMAGE\":\"registry.example.com/team/api:2\"}")
+        .contains("\"APTIBLE_PRIVATE_REGISTRY_USERNAME\":\"deployer\"")
+        .contains("\"APTIBLE_PRIVATE_REGISTRY_PASSWORD\":\"registry-canary-pw-42\"");
+    FakeAptible.App app = fake.app(APP).orElseThrow();
+    assertThat(app.status()).isEqualTo("provisioned");
+    assertThat(app.services()).extracting(FakeAptible.Service::name).containsExactly("web");
+    assertThat(app.beforeDeploy()).containsExactly("./migrate");
+    assertThat(output).singleElement().asString().contains("Operation #" + deploy.id()).contains("succeeded")
+        .doesNotContain("registry-canary-pw-42");
+  }
+
+  @Test
+  void setConfig_operationFails_apiExceptionNamesTheOperationAndNoValueChanges() {
+    Redactor redactor = Redactor.create();
+    fake.failNext("config:set");
+
+    assertThatThrownBy(() -> client(redactor).setConfig(APP, Map.of("FAILS", Secret.of("fail-canary-3"))))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.step()).hasValue("aptible.config:set");
+          assertThat(e.getMessage()).contains("(configure) ended failed").contains("aptible operation:logs")
+              .doesNotContain("fail-canary-3");
+          assertThat(e.errorId()).hasValue("operation_failed");
+        });
+    assertThat(fake.app(APP).orElseThrow().config()).doesNotContainKey("FAILS");
+  }
+
+  @Test
+  void setConfig_apiRefuses_apiExceptionWithTheApiMessageRedacted() {
+    fake.failNext("config:set", FakeAptible.Failure.API, "Env value api-canary-refused is not allowed");
+    Redactor redactor = Redactor.create();
+
+    assertThatThrownBy(() -> client(redactor).setConfig(APP, Map.of("X_VAR", Secret.of("api-canary-refused"))))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(422);
+          assertThat(e.method()).isEqualTo("POST");
+          assertThat(e.getMessage()).contains("Env value **** is not allowed").doesNotContain("api-canary-refused");
+        });
+  }
+
+  @Test
+  void setConfig_wrongTokenOrUnknownApp_clearApiExceptions() {
+    AptibleClient wrongToken = AptibleClient.builder().environment(fake.environment())
+        .accessToken(Secret.of("a.b.wrong")).cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment())
+        .apiUrl(fake.apiUrl()).build();
+    assertThatThrownBy(() -> wrongToken.setConfig(APP, Map.of("A_VAR", Secret.of("value"))))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(401);
+          assertThat(e.getMessage()).contains("aptible login").doesNotContain("a.b.wrong");
+        });
+    assertThatThrownBy(() -> client(Redactor.create()).setConfig("no-such-app", Map.of("A_VAR", Secret.of("value"))))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(404);
+          assertThat(e.getMessage()).contains("app no-such-app in environment api-env");
+        });
+  }
+
+  @Test
+  void setConfig_cliTransport_putsValuesInArgvAsDocumented() {
+    AptibleClient cli = AptibleClient.builder().environment(fake.environment()).accessToken(fake.token())
+        .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).secretTransport(SecretTransport.CLI)
+        .build();
+    cli.setConfig(APP, Map.of("VIA_CLI", Secret.of("cli-visible-value")));
+    FakeAptible.Operation op = fake.operations().get(fake.operations().size() - 1);
+    assertThat(op.argv()).contains("VIA_CLI=cli-visible-value");
+  }
+
+  @Test
+  void build_plainHttpToARemoteHost_rejected() {
+    assertThatThrownBy(() -> AptibleClient.builder().environment("env").apiUrl("http://api.aptible.com").build())
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+            .extracting(ValidationException.Problem::field).containsExactly("apiUrl"));
+    assertThatThrownBy(() -> AptibleClient.builder().environment("env").apiUrl("not a url").build())
+        .isInstanceOf(ValidationException.class).hasMessageContaining("apiUrl");
+    assertThat(AptibleClient.builder().environment("env").apiUrl("http://127.0.0.1:9/").build().secretTransport())
+        .isEqualTo(SecretTransport.API);
+  }
+}
