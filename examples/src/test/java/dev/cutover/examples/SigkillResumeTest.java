@@ -103,9 +103,11 @@ class SigkillResumeTest {
       log.add(point.name() + ": killed");
 
       JournalSummary journal = Migration.readJournal(work.resolve("journal.json"));
-      assertThat(journal.resumesAt()).as("journal after the kill %s", point.name()).isPresent();
-      assertThat(journal.resumesAt().orElseThrow().ordinal()).as("resumes at, after the kill %s", point.name())
+      // the child may finish the next step (the report takes milliseconds) before the kill lands
+      assertThat(journal.resumesAt().map(MigrationStep::ordinal).orElse(MigrationStep.values().length))
+          .as("resumes at, after the kill %s (%s)", point.name(), journal.steps())
           .isGreaterThanOrEqualTo(point.after() ? point.step().ordinal() + 1 : point.step().ordinal());
+      assertThat(journal.resumesAt().isPresent() || journal.complete()).as("journal consistent").isTrue();
       env.heroku().clearFaults();
     }
 
