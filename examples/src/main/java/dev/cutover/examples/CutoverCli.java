@@ -121,6 +121,17 @@ public final class CutoverCli implements Runnable {
     return INTERNAL;
   }
 
+  /** An image deploy; with {@code registryUser}, the password comes from {@code CUTOVER_REGISTRY_PASSWORD}. */
+  static Deploy imageDeploy(String image, String registryUser, Redactor redactor) {
+    if (registryUser == null) {
+      return Deploy.dockerImage(image);
+    }
+    Secret password = Secret.fromEnv("CUTOVER_REGISTRY_PASSWORD").orElseThrow(() -> new ValidationException("cutover",
+        List.of(new ValidationException.Problem("CUTOVER_REGISTRY_PASSWORD", "unset", "--registry-user needs a password",
+            "export CUTOVER_REGISTRY_PASSWORD"))));
+    return Deploy.dockerImage(image, new RegistryCredentials(registryUser, redactor.register(password)));
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -279,14 +290,7 @@ public final class CutoverCli implements Runnable {
 
     Migration apply(Migration m, Redactor redactor) {
       if (image != null) {
-        if (registryUser != null) {
-          Secret password = Secret.fromEnv("CUTOVER_REGISTRY_PASSWORD").orElseThrow(() -> new ValidationException(
-              "cutover", List.of(new ValidationException.Problem("CUTOVER_REGISTRY_PASSWORD", "unset",
-                  "--registry-user needs a password", "export CUTOVER_REGISTRY_PASSWORD"))));
-          m = m.deploy(Deploy.dockerImage(image, new RegistryCredentials(registryUser, redactor.register(password))));
-        } else {
-          m = m.deploy(Deploy.dockerImage(image));
-        }
+        m = m.deploy(imageDeploy(image, registryUser, redactor));
       } else if (repo != null) {
         m = m.deploy(Deploy.git(repo.toAbsolutePath(), branch));
       }
@@ -370,8 +374,10 @@ public final class CutoverCli implements Runnable {
       HerokuClient heroku = connection.heroku(redactor);
       toClose.add(heroku);
       AptibleClient aptible = connection.aptible(environment, redactor);
+      // the CLI's version goes into the report, and checking it fails early when it is missing or too old
       return Migration.from(heroku.app(app)).to(aptible.app(target))
           .dataMover(PgMigrator.builder().redactor(redactor).build())
+          .toolVersion("heroku CLI", heroku.cliVersion())
           .redactor(redactor);
     }
 
@@ -455,12 +461,10 @@ public final class CutoverCli implements Runnable {
       toClose.add(heroku);
       AptibleClient aptible = connection.aptible(summary.targetEnvironment(), redactor);
       Migration m = Migration.fromJournal(journal, heroku.app(summary.source()), aptible.app(summary.targetApp()))
-          .dataMover(PgMigrator.builder().redactor(redactor).build()).redactor(redactor).listener(output.listener());
-      if (image != null && registryUser != null) {
-        Secret password = Secret.fromEnv("CUTOVER_REGISTRY_PASSWORD").orElseThrow(() -> new ValidationException(
-            "cutover", List.of(new ValidationException.Problem("CUTOVER_REGISTRY_PASSWORD", "unset",
-                "--registry-user needs a password", "export CUTOVER_REGISTRY_PASSWORD"))));
-        m = m.deploy(Deploy.dockerImage(image, new RegistryCredentials(registryUser, redactor.register(password))));
+          .dataMover(PgMigrator.builder().redactor(redactor).build()).redactor(redactor).listener(output.listener())
+          .toolVersion("heroku CLI", heroku.cliVersion());
+      if (image != null) {
+        m = m.deploy(imageDeploy(image, registryUser, redactor));
       }
       return m;
     }

@@ -14,8 +14,9 @@ import java.nio.file.Path;
 /**
  * The guide's migration, a Node.js app with Heroku Postgres, with the facade: Dockerfile and
  * {@code .aptible.yml} from the Procfile, app and database created, maintenance on, backup captured,
- * restored as the guide does ({@code pg_restore -f -} into {@code psql}), verified, config copied,
- * code pushed, services scaled, endpoint created, report written.
+ * restored with {@code pg_restore} (the guide pipes {@code pg_restore -f -} into {@code psql}:
+ * {@code RestoreStrategy.GUIDE_SQL}), verified, config copied, code pushed, services scaled,
+ * endpoint created, report written.
  *
  * <pre>{@code
  * HEROKU_API_KEY=... APTIBLE_ACCESS_TOKEN=... java -cp examples/target/cutover.jar \
@@ -40,7 +41,7 @@ public final class NodePostgresMigration {
       Path repo, MigrationListener progress) {
     MigrationPlan plan = Migration.from(heroku.app(herokuApp))
         .to(aptible.app(aptibleApp))
-        .restore(RestoreStrategy.GUIDE_SQL)                 // as the guide: pg_restore -f - | psql
+        .restore(RestoreStrategy.PG_RESTORE)                // pg_restore -j N --no-owner --no-acl
         .deploy(Deploy.git(repo, "main"))                   // git push aptible main:master
         .workDirectory(repo.resolveSibling(repo.getFileName() + "-cutover"))
         .listener(progress)

@@ -66,11 +66,13 @@ class EndToEndTest {
     assertThat(env.aptible().liveTunnelProcesses()).as("tunnel processes left running").isEmpty();
   }
 
+  /** The happy path through {@link NodePostgresMigration}, the guide's example (restored with pg_restore). */
   @Test
   void migrate_happyPath_movesDataConfigCodeServicesAndEndpoints() throws Exception {
-    MigrationPlan plan = env.migration(heroku, aptible).plan();
-
-    MigrationReport report = plan.run();
+    MigrationReport report = NodePostgresMigration.migrate(heroku, aptible, DemoEnvironment.SOURCE_APP,
+        DemoEnvironment.TARGET_APP, env.repository(), dev.cutover.core.MigrationListener.NONE);
+    java.nio.file.Path work = env.repository().resolveSibling("legacy-shop-cutover");
+    int sourceMajor = heroku.app(DemoEnvironment.SOURCE_APP).inventory().primaryDatabase().orElseThrow().majorVersion();
 
     assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
     assertThat(report.steps()).extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
@@ -79,7 +81,8 @@ class EndToEndTest {
 
     FakeAptible.App app = env.aptible().app(DemoEnvironment.TARGET_APP).orElseThrow();
     FakeAptible.Database db = env.aptible().database(DemoEnvironment.TARGET_APP + "-db").orElseThrow();
-    assertThat(db.version()).isEqualTo(Integer.toString(plan.inventory().primaryDatabase().orElseThrow().majorVersion()));
+    assertThat(db.version()).isEqualTo(Integer.toString(sourceMajor));
+    assertThat(report.toolVersions()).containsEntry("restore strategy", "PG_RESTORE");
     assertThat(app.config()).containsKeys("NODE_ENV", "SESSION_SECRET", "STRIPE_API_KEY", "REDIS_URL", "DATABASE_URL")
         .containsEntry("PORT", "3000").doesNotContainKeys("HEROKU_SLUG_COMMIT", "HEROKU_RELEASE_VERSION");
     assertThat(app.config().get("DATABASE_URL")).contains(db.postgresName().orElseThrow())
@@ -105,9 +108,9 @@ class EndToEndTest {
               new MigrationReport.DnsRecord(DemoEnvironment.DOMAIN, "CNAME", e.hostname()));
         });
     assertThat(env.heroku().app(DemoEnvironment.SOURCE_APP).maintenance()).isTrue();
-    assertThat(Files.readString(plan.workDirectory().resolve("report.md"))).contains("COMPLETED")
+    assertThat(Files.readString(work.resolve("report.md"))).contains("COMPLETED")
         .contains("| rows | public.users | 500 | 500 | yes |").contains("Heroku Scheduler");
-    try (var dumps = Files.list(plan.workDirectory().resolve("dumps"))) {
+    try (var dumps = Files.list(work.resolve("dumps"))) {
       assertThat(dumps).as("dump deleted after success").isEmpty();
     }
   }

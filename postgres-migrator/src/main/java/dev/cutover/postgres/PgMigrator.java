@@ -185,7 +185,8 @@ public final class PgMigrator implements DatabaseMover {
   /**
    * Fails, before any downtime, when {@code strategy} cannot restore {@code archive} with the tools
    * found here: a {@code pg_restore} too old for the archive's format version (GUIDE_SQL, PG_RESTORE),
-   * {@code psql} missing (GUIDE_SQL), or a format newer than the SDK's own reader (PARALLEL).
+   * {@code psql} missing (GUIDE_SQL), a format newer than the SDK's own reader (PARALLEL), or a
+   * {@code pg_dump} older than the source server the archive came from (STREAM).
    *
    * @throws PgToolException saying which version is needed and which strategy works instead
    */
@@ -203,7 +204,8 @@ public final class PgMigrator implements DatabaseMover {
       return;
     }
     if (strategy == RestoreStrategy.STREAM) {
-      tools().require("pg_dump");
+      checkCanStream(archive);
+      return;
     }
     if (strategy == RestoreStrategy.GUIDE_SQL) {
       tools().require("psql");
@@ -215,6 +217,31 @@ public final class PgMigrator implements DatabaseMover {
           + "PgMigrator.builder().toolsDirectory(dir) if they are not on PATH) or use a strategy that does not need "
           + "pg_restore (PARALLEL)", false, null);
     }
+  }
+
+  /**
+   * STREAM reads no archive: pg_dump must be at least the source server's major version (taken from
+   * the summary of a backup of that server), and pg_restore at least pg_dump's.
+   */
+  private void checkCanStream(ArchiveSummary archive) {
+    PgTool pgDump = tools().require("pg_dump");
+    PgTool pgRestore = tools().require("pg_restore");
+    int serverMajor = leadingNumber(archive.serverVersion());
+    if (pgDump.major() < serverMajor) {
+      throw new PgToolException("restore.check", "restore.check: the source server is " + firstWord(archive.serverVersion())
+          + "; pg_dump " + pgDump.shortVersion() + " cannot dump it: install PostgreSQL " + serverMajor
+          + "+ client tools or restore the backup archive with PARALLEL", false, null);
+    }
+    if (pgRestore.major() < pgDump.major()) {
+      throw new PgToolException("restore.check", "restore.check: pg_restore " + pgRestore.shortVersion()
+          + " cannot read what pg_dump " + pgDump.shortVersion() + " writes: install pg_restore " + pgDump.major()
+          + "+ next to it", false, null);
+    }
+  }
+
+  private static int leadingNumber(String version) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(\\d+)").matcher(version);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
   /** The newest archive format minor version (1.x) the SDK's own reader supports. */

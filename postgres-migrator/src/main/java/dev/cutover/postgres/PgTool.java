@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param minor the minor version, e.g. {@code 20} ({@code 0} when not printed)
  */
 public record PgTool(String name, Path path, String version, int major, int minor) {
+  /** Checks that no component is null. */
   public PgTool {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(path, "path");

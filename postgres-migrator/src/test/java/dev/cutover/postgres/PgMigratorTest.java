@@ -44,6 +44,16 @@ class PgMigratorTest {
   }
 
   @Test
+  void checkCanRestore_streamFromNewerServer_saysPgDumpTooOld() throws Exception {
+    PgMigrator migrator = migratorWithTools("15.19");
+    assertThatThrownBy(() -> migrator.checkCanRestore(summary("1.15", "16.4"), RestoreStrategy.STREAM))
+        .isInstanceOf(PgToolException.class)
+        .hasMessageContaining("the source server is 16.4; pg_dump 15.19 cannot dump it: install PostgreSQL 16+");
+    assertThatCode(() -> migrator.checkCanRestore(summary("1.14", "15.8"), RestoreStrategy.STREAM))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void checkCanRestore_archiveNewerThanReader_parallelRefusedToo() throws Exception {
     assertThatThrownBy(() -> migratorWithTools("18.1").checkCanRestore(summary("1.17", "19.0"), RestoreStrategy.PARALLEL))
         .isInstanceOf(PgToolException.class).hasMessageContaining("formats up to 1.16");

@@ -185,10 +185,12 @@ public final class MigrationPlan {
     return Optional.ofNullable(databaseHandle);
   }
 
+  /** How the backup will be restored. */
   public RestoreStrategy restoreStrategy() {
     return settings.restore;
   }
 
+  /** How the code reaches the target. */
   public Deploy deploy() {
     return settings.deploy;
   }
@@ -198,6 +200,7 @@ public final class MigrationPlan {
     return config;
   }
 
+  /** The target services from the source's formation, with container sizes. */
   public List<ServicePlan> services() {
     return services;
   }
@@ -207,10 +210,12 @@ public final class MigrationPlan {
     return Optional.ofNullable(releaseCommand);
   }
 
+  /** The HTTPS endpoints to create. */
   public List<EndpointPlan> endpoints() {
     return endpoints;
   }
 
+  /** What happens to each add-on of the source. */
   public List<AddonDecision> addons() {
     return addons;
   }
@@ -235,10 +240,12 @@ public final class MigrationPlan {
     return port;
   }
 
+  /** The journal file. */
   public Path journal() {
     return journal;
   }
 
+  /** Where dumps, journal and report go. */
   public Path workDirectory() {
     return workDirectory;
   }

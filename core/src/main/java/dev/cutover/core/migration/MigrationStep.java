@@ -5,19 +5,33 @@ import java.util.Optional;
 
 /** The pipeline's steps, in order (DESIGN steps 1 to 14). {@link #id()} is the name used in events, journal and report. */
 public enum MigrationStep {
+  /** Step: inventory the source app. */
   INVENTORY("inventory", "inventory the source app"),
+  /** Step: check tools, credentials, disk space and the restore path. */
   PREFLIGHT("preflight", "check tools, credentials, disk space and the restore path"),
+  /** Step: make the repository Aptible-ready (Dockerfile, Procfile, .aptible.yml). */
   PREPARE_REPO("prepare-repo", "make the repository Aptible-ready (Dockerfile, Procfile, .aptible.yml)"),
+  /** Step: create the target app. */
   CREATE_APP("create-app", "create the target app"),
+  /** Step: create the target database. */
   CREATE_DATABASE("create-database", "create the target database"),
+  /** Step: put the source app in maintenance mode (downtime starts). */
   MAINTENANCE_ON("maintenance-on", "put the source app in maintenance mode (downtime starts)"),
+  /** Step: capture a fresh backup and download it to a private file. */
   CAPTURE("capture", "capture a fresh backup and download it to a private file"),
+  /** Step: open a tunnel to the target database. */
   TUNNEL("tunnel", "open a tunnel to the target database"),
+  /** Step: restore the backup into the target database. */
   RESTORE("restore", "restore the backup into the target database"),
+  /** Step: verify the restored data against the source (gate). */
   VERIFY("verify", "verify the restored data against the source (gate)"),
+  /** Step: set config vars on the target. */
   CONFIGURE("configure", "set config vars on the target"),
+  /** Step: deploy the code. */
   DEPLOY("deploy", "deploy the code"),
+  /** Step: scale services from the formation and create endpoints. */
   SCALE("scale", "scale services from the formation and create endpoints"),
+  /** Step: write the report. */
   REPORT("report", "write the report");
 
   private final String id;

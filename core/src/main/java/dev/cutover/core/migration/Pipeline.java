@@ -341,8 +341,6 @@ final class Pipeline {
     journal.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
     journal.restoreWarnings = new ArrayList<>(result.warnings().stream().map(redactor::redact).toList());
     journal.restoreMillis = result.duration().toMillis();
-    result.warnings().forEach(w -> listener.warning(new MigrationEvent.Warning(MigrationStep.RESTORE.id(),
-        s.clock.instant(), redactor.redact(w))));
     return result.totalRows() + " rows in " + result.rowsRestored().size() + " tables restored with " + result.strategy()
         + (replace ? " (replacing what an earlier attempt wrote)" : "") + " in " + result.duration().toMillis() + " ms";
   }

@@ -14,6 +14,7 @@ public class VerificationFailedException extends MigrationException {
 
   private final transient VerificationReport verification;
 
+  /** A failure carrying {@code verification}, whose mismatches the message lists. */
   public VerificationFailedException(VerificationReport verification) {
     super(MigrationStep.VERIFY.id(), "verify: the target does not match the source ("
         + Objects.requireNonNull(verification, "verification").mismatches().size() + " of "

@@ -150,6 +150,7 @@ public final class MigrationReport {
     return new Builder();
   }
 
+  /** The migration's id, as in the journal. */
   public String migrationId() {
     return migrationId;
   }
@@ -164,6 +165,7 @@ public final class MigrationReport {
     return target;
   }
 
+  /** How the migration ended (so far). */
   public Outcome outcome() {
     return outcome;
   }
@@ -224,10 +226,12 @@ public final class MigrationReport {
     return configSkipped;
   }
 
+  /** Add-ons of the source the migration did not move, with what to do. */
   public List<AddonEntry> addonsNotMigrated() {
     return addonsNotMigrated;
   }
 
+  /** DNS records to change so traffic reaches the target. */
   public List<DnsRecord> dnsRecords() {
     return dnsRecords;
   }
@@ -252,6 +256,7 @@ public final class MigrationReport {
     return targetResources;
   }
 
+  /** When this report was made. */
   public Instant generatedAt() {
     return generatedAt;
   }
@@ -463,93 +468,111 @@ public final class MigrationReport {
 
     private Builder() {}
 
+    /** Sets the migration id (required). */
     public Builder migrationId(String id) {
       this.migrationId = id;
       return this;
     }
 
+    /** Sets the source app's name (required). */
     public Builder source(String app) {
       this.source = app;
       return this;
     }
 
+    /** Sets the target as {@code environment/app} (required). */
     public Builder target(String environmentAndApp) {
       this.target = environmentAndApp;
       return this;
     }
 
+    /** Sets the outcome and its one-line summary (required). */
     public Builder outcome(Outcome value, String oneLineSummary) {
       this.outcome = value;
       this.summary = oneLineSummary;
       return this;
     }
 
+    /** Sets whether the source is in maintenance mode now. */
     public Builder sourceInMaintenance(boolean value) {
       this.sourceInMaintenance = value;
       return this;
     }
 
+    /** Adds a step, in pipeline order. */
     public Builder step(StepOutcome value) {
       steps.add(value);
       return this;
     }
 
+    /** Sets the downtime window: maintenance on, then verified and deployed (or maintenance off). */
     public Builder downtime(Optional<Instant> start, Optional<Instant> end) {
       this.downtimeStart = start.orElse(null);
       this.downtimeEnd = end.orElse(null);
       return this;
     }
 
+    /** Sets the verification of the restored data. */
     public Builder verification(VerificationReport value) {
       this.verification = value;
       return this;
     }
 
+    /** Adds names of config vars copied to the target. */
     public Builder configCopied(List<String> names) {
       configCopied.addAll(names);
       return this;
     }
 
+    /** Adds copied config vars that point at a source add-on. */
     public Builder configFlagged(List<ConfigEntry> entries) {
       configFlagged.addAll(entries);
       return this;
     }
 
+    /** Adds config vars not copied, with why. */
     public Builder configSkipped(List<ConfigEntry> entries) {
       configSkipped.addAll(entries);
       return this;
     }
 
+    /** Adds an add-on that was not migrated. */
     public Builder addonNotMigrated(AddonEntry entry) {
       addonsNotMigrated.add(entry);
       return this;
     }
 
+    /** Adds a DNS record to change. */
     public Builder dnsRecord(DnsRecord entry) {
       dnsRecords.add(entry);
       return this;
     }
 
+    /** Adds a follow-up, in order. */
     public Builder followUp(String text) {
       followUps.add(text);
       return this;
     }
 
+    /** Records a tool's version. */
     public Builder toolVersion(String tool, String version) {
       toolVersions.put(tool, version);
       return this;
     }
 
+    /** Sets the SHA-256 of the restored dump. */
     public Builder dumpSha256(String hex) {
       this.dumpSha256 = hex;
       return this;
     }
 
+    /** Adds a resource that exists on the target. */
     public Builder targetResource(String description) {
       targetResources.add(description);
       return this;
     }
 
+    /** Sets when the report was made (required). */
     public Builder generatedAt(Instant at) {
       this.generatedAt = at;
       return this;

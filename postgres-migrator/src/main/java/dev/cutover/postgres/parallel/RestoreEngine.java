@@ -89,6 +89,7 @@ final class RestoreEngine {
     List<Session> sessions = new ArrayList<>();
     List<ExecutorService> workers = new ArrayList<>();
     List<Future<Session>> opening = new ArrayList<>();
+    boolean succeeded = false;
     try {
       log.debug("archive read: {} ms", Duration.between(start, Instant.now()).toMillis());
       Session leader = open();
@@ -120,6 +121,7 @@ final class RestoreEngine {
       schedule(plan, sessions, workers, producers);
       reportBytes();
       listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), rowsDone.get()));
+      succeeded = true;
       return new RestoreResult(RestoreStrategy.PARALLEL, Duration.between(start, Instant.now()), rows, expectedErrors,
           warnings);
     } catch (SQLException e) {
@@ -132,7 +134,9 @@ final class RestoreEngine {
       ticker.shutdownNow();
       workers.forEach(ExecutorService::shutdownNow);
       producers.shutdownNow();
-      sessions.forEach(Session::cancel);
+      if (!succeeded) {
+        sessions.forEach(Session::cancel);
+      }
       sessions.forEach(Session::close);
     }
   }
@@ -252,9 +256,11 @@ final class RestoreEngine {
         Item item = d.item();
         if (d.failure() != null) {
           if (firstFailure == null) {
+            abort(running, plan);
+          }
+          if (firstFailure == null || isCancellation(firstFailure) && !isCancellation(d.failure())) {
             firstFailure = d.failure();
             failedItem = item;
-            abort(running, plan);
           }
           continue;
         }
@@ -316,6 +322,11 @@ final class RestoreEngine {
     return length > total / connections ? connections : 1;
   }
 
+  /** A failure caused by stopping the restore, not the reason it stopped. */
+  private static boolean isCancellation(Exception e) {
+    return e instanceof TableStream.Cancelled || e instanceof SQLException sql && "57014".equals(sql.getSQLState());
+  }
+
   /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */
   private static Item pick(List<Item> ready, java.util.Collection<Item> running) {
     for (Item candidate : ready) {
@@ -358,15 +369,13 @@ final class RestoreEngine {
     TableStream stream = new TableStream(item.parts);
     item.stream = stream;
     long position = blocks.start().getOrDefault(item.id(), -1L);
-    producers.execute(() -> {
-      InputStream data;
+    producers.execute(() -> stream.produce(() -> {
+      if (position < 0) {
+        throw new IOException("no data block for entry " + item.id() + " in the archive");
+      }
+      BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
       try {
-        if (position < 0) {
-          throw new IOException("no data block for entry " + item.id() + " in the archive");
-        }
-        BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
-        InputStream raw = reader.tableData();
-        data = new java.io.FilterInputStream(raw) {
+        return new java.io.FilterInputStream(reader.tableData()) {
           @Override
           public void close() throws IOException {
             try {
@@ -376,16 +385,11 @@ final class RestoreEngine {
             }
           }
         };
-      } catch (IOException | RuntimeException e) {
-        data = new InputStream() {
-          @Override
-          public int read() throws IOException {
-            throw new IOException(e.getMessage(), e);
-          }
-        };
+      } catch (IOException | RuntimeException | Error e) {
+        reader.close();
+        throw e;
       }
-      stream.produce(data);
-    });
+    }));
   }
 
   private Done execute(Session s, Item item) {

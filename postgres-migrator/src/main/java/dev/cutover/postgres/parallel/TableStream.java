@@ -34,9 +34,17 @@ final class TableStream {
     this.cutRows = consumers > 1;
   }
 
-  /** Reads {@code data} to its end, pushing chunks; runs on the producer thread. Closes {@code data}. */
-  void produce(InputStream data) {
-    try (data) {
+  /** Opens the decompressed COPY text of the table (on the producer thread). */
+  interface Source {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * Reads the source to its end, pushing chunks; runs on the producer thread. Whatever happens, the
+   * consumers get the end marker, with the failure if there was one: they never wait forever.
+   */
+  void produce(Source source) {
+    try (InputStream data = source.open()) {
       byte[] buf = buffer();
       int filled = 0;
       while (!aborted) {
@@ -68,15 +76,28 @@ final class TableStream {
           break;
         }
       }
-    } catch (IOException | RuntimeException e) {
-      failure = e;
     } catch (InterruptedException e) {
       failure = e;
       Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      failure = e;
+      if (e instanceof VirtualMachineError vme) {
+        end();
+        throw vme;
+      }
+    }
+    end();
+  }
+
+  private void end() {
+    boolean interrupted = Thread.interrupted();
+    try {
+      put(END);
+    } catch (InterruptedException e) {
+      interrupted = true;
+      abort();
     } finally {
-      try {
-        put(END);
-      } catch (InterruptedException e) {
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
@@ -133,6 +154,10 @@ final class TableStream {
       group.clear();
       if (end) {
         checkFailure();
+        if (aborted) {
+          // Never end a COPY normally on a cut-short stream: that would commit part of the table.
+          throw new Cancelled();
+        }
         return;
       }
     }
@@ -142,6 +167,15 @@ final class TableStream {
     Throwable f = failure;
     if (f != null) {
       throw f instanceof IOException io ? io : new IOException(f.getMessage(), f);
+    }
+  }
+
+  /** A consumer's COPY was stopped because another part of the restore failed. */
+  static final class Cancelled extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("cancelled because another part of the restore failed");
     }
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The reader against real pg_dump archives and pg_restore --list. */
 @Tag("integration")
 class ArchiveReaderIntegrationTest {
-  private static final String DB = "cut_par_reader";
+  private static final String DB = LocalPg.unique("cut_par_reader");
   @TempDir static Path dir;
   static Path gzip;
   static Path plainPipe;

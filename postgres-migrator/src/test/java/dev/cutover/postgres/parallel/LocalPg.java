@@ -57,6 +57,14 @@ public final class LocalPg {
     return false;
   }
 
+  /**
+   * {@code prefix} plus a random suffix: the same tests may run at once in several worktrees
+   * against the one local server, so fixed database names would collide.
+   */
+  public static String unique(String prefix) {
+    return prefix + "_" + String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
+  }
+
   public static PgConnection connection(String database) {
     return new PgConnection(HOST, PORT, database, USER, Secret.of("-none-"), "disable");
   }

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class ParallelRestoreDifferentialTest {
-  private static final String SRC = "cut_par_diff_src";
-  private static final String REF = "cut_par_diff_ref";
-  private static final String PAR = "cut_par_diff_par";
+  private static final String SRC = LocalPg.unique("cut_par_diff_src");
+  private static final String REF = LocalPg.unique("cut_par_diff_ref");
+  private static final String PAR = LocalPg.unique("cut_par_diff_par");
+  private static final String SHAPE = LocalPg.unique("cut_par_diff_shape");
   @TempDir static Path dir;
   static boolean created;
 
@@ -47,7 +48,7 @@ class ParallelRestoreDifferentialTest {
   @AfterAll
   static void drop() {
     if (created) {
-      for (String db : List.of(SRC, REF, PAR, "cut_par_diff_shape")) {
+      for (String db : List.of(SRC, REF, PAR, SHAPE)) {
         LocalPg.dropDatabase(db);
       }
     }
@@ -105,7 +106,7 @@ class ParallelRestoreDifferentialTest {
 
   @Test
   void restore_generatedTrickyDatabase_equalsPgRestore() throws SQLException {
-    String db = "cut_par_diff_gen";
+    String db = LocalPg.unique("cut_par_diff_gen");
     LocalPg.createDatabase(db);
     try (TrickyDatabase tricky = TrickyDatabaseGenerator.builder().users(3_000).rolePrefix("cut_par_").build()
         .generate(LocalPg.connection(db))) {
@@ -127,6 +128,24 @@ class ParallelRestoreDifferentialTest {
   }
 
   @Test
+  void restore_lz4AndZstdArchivesOfPgDump16_equalPgRestoreOfTheSameData() throws Exception {
+    Path plain = dump("tricky-z0-pipe.dump", SRC, "-Z0", "|pipe");
+    LocalPg.createDatabase(REF);
+    LocalPg.tool("pg_restore", "--no-owner", "--no-acl", "-d", REF, plain.toString());
+    DbSnapshot expected = DbSnapshot.of(REF);
+    for (String algorithm : List.of("lz4", "zstd")) {
+      Path archive = dir.resolve("tricky-" + algorithm + ".dump");
+      Recompress.convert(plain, archive, algorithm);
+      assertThat(dev.cutover.postgres.archive.ArchiveReader.readToc(archive).header().compression()).isEqualTo(algorithm);
+      LocalPg.createDatabase(PAR);
+
+      ParallelRestore.builder().jobs(2).splitTablesLargerThan(64 << 10).build().restore(archive, LocalPg.connection(PAR));
+
+      assertThat(DbSnapshot.of(PAR)).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void restore_singleJobNoFreeze_equalsPgRestore() throws SQLException {
     Path archive = dump("tricky-z1.dump", SRC, "-Z1");
 
@@ -144,7 +163,7 @@ class ParallelRestoreDifferentialTest {
 
   @Test
   void restore_shapes_equalPgRestore() throws SQLException {
-    String shape = "cut_par_diff_shape";
+    String shape = SHAPE;
     // Only large objects (one empty, one with an OID above 2^31).
     LocalPg.createDatabase(shape);
     LocalPg.psql(shape, "SELECT lo_from_bytea(5000000, decode(repeat('ab', 100000), 'hex')),"

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** How PARALLEL fails: clear errors, expected errors counted, cancellation, no leaked sessions, no secrets. */
 @Tag("integration")
 class ParallelRestoreFailureTest {
-  private static final String SRC = "cut_par_fail_src";
-  private static final String TGT = "cut_par_fail_tgt";
+  private static final String SRC = LocalPg.unique("cut_par_fail_src");
+  private static final String TGT = LocalPg.unique("cut_par_fail_tgt");
   @TempDir static Path dir;
   static Path archive;
 

@@ -105,7 +105,7 @@ public final class TrickyDatabase implements AutoCloseable {
 
   private static boolean reachable(PgConnection c) {
     try (Connection conn = PgFixture.open(c)) {
-      return true;
+      return conn.isValid(5);
     } catch (SQLException e) {
       return false;
     }

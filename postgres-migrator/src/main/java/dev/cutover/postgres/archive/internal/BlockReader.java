@@ -27,6 +27,7 @@ public final class BlockReader implements Closeable {
 
   private final AtomicLong counter;
   private long counted;
+  private ChunkInputStream current;
 
   private BlockReader(FileChannel channel, ArchiveInput in, String compression, int type, AtomicLong counter,
       long start) {
@@ -86,6 +87,9 @@ public final class BlockReader implements Closeable {
    * {@link #largeObjectData()} to its end before calling this again.
    */
   public long nextLargeObject() throws IOException {
+    if (current != null) {
+      current.skipRest();
+    }
     int oid = in.readInt();
     count();
     return oid == 0 ? -1 : Integer.toUnsignedLong(oid);
@@ -93,7 +97,8 @@ public final class BlockReader implements Closeable {
 
   /** The decompressed content of the large object just announced by {@link #nextLargeObject()}. */
   public InputStream largeObjectData() throws IOException {
-    return new Counted(Decompression.open(compression, new ChunkInputStream(in)));
+    current = new ChunkInputStream(in);
+    return new Counted(Decompression.open(compression, current));
   }
 
   @Override

@@ -2,6 +2,9 @@ package dev.cutover.postgres.archive.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -16,12 +19,39 @@ public final class Decompression {
    * @throws IOException for an algorithm this reader cannot decompress (message says which)
    */
   public static InputStream open(String compression, ChunkInputStream chunks) throws IOException {
+    if (compression.equals("none")) {
+      return chunks;
+    }
+    if (!compression.equals("gzip") && chunks.isEmpty()) {
+      // An empty large object: no chunks at all, not even a frame header.
+      return InputStream.nullInputStream();
+    }
     return switch (compression) {
-      case "none" -> chunks;
       case "gzip" -> new ZlibStream(chunks);
+      case "lz4" -> FrameCodecs.lz4(requireMagic(chunks, LZ4_MAGIC, "lz4"));
+      case "zstd" -> FrameCodecs.zstd(requireMagic(chunks, ZSTD_MAGIC, "zstd"));
       default -> throw new IOException("data compressed with " + compression
-          + " cannot be decompressed by this reader (only gzip and none are supported)");
+          + " cannot be decompressed by this reader (gzip, lz4, zstd and none are supported)");
     };
+  }
+
+  private static final byte[] LZ4_MAGIC = {0x04, 0x22, 0x4d, 0x18};
+  private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+
+  /**
+   * pg_dump writes one lz4 or zstd frame per stream; anything else (e.g. raw LZ4 blocks of an early
+   * PostgreSQL 16 development build) is refused clearly instead of being misread.
+   */
+  private static InputStream requireMagic(InputStream in, byte[] magic, String name) throws IOException {
+    PushbackInputStream p = new PushbackInputStream(in, magic.length);
+    byte[] head = p.readNBytes(magic.length);
+    if (!Arrays.equals(head, magic)) {
+      throw new IOException("a " + name + " stream in the archive does not start with the " + name
+          + " frame magic (found " + HexFormat.of().formatHex(head) + "); this archive's " + name
+          + " framing is not supported: restore it with pg_restore");
+    }
+    p.unread(head);
+    return p;
   }
 
   /**

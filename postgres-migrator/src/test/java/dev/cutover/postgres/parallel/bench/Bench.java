@@ -1,7 +1,6 @@
 package dev.cutover.postgres.parallel.bench;
 
 import dev.cutover.core.MigrationListener;
-import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.postgres.PgMigrator;
 import dev.cutover.testkit.postgres.TrickyDatabase;
@@ -34,11 +33,9 @@ import java.util.concurrent.TimeUnit;
  * checks correctness.
  */
 public final class Bench {
-  static final String SRC = "cut_par_bench_src";
-  static final String TGT = "cut_par_bench_tgt";
 
   /** Benchmark options. */
-  record Options(int scale, int runs, int jobs, Path out, boolean smoke, List<String> classpath) {}
+  record Options(int scale, int runs, int jobs, Path out, boolean smoke, List<String> classpath, String src, String tgt) {}
 
   /** One method's timings. */
   record Timing(String method, List<Double> seconds, long peakRssKb) {
@@ -78,38 +75,40 @@ public final class Bench {
       }
     }
     String report = run(new Options(scale, runs, jobs, out, smoke,
-        List.of(System.getProperty("java.class.path"))));
+        List.of(System.getProperty("java.class.path")), "cut_par_bench_src", "cut_par_bench_tgt"));
     System.out.println(report);
   }
 
   /** Runs the benchmark; returns the Markdown report (also written to {@code options.out()}). */
   static String run(Options o) throws Exception {
+    final String src = o.src();
+    final String tgt = o.tgt();
     Path work = Files.createTempDirectory("cutover-bench-");
     TrickyDatabase tricky = null;
     try {
       long users = o.smoke() ? 500 : Math.max(10, o.scale() * 3_333L);
-      log("building " + SRC + ": TrickyDatabaseGenerator (" + users + " users), tricky.sql, pgbench -i -s " + o.scale());
-      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + SRC + " WITH (FORCE)' -c 'CREATE DATABASE " + SRC + "' postgres");
-      tricky = TrickyDatabaseGenerator.builder().users(users).rolePrefix("cut_par_").build().generate(source());
+      log("building " + src + ": TrickyDatabaseGenerator (" + users + " users), tricky.sql, pgbench -i -s " + o.scale());
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + src + " WITH (FORCE)' -c 'CREATE DATABASE " + src + "' postgres");
+      tricky = TrickyDatabaseGenerator.builder().users(users).rolePrefix("cut_par_").build().generate(RestoreMain.target(src));
       Path trickySql = work.resolve("tricky.sql");
       try (InputStream in = Bench.class.getResourceAsStream("/dev/cutover/postgres/parallel/tricky.sql")) {
         Files.copy(in, trickySql);
       }
-      sh("psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -f " + trickySql + " " + SRC);
-      sh("pgbench -i -q -s " + o.scale() + " " + SRC);
-      sh("psql -X -q -c 'VACUUM ANALYZE' " + SRC);
-      Map<String, String> expected = fingerprint(SRC);
+      sh("psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -f " + trickySql + " " + src);
+      sh("pgbench -i -q -s " + o.scale() + " " + src);
+      sh("psql -X -q -c 'VACUUM ANALYZE' " + src);
+      Map<String, String> expected = fingerprint(src);
       Path dump = work.resolve("latest.dump");
       long t0 = System.nanoTime();
-      sh("pg_dump -Fc -f " + dump + " " + SRC);
+      sh("pg_dump -Fc -f " + dump + " " + src);
       double dumpSeconds = (System.nanoTime() - t0) / 1e9;
       long size = Files.size(dump);
       log(String.format(Locale.ROOT, "archive: %,d bytes, pg_dump took %.1f s", size, dumpSeconds));
 
       Map<String, String> methods = new LinkedHashMap<>();
       methods.put("guide: pg_restore -f - | psql", "pg_restore -f - --no-owner --no-acl " + dump
-          + " | psql -X -q -o /dev/null " + TGT);
-      methods.put("pg_restore -j " + o.jobs(), "pg_restore --no-owner --no-acl -j " + o.jobs() + " -d " + TGT + " " + dump);
+          + " | psql -X -q -o /dev/null " + tgt);
+      methods.put("pg_restore -j " + o.jobs(), "pg_restore --no-owner --no-acl -j " + o.jobs() + " -d " + tgt + " " + dump);
       if (!o.smoke()) {
         // PgMigrator's tool-based strategies have their own tests; the smoke run keeps CI short.
         methods.put("Cutover GUIDE_SQL", "GUIDE_SQL");
@@ -120,21 +119,21 @@ public final class Bench {
       Map<String, Long> peakRss = new LinkedHashMap<>();
       for (int run = 1; run <= o.runs(); run++) {
         for (Map.Entry<String, String> m : methods.entrySet()) {
-          fresh();
+          fresh(tgt);
           long s = System.nanoTime();
           if (!m.getKey().startsWith("Cutover")) {
             sh(m.getValue());
           } else if (o.smoke()) {
-            PgMigrator.builder().jobs(o.jobs()).build().restore(dump, target(), RestoreStrategy.valueOf(m.getValue()), false,
+            PgMigrator.builder().jobs(o.jobs()).build().restore(dump, RestoreMain.target(tgt), RestoreStrategy.valueOf(m.getValue()), false,
                 MigrationListener.NONE);
           } else {
             String line = sh("java -cp '" + String.join(":", o.classpath()) + "' " + RestoreMain.class.getName()
-                + " --pgmigrator " + m.getValue() + " " + dump + " " + TGT + " " + o.jobs());
+                + " --pgmigrator " + m.getValue() + " " + dump + " " + tgt + " " + o.jobs());
             long rss = Long.parseLong(line.replaceAll("(?s).*vmhwm_kb=(-?[0-9]+).*", "$1"));
             peakRss.merge(m.getKey(), rss, Math::max);
           }
           double seconds = (System.nanoTime() - s) / 1e9;
-          Map<String, String> actual = fingerprint(TGT);
+          Map<String, String> actual = fingerprint(tgt);
           if (!actual.equals(expected)) {
             throw new AssertionError(m.getKey() + ": target differs from the source: expected " + expected + " but got "
                 + actual);
@@ -143,7 +142,7 @@ public final class Bench {
           log(String.format(Locale.ROOT, "run %d %-40s %7.2f s (verified)", run, m.getKey(), seconds));
         }
       }
-      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + TGT + " WITH (FORCE)' postgres");
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + tgt + " WITH (FORCE)' postgres");
       List<Timing> timings = new ArrayList<>();
       for (Map.Entry<String, List<Double>> t : times.entrySet()) {
         timings.add(new Timing(t.getKey(), t.getValue(), peakRss.getOrDefault(t.getKey(), -1L)));
@@ -158,23 +157,15 @@ public final class Bench {
       try (var files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
-      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + SRC + " WITH (FORCE)' postgres");
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + src + " WITH (FORCE)' postgres");
       if (tricky != null) {
         tricky.close();
       }
     }
   }
 
-  static PgConnection target() {
-    return RestoreMain.target(TGT);
-  }
-
-  static PgConnection source() {
-    return RestoreMain.target(SRC);
-  }
-
-  private static void fresh() {
-    sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + TGT + " WITH (FORCE)' -c 'CREATE DATABASE " + TGT + "' -c CHECKPOINT postgres");
+  private static void fresh(String tgt) {
+    sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + tgt + " WITH (FORCE)' -c 'CREATE DATABASE " + tgt + "' -c CHECKPOINT postgres");
   }
 
   /** Row count of every table and materialized view, sequence states, large-object count, index count. */
