@@ -11,7 +11,7 @@ deps="$(mktemp)"
 trap 'rm -f "$deps"' EXIT
 # Third-party jars from Maven; the project's own classes straight from target/ (nothing installed).
 ./mvnw -q -B -pl postgres-migrator -am dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$deps" >/dev/null
-cp="core/target/classes:postgres-migrator/target/classes:postgres-migrator/target/test-classes"
+cp="core/target/classes:testkit/target/classes:postgres-migrator/target/classes:postgres-migrator/target/test-classes"
 cp="$cp:$(tr ':' '\n' < "$deps" | grep -v '/dev/cutover/' | paste -sd: -)"
 out="bench/results/latest.md"
 java -cp "$cp" dev.cutover.postgres.parallel.bench.Bench --scale "$scale" --out "$out" "$@"
