@@ -127,8 +127,9 @@ public final class AptibleApp implements TargetApp {
 
   /**
    * Deploys: a git push of the branch to the app's remote {@code master} (JGit over SSH with the
-   * deploy's key, else the client's, else the user's default keys), or {@code aptible deploy
-   * --docker-image} (see {@link AptibleClient#deployImage} for the password trade-off). Progress and
+   * deploy's key, else the client's, else the user's default keys), or an image deploy over the
+   * Aptible API (or {@code aptible deploy --docker-image} with {@link SecretTransport#CLI}; see
+   * {@link AptibleClient#deployImage} for the password trade-off). Progress and
    * the remote's messages go to {@code listener} (on the calling thread).
    */
   @Override

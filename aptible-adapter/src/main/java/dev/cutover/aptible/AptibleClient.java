@@ -52,6 +52,7 @@ import okhttp3.OkHttpClient;
  * holds no mutable state beyond the shared {@link Redactor}.
  */
 public final class AptibleClient {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AptibleClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String environment;
@@ -171,7 +172,9 @@ public final class AptibleClient {
    * <p>With {@link SecretTransport#API} (the default) the values go in the body of
    * {@code POST /apps/{id}/operations}. With {@link SecretTransport#CLI} they are
    * {@code KEY=VALUE} arguments of {@code aptible config:set}, visible in the process list while it
-   * runs (the CLI takes them no other way).
+   * runs (the CLI takes them no other way). A variable with an empty value is left out with a
+   * warning: an empty value unsets it on both paths, so an empty string cannot be stored
+   * ({@link AptibleInputs#configVar} lets a plan flag it beforehand).
    *
    * @throws ValidationException when a name is invalid
    * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
@@ -182,16 +185,24 @@ public final class AptibleClient {
     AptibleInputs.handle(problems, "app.handle", app);
     vars.keySet().forEach(k -> AptibleInputs.configVar(problems, k, false));
     problems.throwIfAny();
-    if (vars.isEmpty()) {
+    Map<String, Secret> set = new LinkedHashMap<>();
+    vars.forEach((k, v) -> {
+      if (v.reveal().isEmpty()) {
+        LOG.warn("Config var {} is empty: Aptible cannot store an empty value (an empty value unsets it), so it"
+            + " stays unset on {}", k, app);
+      } else {
+        set.put(k, redactor.register(v));
+      }
+    });
+    if (set.isEmpty()) {
       return;
     }
-    vars.values().forEach(redactor::register);
     if (secretTransport == SecretTransport.API) {
-      api.configure("aptible.config:set", api.findApp("aptible.config:set", app, environment), vars);
+      api.configure("aptible.config:set", api.findApp("aptible.config:set", app, environment), set);
       return;
     }
     List<String> args = new ArrayList<>(appArgs("config:set", app));
-    vars.forEach((k, v) -> args.add(k + "=" + redactor.register(v).reveal()));
+    set.forEach((k, v) -> args.add(k + "=" + v.reveal()));
     run("aptible.config:set", args, operationTimeout, null);
   }
 

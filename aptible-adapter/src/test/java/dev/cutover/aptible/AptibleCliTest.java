@@ -50,6 +50,20 @@ class AptibleCliTest {
   }
 
   @Test
+  void setConfig_emptyValue_leftOutBecauseKeyEqualsUnsets() {
+    FakeProcessRunner runner = new FakeProcessRunner().on(argv -> argv.contains("config:set")).reply(0, "").runner();
+    java.util.Map<String, Secret> vars = new java.util.LinkedHashMap<>();
+    vars.put("API_KEY", Secret.of("k-123456"));
+    vars.put("EMPTY_FLAG", Secret.of(""));
+
+    client(runner).setConfig("web-app", vars);
+    client(runner).setConfig("web-app", Map.of("ONLY_EMPTY", Secret.of("")));
+
+    assertThat(runner.argvs()).singleElement().satisfies(argv -> assertThat(argv)
+        .containsExactly("/opt/aptible", "config:set", "--app", "web-app", "--environment", "prod-env", "API_KEY=k-123456"));
+  }
+
+  @Test
   void parseJson_operationLogLinesBeforeJson_parsesTheDocument() {
     String stdout = "INFO -- : Provisioning postgresql database...\n[1] INFO -- : still going\n"
         + "INFO -- : Database provision successful.\n{\n  \"id\": 7,\n  \"handle\": \"db\"\n}\n";

@@ -28,16 +28,11 @@ public final class Secret {
   }
 
   /**
-   * Wraps {@code value}.
-   *
-   * @throws IllegalArgumentException if {@code value} is empty
+   * Wraps {@code value}. An empty value is allowed (a config var may be set to the empty string);
+   * {@link Redactor} does not mask values too short to be told from ordinary text.
    */
   public static Secret of(String value) {
-    Objects.requireNonNull(value, "value");
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("a secret must not be empty");
-    }
-    return new Secret(value);
+    return new Secret(Objects.requireNonNull(value, "value"));
   }
 
   /** The environment variable {@code name} as a secret, or empty when it is unset or blank. */

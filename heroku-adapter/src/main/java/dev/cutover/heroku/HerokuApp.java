@@ -125,18 +125,13 @@ public final class HerokuApp implements SourceApp {
     LOG.info("heroku.maintenance: {} maintenance {}", name, on ? "on" : "off");
   }
 
-  /** Every config var; each value is registered with the redactor. Empty values are skipped with a warning. */
+  /** Every config var (empty values included); each value is registered with the redactor. */
   public List<ConfigVar> configVars() {
     JsonNode vars = api.get(ctx("heroku.config"), appPath("/config-vars"), Map.of());
     List<ConfigVar> out = new ArrayList<>();
     vars.properties().forEach(e -> {
       String value = e.getValue().isNull() ? "" : e.getValue().asText();
-      if (value.isEmpty()) {
-        LOG.warn("heroku.config: config var {} of {} is empty and cannot be carried as a secret; skipped",
-            e.getKey(), name);
-      } else {
-        out.add(new ConfigVar(e.getKey(), register(value)));
-      }
+      out.add(new ConfigVar(e.getKey(), value.isEmpty() ? Secret.of("") : register(value)));
     });
     return out;
   }

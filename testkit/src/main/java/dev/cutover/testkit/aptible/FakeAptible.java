@@ -162,25 +162,136 @@ public final class FakeAptible implements AutoCloseable {
     return new Builder();
   }
 
+  /**
+   * Writes {@code bin/aptible}. The CLI's classpath is jars only (a class directory, as in a Maven
+   * build, is packed into a jar), so that a one-off warm-up run can dump a class-data-sharing
+   * archive which every later CLI JVM maps: that halves the start-up cost of each call. Jar and
+   * archive are shared by every fake with the same classes, under
+   * {@code ${java.io.tmpdir}/cutover-fake-aptible/<hash>/}.
+   */
   private Path writeLauncher() throws IOException {
-    Set<String> classpath = new LinkedHashSet<>();
+    List<Path> locations = new ArrayList<>();
     for (Class<?> c : List.of(FakeAptibleCli.class, ObjectMapper.class, JsonFactory.class,
-        com.fasterxml.jackson.annotation.JsonAutoDetect.class, org.postgresql.Driver.class, Secret.class)) {
+        com.fasterxml.jackson.annotation.JsonAutoDetect.class, org.postgresql.Driver.class)) {
       try {
-        classpath.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        Path location = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (!locations.contains(location)) {
+          locations.add(location);
+        }
       } catch (java.net.URISyntaxException | NullPointerException e) {
-        classpath.add(System.getProperty("java.class.path"));
+        throw new IOException("cannot locate the classes of " + c.getName(), e);
       }
     }
-    Path bin = Files.createDirectories(home.resolve("bin"));
-    Path script = bin.resolve("aptible");
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Files.writeString(script, "#!/bin/sh\n# The fake aptible CLI (cutover testkit).\nexec "
-        + FakeAptibleCli.shellQuote(javaBin) + " " + String.join(" ", FakeStore.JVM_OPTIONS) + " -cp "
-        + FakeAptibleCli.shellQuote(String.join(java.io.File.pathSeparator, classpath)) + " "
+    Shared shared = shared(javaBin, locations);
+    Path script = Files.createDirectories(home.resolve("bin")).resolve("aptible");
+    Files.writeString(script, "#!/bin/sh\n# The fake aptible CLI (cutover testkit).\n"
+        + shared.archive().map(a -> "FAKE_APTIBLE_CDS=" + FakeAptibleCli.shellQuote(a.toString())
+            + "\nexport FAKE_APTIBLE_CDS\nexec " + FakeAptibleCli.shellQuote(javaBin) + " -XX:SharedArchiveFile="
+            + FakeAptibleCli.shellQuote(a.toString()) + " " + String.join(" ", FakeStore.CDS_OPTIONS)).orElse("exec " + FakeAptibleCli.shellQuote(javaBin))
+        + " " + String.join(" ", FakeStore.JVM_OPTIONS) + " -cp " + FakeAptibleCli.shellQuote(shared.classpath()) + " "
         + FakeAptibleCli.class.getName() + " \"$@\"\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return script;
+  }
+
+  /** The CLI's jar-only classpath and, when the JVM could dump one, its class-data archive. */
+  private record Shared(String classpath, Optional<Path> archive) {}
+
+  private Shared shared(String javaBin, List<Path> locations) throws IOException {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Path staging = Files.createTempDirectory("fake-aptible-lib-");
+    List<String> names = new ArrayList<>();
+    digest.update((javaBin + System.getProperty("java.vm.version")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (Path location : locations) {
+      if (Files.isDirectory(location)) {
+        String name = "classes-" + names.size() + ".jar";
+        jar(location, staging.resolve(name));
+        digest.update(Files.readAllBytes(staging.resolve(name)));
+        names.add(name);
+      } else {
+        digest.update((location + ":" + Files.size(location) + ":" + Files.getLastModifiedTime(location))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        names.add(location.toString());
+      }
+    }
+    String key = java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 20);
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "cutover-fake-aptible", key);
+    Path archive = dir.resolve("fake-aptible.jsa");
+    // The archive records the classpath it was dumped with, so it is dumped in place, once, under a lock.
+    synchronized (FakeAptible.class) {
+      Files.createDirectories(dir);
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("lock"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock lock = channel.lock()) {
+        if (!Files.exists(dir.resolve("done"))) {
+          for (String name : names) {
+            if (name.startsWith("classes-")) {
+              Files.copy(staging.resolve(name), dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+          }
+          classDataArchive(javaBin, classpath(dir, names), archive);
+          Files.writeString(dir.resolve("done"), "");
+        }
+      }
+    }
+    delete(staging);
+    return new Shared(classpath(dir, names), Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty());
+  }
+
+  private static String classpath(Path dir, List<String> names) {
+    return String.join(java.io.File.pathSeparator, names.stream()
+        .map(n -> n.startsWith("classes-") ? dir.resolve(n).toString() : n).toList());
+  }
+
+  /** Packs {@code classes} into {@code jar} deterministically (sorted, file times), for a stable hash. */
+  private static void jar(Path classes, Path jar) throws IOException {
+    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        java.util.jar.JarEntry entry = new java.util.jar.JarEntry(classes.relativize(f).toString()
+            .replace(java.io.File.separatorChar, '/'));
+        entry.setTime(Files.getLastModifiedTime(f).toMillis());
+        out.putNextEntry(entry);
+        Files.copy(f, out);
+        out.closeEntry();
+      }
+    }
+  }
+
+  /** Runs the CLI's warm-up once with {@code -XX:ArchiveClassesAtExit}; a JVM that cannot just leaves no file. */
+  private void classDataArchive(String javaBin, String cp, Path archive) {
+    List<String> argv = new ArrayList<>(List.of(javaBin, "-XX:ArchiveClassesAtExit=" + archive));
+    FakeStore.JVM_OPTIONS.stream().filter(o -> !o.startsWith("-Xshare")).forEach(argv::add);
+    argv.addAll(List.of("-cp", cp, FakeAptibleCli.class.getName(), FakeAptibleCli.WARMUP_COMMAND));
+    try {
+      ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().put("FAKE_APTIBLE_HOME", home.toString());
+      Process p = pb.start();
+      if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        Files.deleteIfExists(archive);
+      }
+    } catch (IOException e) {
+      LOG.warn("fake aptible: no class-data archive ({}); CLI calls start slower", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("fake aptible: could not delete {}: {}", dir, e.getMessage());
+    }
   }
 
   /** The fake's home: state, launcher, config dir, bare repositories. */
@@ -417,11 +528,7 @@ public final class FakeAptible implements AutoCloseable {
       }
     }
     if (ownsHome) {
-      try (Stream<Path> walk = Files.walk(home)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        LOG.warn("fake aptible: could not delete {}: {}", home, e.getMessage());
-      }
+      delete(home);
     }
   }
 

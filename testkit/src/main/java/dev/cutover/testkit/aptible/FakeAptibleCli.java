@@ -44,6 +44,8 @@ public final class FakeAptibleCli {
   static final String TOKEN_ERROR = "Could not read token: please run aptible login or set APTIBLE_ACCESS_TOKEN";
   static final String AUTH_ERROR = "API authentication error: please run aptible login";
   static final String HOOK_COMMAND = "__git-deploy";
+  /** Loads what a typical call loads, for the class-data archive {@link FakeAptible} dumps. */
+  static final String WARMUP_COMMAND = "__warmup";
   private static final Pattern HANDLE = Pattern.compile("[0-9a-z._-]{1,64}");
   private static final String DEFAULT_REMOTE = "git@beta.aptible.com:{env}/{app}.git";
 
@@ -155,6 +157,9 @@ public final class FakeAptibleCli {
         COMMANDS.values().stream().map(Spec::usage).distinct().forEach(u -> out.println("  " + u));
         return 0;
       }
+      if (args[0].equals(WARMUP_COMMAND)) {
+        return warmup();
+      }
       if (args[0].equals(HOOK_COMMAND)) {
         return gitHook(args[1], args[2]);
       }
@@ -176,6 +181,20 @@ public final class FakeAptibleCli {
       }
       return e.code;
     }
+  }
+
+  private int warmup() {
+    ObjectNode state = store.read();
+    parse("db:create", COMMANDS.get("db:create"), List.of("warm", "--type=postgresql", "--disk-size", "10"));
+    FakeStore.pretty(FakeStore.defaultVersions());
+    grouped(Map.of("warm", List.of("up")));
+    shellEscape(state.toString());
+    try {
+      Class.forName("org.postgresql.Driver");
+    } catch (ClassNotFoundException e) {
+      return 1;
+    }
+    return 0;
   }
 
   // ---------------------------------------------------------------- parsing
@@ -630,7 +649,7 @@ public final class FakeAptibleCli {
   /** The command line that runs this class again, in the same JVM setup. */
   static String javaCommand() {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return shellQuote(java) + " " + String.join(" ", FakeStore.JVM_OPTIONS) + " -cp "
+    return shellQuote(java) + " " + String.join(" ", FakeStore.jvmOptions()) + " -cp "
         + shellQuote(System.getProperty("java.class.path")) + " " + FakeAptibleCli.class.getName();
   }
 

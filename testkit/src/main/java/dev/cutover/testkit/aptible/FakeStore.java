@@ -38,6 +38,21 @@ final class FakeStore {
   static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UseSerialGC",
       "-XX:-UsePerfData", "-Xss512k");
 
+  /** Keeps the JVM's class-data-sharing notices off the CLI's stderr, which callers parse. */
+  static final List<String> CDS_OPTIONS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+  /** {@link #JVM_OPTIONS} plus the launcher's class-data archive, for the JVMs the CLI starts. */
+  static List<String> jvmOptions() {
+    String archive = System.getenv("FAKE_APTIBLE_CDS");
+    if (archive == null || !Files.isRegularFile(Path.of(archive))) {
+      return JVM_OPTIONS;
+    }
+    List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+    options.addAll(0, CDS_OPTIONS);
+    options.add(0, "-XX:SharedArchiveFile=" + archive);
+    return options;
+  }
+
   private final Path home;
 
   FakeStore(Path home) {

@@ -112,7 +112,7 @@ final class FakeTunnel {
   private Process startForwarder(int port) {
     List<String> argv = new ArrayList<>();
     argv.add(ProcessHandle.current().info().command().orElse("java"));
-    argv.addAll(FakeStore.JVM_OPTIONS);
+    argv.addAll(FakeStore.jvmOptions());
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), TunnelForwarder.class.getName(),
         String.valueOf(port), env.getOrDefault("FAKE_APTIBLE_TUNNEL_TARGET", FakePostgres.server(env)),
         env.getOrDefault("FAKE_APTIBLE_TUNNEL_TTL", "0")));
