@@ -324,7 +324,7 @@ class BadInputCatalogueTest {
     List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         CutoverCli.class.getName(), "--heroku-api-url", fakeHeroku.apiUrl(), "--heroku-data-host", fakeHeroku.dataApiHost(),
-        "--heroku-ca-file", fakeHeroku.caCertificatePem().toString()));
+        "--heroku-ca-file", fakeHeroku.caCertificatePem().toString(), "--heroku-cli", herokuCli()));
     argv.addAll(1 + argv.indexOf(CutoverCli.class.getName()), List.of(args));
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().put("HEROKU_API_KEY", fakeHeroku.apiKey().reveal());
@@ -342,6 +342,12 @@ class BadInputCatalogueTest {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /** The real heroku CLI (the cutover CLI asks its version before planning; a read-only call). */
+  private static String herokuCli() {
+    List<String> command = dev.cutover.testkit.heroku.HerokuCli.locateOrInstall().command();
+    return command.get(command.size() - 1);
   }
 
   private void assertNoSideEffect(String what, Kind kind, Map<String, String> filesBefore) {
