@@ -1,5 +1,6 @@
 package dev.cutover.aptible;
 
+import dev.cutover.aptible.internal.TunnelRegistry;
 import dev.cutover.core.CommandFailedException;
 import dev.cutover.core.MigrationCancelledException;
 import dev.cutover.core.MigrationException;
@@ -66,6 +67,7 @@ public final class AptibleTunnel implements DatabaseTunnel {
     this.process = process;
     this.connection = connection;
     rememberTree();
+    TunnelRegistry.standard().register(process.pid(), tree);
     ownChild(process.pid()).ifPresent(h -> h.onExit().thenRun(() -> {
       if (!closed) {
         LOG.warn("Tunnel to {} ended while open: {}", dbHandle, lastWords());
@@ -244,6 +246,7 @@ public final class AptibleTunnel implements DatabaseTunnel {
       LOG.warn("Tunnel to {}: {} process(es) outlived the CLI; killing them", dbHandle, left.size());
       left.forEach(ProcessHandle::destroyForcibly);
     }
+    TunnelRegistry.standard().unregister(process.pid());
     try {
       Poller.of(client.clock(), client.sleeper(), Duration.ofMillis(50), PORT_RELEASE_TIMEOUT)
           .until("local port " + connection.port() + " to be released", this::portFree, free -> free,

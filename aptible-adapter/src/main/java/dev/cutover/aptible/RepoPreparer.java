@@ -51,6 +51,7 @@ import java.util.regex.Pattern;
  * read the repository each time.
  */
 public final class RepoPreparer {
+  private static final Pattern FROM = Pattern.compile("(?im)^\\s*FROM\\s+\\S");
   private static final Pattern PROCFILE_LINE = Pattern.compile("^([A-Za-z0-9_-]+):\\s*(.*)$");
   private static final Pattern PHP_HEROKU_SERVER = Pattern.compile("^(?:vendor/bin/)?heroku-php-(?:apache2|nginx)\\b(.*)$");
 
@@ -151,8 +152,11 @@ public final class RepoPreparer {
       problems.add("repo", repo, "is not a directory", "point at the app's repository");
     }
     port.filter(p -> p < 1 || p > 65535).ifPresent(p -> problems.add("port", p, "is not a TCP port", "e.g. 3000"));
-    problems.throwIfAny();
     try {
+      if (Files.isDirectory(repo)) {
+        checkFiles(problems);
+      }
+      problems.throwIfAny();
       return compute();
     } catch (IOException e) {
       throw new MigrationException("prepare-repo", "prepare-repo: cannot read " + repo + ": " + e.getMessage(), false, e);
@@ -366,6 +370,26 @@ public final class RepoPreparer {
   private Optional<String> read(String file) throws IOException {
     Path p = repo.resolve(file);
     return Files.isRegularFile(p) ? Optional.of(Files.readString(p)) : Optional.empty();
+  }
+
+  /** A Procfile line that is neither blank, a comment, nor {@code name: command}; a Dockerfile with no {@code FROM}. */
+  private void checkFiles(ValidationException.Collector problems) throws IOException {
+    Optional<String> procfile = read("Procfile");
+    if (procfile.isPresent()) {
+      String[] lines = procfile.get().split("\n");
+      for (int i = 0; i < lines.length; i++) {
+        String line = lines[i].strip();
+        if (!line.isEmpty() && !line.startsWith("#") && !PROCFILE_LINE.matcher(line).matches()) {
+          problems.add("Procfile", "line " + (i + 1) + ": " + line, "is not a process entry",
+              "write each entry as `name: command` (e.g. `web: npm start`), or comment it out with #");
+        }
+      }
+    }
+    Optional<String> dockerfile = read("Dockerfile");
+    if (dockerfile.isPresent() && !FROM.matcher(dockerfile.get()).find()) {
+      problems.add("Dockerfile", repo.resolve("Dockerfile").toString(), "has no FROM instruction, so Aptible cannot build it",
+          "start it with a base image, e.g. `FROM node:20-slim`, or delete it to have one written");
+    }
   }
 
   private static void parseProcfile(String text, Map<String, String> into) {

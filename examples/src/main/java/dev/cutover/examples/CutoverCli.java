@@ -321,6 +321,7 @@ public final class CutoverCli implements Runnable {
       return m;
     }
 
+    /** Every option problem at once, and a missing token, before any client is built. */
     void requireNames() {
       ValidationException.Collector problems = ValidationException.collector("cutover");
       if (app == null || app.isBlank()) {
@@ -329,6 +330,16 @@ public final class CutoverCli implements Runnable {
       if (environment == null || environment.isBlank()) {
         problems.add("--environment", "unset", "the Aptible environment is required",
             "pass --environment HANDLE or set CUTOVER_APTIBLE_ENVIRONMENT");
+      }
+      if (dbVersion == null && (dbDiskGb != null || dbContainerMb != null || dbHandle != null)) {
+        problems.add("--db-version", "unset", "is needed with --db-disk-gb, --db-container-mb or --db-handle",
+            "pass --db-version, e.g. 16");
+      }
+      if (image != null && registryUser != null && Secret.fromEnv("CUTOVER_REGISTRY_PASSWORD").isEmpty()) {
+        problems.add("CUTOVER_REGISTRY_PASSWORD", "unset", "--registry-user needs a password", "export CUTOVER_REGISTRY_PASSWORD");
+      }
+      if (Secret.fromEnv("HEROKU_API_KEY").isEmpty()) {
+        problems.add("HEROKU_API_KEY", "unset", "no Heroku API token", "export HEROKU_API_KEY=$(heroku auth:token)");
       }
       problems.throwIfAny();
     }

@@ -154,9 +154,12 @@ final class Pipeline {
     String summary;
     try {
       summary = redactor.redact(perform(step, st));
-    } catch (MigrationException e) {
+    } catch (MigrationCancelledException | VerificationFailedException e) {
       failed(step, st, start, e.getMessage());
       throw e;
+    } catch (MigrationException e) {
+      failed(step, st, start, e.getMessage());
+      throw stepFailed(step, e);
     } catch (RuntimeException e) {
       MigrationException wrapped = new MigrationException(step.id(), redactor.redact(step.id() + ": "
           + e.getClass().getSimpleName() + ": " + e.getMessage()), false, e);
@@ -171,6 +174,20 @@ final class Pipeline {
     save();
     log.info("Step {} done: {}", step, summary);
     listener.stepFinished(new MigrationEvent.StepFinished(step.id(), end, Duration.between(start, end), summary));
+  }
+
+  /**
+   * An adapter's failure restated for the caller: which step of the migration failed, its cause's
+   * words, and what to do next. Keeps the cause (and whether retrying can help).
+   */
+  private MigrationException stepFailed(MigrationStep step, MigrationException cause) {
+    String message = cause.getMessage();
+    String prefix = step.id() + ": ";
+    return new MigrationException(step.id(), redactor.redact((message.startsWith(prefix) ? "" : prefix) + message
+        + " [step " + step.number() + ", " + step.description() + ", failed]. Fix the cause, then resume: it continues at "
+        + step.id() + " (MigrationPlan.resume(), or `cutover resume --journal " + plan.journal() + "`); or roll back"
+        + " (maintenance off, the source is primary again)."),
+        cause.retryable(), cause);
   }
 
   private void failed(MigrationStep step, Journal.StepState st, Instant start, String message) {
@@ -279,6 +296,7 @@ final class Pipeline {
   private String capture() {
     PostgresInfo db = plan.inventory().primaryDatabase().orElseThrow();
     BackupRef ref = s.source.captureBackup(db.attachmentName(), listener);
+    removePartialDownloads(dumpsDirectory());
     DownloadedBackup dl = s.source.download(ref, dumpsDirectory(), listener);
     makePrivate(dl.file(), "rw-------");
     journal.backupId = ref.id();
@@ -446,6 +464,21 @@ final class Pipeline {
     }
     makePrivate(dir, "rwx------");
     return dir;
+  }
+
+  /** Partial downloads ({@code .<name>.part}) a run killed mid-download left behind: never resumable, only in the way. */
+  private void removePartialDownloads(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".")
+          && f.getFileName().toString().endsWith(".part")).toList()) {
+        Files.deleteIfExists(f);
+        listener.warning(new MigrationEvent.Warning(MigrationStep.CAPTURE.id(), s.clock.instant(),
+            "removed the partial download " + f.getFileName() + " of an earlier run that did not finish"));
+      }
+    } catch (IOException e) {
+      throw new MigrationException("capture", "capture: cannot clean " + dir + " (" + e.getMessage()
+          + "); remove partial downloads (.*.part) by hand", false, e);
+    }
   }
 
   private static void makePrivate(Path path, String perms) {

@@ -1,5 +1,6 @@
 package dev.cutover.core.migration;
 
+import dev.cutover.core.MigrationCancelledException;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.Redactor;
 import dev.cutover.core.ValidationException;
@@ -40,6 +41,11 @@ import java.util.regex.Pattern;
 /** Builds a {@link MigrationPlan}: validates everything, reads the source, computes the steps. Changes nothing. */
 final class Planner {
   static final Pattern HANDLE = Pattern.compile("[a-z0-9._-]{1,64}");
+  /** An image reference: [registry[:port]/]name[:tag], lowercase, no digest (Aptible deploys tags). */
+  private static final Pattern IMAGE = Pattern.compile(
+      "[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
+  /** What Aptible (and a POSIX shell) takes as a config variable name. */
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern EXPOSE = Pattern.compile("(?im)^\\s*EXPOSE\\s+(\\d+)");
   private static final Set<String> DYNO_METADATA = Set.of("HEROKU_APP_ID", "HEROKU_APP_NAME", "HEROKU_DYNO_ID");
   static final int DEFAULT_PORT = 3000;
@@ -70,8 +76,12 @@ final class Planner {
       inventory.configVars().stream().filter(v -> !isMetadata(v.name()) && !v.name().equals("PORT"))
           .forEach(v -> redactor.register(v.value()));
     } catch (MigrationException e) {
-      problems.add("source", s.source.name(), "cannot read the source app: " + redactor.redact(e.getMessage()),
-          "check the app name and the API key (HEROKU_API_KEY)");
+      boolean transientFault = e.retryable() && !(e instanceof ValidationException)
+          && !(e instanceof MigrationCancelledException);
+      problems.add("source", s.source.name(), "cannot read the source app during the inventory: "
+          + redactor.redact(e.getMessage()),
+          transientFault ? "a transient fault (rate limit, server error or timeout) outlasted the retries; nothing was"
+              + " changed: plan again in a few minutes" : "check the app name and the API key (HEROKU_API_KEY)");
     }
 
     validateDeploy(s, problems);
@@ -120,6 +130,8 @@ final class Planner {
       if (s.deploy != null) {
         try {
           repoChanges = new ArrayList<>(preparation.preview(s.deploy, inventory));
+        } catch (ValidationException e) {
+          problems.addAll(e);
         } catch (MigrationException e) {
           problems.add("deploy.repo", repoOf(s.deploy).map(Path::toString).orElse("none"),
               "cannot be prepared: " + redactor.redact(e.getMessage()), "fix the repository, then plan again");
@@ -130,6 +142,9 @@ final class Planner {
     int port = s.port != 0 ? s.port : exposedPort(s.deploy).orElse(DEFAULT_PORT);
     if (inventory != null) {
       config = config(inventory, sourceDb, dbHandle, port);
+      config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP && !ENV_NAME.matcher(c.name()).matches())
+          .forEach(c -> problems.add("config." + c.name(), c.name(), "is not a valid environment variable name on Aptible",
+              "rename it on Heroku (heroku config:set NEW_NAME=...; heroku config:unset " + c.name() + "), then plan again"));
     }
     if (s.deploy instanceof Deploy.DockerImage d) {
       d.credentials().ifPresent(c -> redactor.register(c.password()));
@@ -183,8 +198,8 @@ final class Planner {
         }
       });
     } else if (s.deploy instanceof Deploy.DockerImage d) {
-      if (d.image().isBlank() || d.image().contains("@sha256:")) {
-        problems.add("deploy.image", d.image(), "must be an image reference with a tag (Aptible takes no digests)",
+      if (!IMAGE.matcher(d.image()).matches()) {
+        problems.add("deploy.image", d.image(), "is not an image reference ([registry/]name[:tag], lowercase; Aptible takes no digests)",
             "pass e.g. registry.example.com/app:1.2.3");
       }
       d.credentials().ifPresent(c -> {

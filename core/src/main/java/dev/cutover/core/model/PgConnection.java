@@ -58,11 +58,17 @@ public record PgConnection(String host, int port, String database, String user, 
       throw new IllegalArgumentException("not a PostgreSQL URL (postgres://user:password@host:port/db)");
     }
     if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("not a PostgreSQL URL: scheme must be postgres or postgresql");
+      throw new IllegalArgumentException("not a PostgreSQL URL: scheme must be postgres or postgresql"
+          + " (postgres://user:password@host:port/db)");
     }
     String userInfo = uri.getRawUserInfo();
     if (userInfo == null || uri.getHost() == null || uri.getRawPath() == null || uri.getRawPath().length() < 2) {
-      throw new IllegalArgumentException("a PostgreSQL URL needs user, password, host and database");
+      throw new IllegalArgumentException("a PostgreSQL URL needs user, password, host and database"
+          + " (postgres://user:password@host:port/db)");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new IllegalArgumentException("not a PostgreSQL URL: port " + uri.getPort() + " is not 1-65535"
+          + " (postgres://user:password@host:port/db)");
     }
     int colon = userInfo.indexOf(':');
     String user = dec(colon < 0 ? userInfo : userInfo.substring(0, colon));

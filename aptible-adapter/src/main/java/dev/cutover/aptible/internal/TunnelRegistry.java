@@ -1,0 +1,108 @@
+package dev.cutover.aptible.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers the processes of every open database tunnel in a per-user directory, so that a later
+ * run can stop the tunnel of a run that died without closing it (SIGKILL, OOM killer, power cut):
+ * the CLI and its {@code ssh} child survive their parent and keep a port and a database session.
+ * {@link #reapOrphans()} stops every registered process whose owning JVM is gone and which is still
+ * the same process (pid and start time both match). The files hold pids and start times only.
+ * Thread-safe; never throws (a registry it cannot write only loses the clean-up).
+ */
+public final class TunnelRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(TunnelRegistry.class);
+
+  private final Path dir;
+
+  TunnelRegistry(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The registry under {@code java.io.tmpdir}, one per user. */
+  public static TunnelRegistry standard() {
+    return new TunnelRegistry(Path.of(System.getProperty("java.io.tmpdir"), "cutover-tunnels-"
+        + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_")));
+  }
+
+  /** Records {@code processes} as the tunnel {@code id}, owned by this JVM. */
+  public void register(long id, Collection<ProcessHandle> processes) {
+    StringBuilder text = new StringBuilder(line("owner", ProcessHandle.current()));
+    processes.forEach(p -> text.append(line("process", p)));
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      Files.writeString(dir.resolve(Long.toString(id)), text);
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("Cannot register tunnel {} in {}: {}", id, dir, e.toString());
+    }
+  }
+
+  /** Forgets the tunnel {@code id} (it was closed). */
+  public void unregister(long id) {
+    try {
+      Files.deleteIfExists(dir.resolve(Long.toString(id)));
+    } catch (IOException e) {
+      LOG.debug("Cannot unregister tunnel {}: {}", id, e.toString());
+    }
+  }
+
+  /**
+   * Stops the processes of every tunnel whose owning JVM is no longer running, and forgets those
+   * tunnels. Blocks briefly (no waiting for the processes to exit).
+   *
+   * @return the pids stopped
+   */
+  public List<Long> reapOrphans() {
+    List<Long> stopped = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return stopped;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        List<String[]> entries = Files.readAllLines(f).stream().map(l -> l.split(" ")).filter(a -> a.length == 3).toList();
+        if (entries.isEmpty() || !entries.get(0)[0].equals("owner") || same(entries.get(0)).isPresent()) {
+          continue;
+        }
+        for (String[] e : entries.subList(1, entries.size())) {
+          same(e).ifPresent(p -> {
+            Stream.concat(p.descendants(), Stream.of(p)).forEach(ProcessHandle::destroyForcibly);
+            stopped.add(p.pid());
+          });
+        }
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Cannot read the tunnel registry {}: {}", dir, e.toString());
+    }
+    if (!stopped.isEmpty()) {
+      LOG.warn("Stopped {} tunnel process(es) {} left running by a cutover run that ended without closing its tunnel",
+          stopped.size(), stopped);
+    }
+    return stopped;
+  }
+
+  private static String line(String kind, ProcessHandle p) {
+    return kind + " " + p.pid() + " " + p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) + "\n";
+  }
+
+  /** The live process an entry names, when it is still the same one (pid and start time). */
+  private static Optional<ProcessHandle> same(String[] entry) {
+    long pid = Long.parseLong(entry[1]);
+    long start = Long.parseLong(entry[2]);
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> start >= 0
+        && p.info().startInstant().map(Instant::toEpochMilli).orElse(-2L) == start);
+  }
+}
