@@ -17,13 +17,17 @@ import java.util.regex.Pattern;
  *
  * <p>Besides the exact value, a registered secret is also masked in its URL-encoded form, and any
  * password embedded in a URL ({@code scheme://user:PASSWORD@host}) is masked whether or not it was
- * registered. One instance is shared by everything that takes part in a migration. Thread-safe.
+ * registered. Values too short or too plain to be told from ordinary text (under four characters,
+ * or a number of up to five digits such as a port) are not masked in free text; they stay masked
+ * wherever they are held as a {@link Secret}. One instance is shared by everything that takes part in a migration. Thread-safe.
  */
 public final class Redactor {
   private static final Pattern URL_PASSWORD =
       Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:)([^@\\s/]+)(@)");
   /** Values shorter than this are not masked in free text: they would mask ordinary words. */
   private static final int MIN_LENGTH = 4;
+  /** Port-like numbers ({@code PORT=3000}) would mask every "3000" in a report; they are no secret. */
+  private static final Pattern SHORT_NUMBER = Pattern.compile("\\d{1,5}");
 
   private final Set<String> values = new CopyOnWriteArraySet<>();
 
@@ -35,7 +39,7 @@ public final class Redactor {
   /** Registers {@code secret} so that {@link #redact} masks it; returns the secret for chaining. */
   public Secret register(Secret secret) {
     String value = Objects.requireNonNull(secret, "secret").reveal();
-    if (value.length() >= MIN_LENGTH) {
+    if (value.length() >= MIN_LENGTH && !SHORT_NUMBER.matcher(value).matches()) {
       values.add(value);
       String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
       if (!encoded.equals(value)) {

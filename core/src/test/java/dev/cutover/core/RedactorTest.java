@@ -53,6 +53,14 @@ class RedactorTest {
   }
 
   @Test
+  void redact_portLikeNumber_notMaskedButLongNumberIs() {
+    redactor.register(Secret.of("3000"));
+    redactor.register(Secret.of("4111111111111111"));
+
+    assertThat(redactor.redact("PORT=3000 card 4111111111111111")).isEqualTo("PORT=3000 card ****");
+  }
+
+  @Test
   void redact_nullOrEmpty_empty() {
     assertThat(redactor.redact(null)).isEmpty();
     assertThat(redactor.redact("")).isEmpty();

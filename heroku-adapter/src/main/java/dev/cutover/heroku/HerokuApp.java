@@ -131,7 +131,9 @@ public final class HerokuApp implements SourceApp {
     List<ConfigVar> out = new ArrayList<>();
     vars.properties().forEach(e -> {
       String value = e.getValue().isNull() ? "" : e.getValue().asText();
-      out.add(new ConfigVar(e.getKey(), value.isEmpty() ? Secret.of("") : register(value)));
+      // Dyno metadata (the app's own name, release and slug ids) is no secret: registering it would
+      // mask the app name in every plan and report. It stays a Secret in the inventory all the same.
+      out.add(new ConfigVar(e.getKey(), value.isEmpty() || isDynoMetadata(e.getKey()) ? Secret.of(value) : register(value)));
     });
     return out;
   }
@@ -374,6 +376,11 @@ public final class HerokuApp implements SourceApp {
           + database + " of " + name + ".");
     }
     return register(m.group());
+  }
+
+  private static boolean isDynoMetadata(String name) {
+    return name.equals("HEROKU_APP_NAME") || name.equals("HEROKU_APP_ID") || name.equals("HEROKU_DYNO_ID")
+        || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_");
   }
 
   /**

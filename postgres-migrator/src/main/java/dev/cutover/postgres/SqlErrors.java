@@ -64,11 +64,15 @@ final class SqlErrors {
   private static final Pattern PSQL_ERROR = Pattern.compile("^psql:(.*):(\\d+): ERROR:\\s+(.*)$");
   private static final Pattern PSQL_OTHER = Pattern.compile("^psql:.*:\\d+: [A-Z]+:.*$");
   private static final Pattern ROLE_MISSING = Pattern.compile("^role \"[^\"]*\" does not exist$");
+  /** An ownership change to a role the (non-superuser) target role cannot act as: the object stays the target role's. */
+  private static final Pattern NOT_MEMBER = Pattern.compile("^must be member of role \"[^\"]*\"$");
   private static final Pattern ALREADY_EXISTS = Pattern.compile(
       "^(role \"(aptible|postgres|db)\"|database \"(db|postgres)\"|schema \"public\"|extension \"plpgsql\") already exists$"
       + "|^must be owner of (extension plpgsql|schema public)$");
   private static final Pattern PRIVILEGE_STATEMENT = Pattern.compile(
       "^\\s*(ALTER\\s+.*\\s+OWNER\\s+TO\\s|GRANT\\s|REVOKE\\s|ALTER\\s+DEFAULT\\s+PRIVILEGES\\s|SET\\s+SESSION\\s+AUTHORIZATION\\s)",
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  private static final Pattern OWNER_STATEMENT = Pattern.compile("^\\s*ALTER\\s+.*\\s+OWNER\\s+TO\\s",
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final int MAX_STATEMENT = 400;
 
@@ -182,6 +186,9 @@ final class SqlErrors {
     }
     if (ROLE_MISSING.matcher(e.message()).matches()
         && (e.statement().isEmpty() || PRIVILEGE_STATEMENT.matcher(e.statement()).find())) {
+      return Optional.of(e.message());
+    }
+    if (NOT_MEMBER.matcher(e.message()).matches() && OWNER_STATEMENT.matcher(e.statement()).find()) {
       return Optional.of(e.message());
     }
     return Optional.empty();

@@ -42,6 +42,16 @@ class SqlErrorsTest {
   }
 
   @Test
+  void classify_notMemberOfRoleOnOwnerChange_isExpectedElsewhereReal() {
+    var owner = new SqlErrors.SqlError("l:1", "must be member of role \"postgres\"", "",
+        "ALTER TABLE public.users OWNER TO postgres;");
+    var setRole = new SqlErrors.SqlError("l:2", "must be member of role \"postgres\"", "", "SET ROLE postgres;");
+    SqlErrors.Classified c = SqlErrors.classify(List.of(owner, setRole));
+    assertThat(c.expected()).containsEntry("must be member of role \"postgres\"", 1);
+    assertThat(c.unexpected()).containsExactly(setRole);
+  }
+
+  @Test
   void classify_roleErrorFromPolicyOrOtherAlreadyExists_isReal() {
     var policy = new SqlErrors.SqlError("l:1", "role \"app_user\" does not exist", "",
         "CREATE POLICY p ON public.t TO app_user USING (true);");
