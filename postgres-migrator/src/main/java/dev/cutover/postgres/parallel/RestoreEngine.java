@@ -269,6 +269,8 @@ final class RestoreEngine {
           continue;
         }
         item.done = true;
+        // Drop the finished table's buffers: memory stays a few MiB per table being loaded.
+        item.stream = null;
         remaining--;
         if (item.kind == Item.Kind.TABLE_DATA) {
           rows.put(item.entry.qualifiedName(), item.rows);
