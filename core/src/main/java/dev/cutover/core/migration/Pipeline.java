@@ -457,7 +457,18 @@ final class Pipeline {
   private Path dumpsDirectory() {
     Path dir = plan.workDirectory().resolve("dumps");
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir.toAbsolutePath().getParent());
+      if (!Files.isDirectory(dir)) {
+        // Created 0700 in one call, so the directory is never readable by others, not even empty.
+        try {
+          Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+          Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          // another run made it; makePrivate below still applies
+        }
+      }
     } catch (IOException e) {
       throw new MigrationException("preflight", "preflight: cannot create " + dir + " (" + e.getMessage()
           + "); pass a writable workDirectory", false, e);
