@@ -69,6 +69,10 @@ class EndToEndTest {
   /** The happy path through {@link NodePostgresMigration}, the guide's example (restored with pg_restore). */
   @Test
   void migrate_happyPath_movesDataConfigCodeServicesAndEndpoints() throws Exception {
+    // A database-level setting no dump carries and nothing could derive: it must come from the source.
+    try (Connection c = PgFixture.open(env.source().connection()); Statement st = c.createStatement()) {
+      st.execute("ALTER DATABASE \"" + env.source().connection().database() + "\" SET statement_timeout = '42s'");
+    }
     MigrationReport report = NodePostgresMigration.migrate(heroku, aptible, DemoEnvironment.SOURCE_APP,
         DemoEnvironment.TARGET_APP, env.repository(), dev.cutover.core.MigrationListener.NONE);
     java.nio.file.Path work = env.repository().resolveSibling("legacy-shop-cutover");
@@ -88,6 +92,8 @@ class EndToEndTest {
     assertThat(app.config().get("DATABASE_URL")).contains(db.postgresName().orElseThrow())
         .isNotEqualTo(env.heroku().app(DemoEnvironment.SOURCE_APP).configVars().get("DATABASE_URL"));
     assertThat(app.config().get("STRIPE_API_KEY")).isEqualTo("sk_test_demo_51HxYz");
+    assertThat(databaseSettings(db.postgresName().orElseThrow())).as("ALTER DATABASE settings carried from the source")
+        .contains("statement_timeout=42s");
 
     String head;
     try (Git git = Git.open(env.repository().toFile())) {
@@ -300,6 +306,21 @@ class EndToEndTest {
     String targetDb = env.aptible().database(targetApp + "-db").orElseThrow().postgresName().orElseThrow();
     PgConnection target = PgFixture.local().admin().withDatabase(targetDb);
     assertThat(counts(target)).isEqualTo(counts(source.connection()));
+  }
+
+  private static List<String> databaseSettings(String database) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    try (Connection conn = PgFixture.open(PgFixture.local().admin());
+        java.sql.PreparedStatement st = conn.prepareStatement("select unnest(s.setconfig) from pg_db_role_setting s"
+            + " join pg_database d on d.oid = s.setdatabase where d.datname = ? and s.setrole = 0")) {
+      st.setString(1, database);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
   }
 
   private static Map<String, Long> counts(PgConnection c) throws SQLException {

@@ -404,6 +404,7 @@ public final class PgMigrator implements DatabaseMover {
    * @return the settings applied, name to value
    * @throws PgToolException when either database cannot be reached or a setting cannot be applied
    */
+  @Override
   public Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");

@@ -8,6 +8,7 @@ import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.spi.DatabaseMover;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,6 +41,11 @@ public final class PgMigratorService implements DatabaseMover {
   @Override
   public VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored) {
     return delegate.verify(target, source, restored);
+  }
+
+  @Override
+  public Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
+    return delegate.copyDatabaseSettings(source, target);
   }
 
   @Override

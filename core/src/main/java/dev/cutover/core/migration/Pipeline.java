@@ -359,6 +359,9 @@ final class Pipeline {
     });
     RestoreResult restored = new RestoreResult(s.restore, Duration.ofMillis(journal.restoreMillis), journal.rowsRestored,
         journal.restoreExpectedErrors, journal.restoreWarnings);
+    // The archive does not carry ALTER DATABASE … SET: take them from the source when it is reachable
+    // (replacing what the restore derived), so verification compares like with like.
+    int settings = source.map(src -> s.dataMover.copyDatabaseSettings(src, tunnel().connection()).size()).orElse(0);
     VerificationReport v = s.dataMover.verify(tunnel().connection(), source, restored);
     journal.verification(v);
     save();
@@ -366,7 +369,8 @@ final class Pipeline {
       throw new VerificationFailedException(v);
     }
     closeTunnel();
-    return "all " + v.checks().size() + " checks passed against the " + v.against();
+    return "all " + v.checks().size() + " checks passed against the " + v.against()
+        + (source.isPresent() ? "; " + settings + " database settings copied from the source" : "");
   }
 
   private void requireVerified(MigrationStep step) {

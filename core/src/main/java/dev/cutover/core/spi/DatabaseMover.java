@@ -7,6 +7,7 @@ import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** Moves and checks the data. Implemented by {@code PgMigrator}. */
@@ -31,4 +32,15 @@ public interface DatabaseMover {
    * Does not throw on mismatch: the report says.
    */
   VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored);
+
+  /**
+   * Copies the source database's database-level settings ({@code ALTER DATABASE … SET}) to the
+   * target, replacing the target's: a dump archive does not carry them. Idempotent. The default
+   * copies nothing, for a mover that cannot reach the source directly.
+   *
+   * @return the settings applied, name to value
+   */
+  default Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
+    return Map.of();
+  }
 }

@@ -81,6 +81,12 @@ final class FakeMover implements DatabaseMover {
   }
 
   @Override
+  public Map<String, String> copyDatabaseSettings(PgConnection sourceDb, PgConnection target) {
+    faults.call("copyDatabaseSettings");
+    return Map.of("search_path", "public");
+  }
+
+  @Override
   public VerificationReport verify(PgConnection target, Optional<PgConnection> sourceDb, RestoreResult restored) {
     faults.call("verify");
     List<VerificationReport.Check> checks = new ArrayList<>();

@@ -59,7 +59,7 @@ class MigrationRunTest {
     f.migration().plan().run();
 
     assertThat(f.faults.calls).containsSubsequence("ensureApp", "ensureDatabase", "maintenance:true", "captureBackup",
-        "download", "openTunnel", "restore", "verify", "setConfig", "deploy", "scale", "ensureHttpsEndpoint");
+        "download", "openTunnel", "restore", "copyDatabaseSettings", "verify", "setConfig", "deploy", "scale", "ensureHttpsEndpoint");
   }
 
   @Test
