@@ -6,11 +6,12 @@ root="$(cd "$here/.." && pwd)"
 scale="${1:-60}"
 shift || true
 cd "$root"
-./mvnw -q -B -pl postgres-migrator -am test-compile
 deps="$(mktemp)"
 trap 'rm -f "$deps"' EXIT
-# Third-party jars from Maven; the project's own classes straight from target/ (nothing installed).
-./mvnw -q -B -pl postgres-migrator -am dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$deps" >/dev/null
+# Compile and resolve in one reactor build, so sibling modules resolve to their target/ directories
+# and nothing needs to be installed in ~/.m2 first (the last module written is postgres-migrator).
+./mvnw -q -B -pl postgres-migrator -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$deps"
 cp="core/target/classes:testkit/target/classes:postgres-migrator/target/classes:postgres-migrator/target/test-classes"
 cp="$cp:$(tr ':' '\n' < "$deps" | grep -v '/dev/cutover/' | paste -sd: -)"
 out="bench/results/latest.md"

@@ -328,7 +328,7 @@ public final class PgMigrator implements DatabaseMover {
     List<String> warnings = new ArrayList<>();
     prepareTarget(target, replaceExisting, warnings, events);
     createExtensionSchemas(target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
-    Restorers restorers = new Restorers(runner, tools(), jobs, timeout, redactor);
+    Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor);
     Restorers.Outcome outcome = switch (strategy) {
       case GUIDE_SQL -> restorers.guideSql(archive, target, events);
       case PG_RESTORE -> restorers.pgRestore(archive, target, events);
@@ -371,7 +371,7 @@ public final class PgMigrator implements DatabaseMover {
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
     prepareTarget(target, replaceExisting, warnings, events);
-    Restorers.Outcome outcome = new Restorers(runner, tools(), jobs, timeout, redactor)
+    Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor)
         .stream(pgDump, pgRestore, source, target, events);
     warnings.addAll(outcome.warnings());
     keepRevocations(target, sourceRevocations(source), warnings);

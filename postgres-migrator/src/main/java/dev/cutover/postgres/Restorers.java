@@ -59,12 +59,14 @@ final class Restorers {
       + "fi\n";
 
   private final ProcessRunner runner;
-  private final PgTools tools;
+  /** Found on first use: PARALLEL needs no client tools, and looking for them costs a dozen processes. */
+  private final java.util.function.Supplier<PgTools> tools;
   private final int jobs;
   private final Duration timeout;
   private final Redactor redactor;
 
-  Restorers(ProcessRunner runner, PgTools tools, int jobs, Duration timeout, Redactor redactor) {
+  Restorers(ProcessRunner runner, java.util.function.Supplier<PgTools> tools, int jobs, Duration timeout,
+      Redactor redactor) {
     this.runner = runner;
     this.tools = tools;
     this.jobs = jobs;
@@ -82,12 +84,12 @@ final class Restorers {
     Path dir = ToolRun.privateDirectory(archive.toAbsolutePath().getParent(), "cutover-sql-");
     try {
       Path sql = dir.resolve("data.sql");
-      ToolRun.run(runner, STEP, "pg_restore", Command.builder(tools.require("pg_restore").path().toString(),
+      ToolRun.run(runner, STEP, "pg_restore", Command.builder(tools.get().require("pg_restore").path().toString(),
           "-f", sql.toString(), archive.toString()).timeout(timeout).build(), events, line -> {});
       Map<String, Long> rows = new ConcurrentHashMap<>();
       AtomicReference<String> copying = new AtomicReference<>();
       AtomicLong total = new AtomicLong();
-      Command psql = PgCli.credentials(Command.builder(tools.require("psql").path().toString(), "-X", "-e",
+      Command psql = PgCli.credentials(Command.builder(tools.get().require("psql").path().toString(), "-X", "-e",
           "-v", "ON_ERROR_STOP=0", "--no-password"), target)
           .args(PgCli.serverArgs(target)).arg("-d").arg(target.database()).arg("-f").arg(sql.toString())
           .timeout(timeout).build();
@@ -123,7 +125,7 @@ final class Restorers {
 
   /** {@code pg_restore --no-owner --no-acl -j N -d}: any error it reports fails the step. */
   Outcome pgRestore(Path archive, PgConnection target, MigrationListener events) {
-    Command command = PgCli.credentials(Command.builder(tools.require("pg_restore").path().toString(),
+    Command command = PgCli.credentials(Command.builder(tools.get().require("pg_restore").path().toString(),
         "--no-owner", "--no-acl", "--no-password", "-j", Integer.toString(jobs)), target)
         .args(PgCli.serverArgs(target)).arg("-d").arg(target.database()).arg(archive.toString())
         .successExitCodes(0, 1).timeout(timeout).build();

@@ -14,6 +14,12 @@ final class Item {
   final Kind kind;
   final String sql;
   final boolean postAcl;
+  /**
+   * A materialized view refresh: it waits for its dependencies and for all the data (every DATA-section
+   * entry and every {@code RULE}, which can still change what a view returns), not for the indexes and
+   * constraints, so it runs alongside the last index builds instead of after them.
+   */
+  final boolean afterData;
   /** Dependencies after repointing (FORMAT.md, "Parallel schedule"). */
   final Set<Integer> deps = new HashSet<>();
   final Set<Integer> lockDeps = new HashSet<>();
@@ -26,6 +32,8 @@ final class Item {
   boolean done;
   boolean freeze;
   TableStream stream;
+  /** Set when the table's data goes as COPY BINARY. */
+  BinaryCopy binary;
   long rows;
 
   Item(TocEntry entry, Kind kind, String sql, boolean postAcl) {
@@ -33,10 +41,21 @@ final class Item {
     this.kind = kind;
     this.sql = sql;
     this.postAcl = postAcl;
+    this.afterData = entry.desc().equals("MATERIALIZED VIEW DATA");
   }
 
   int id() {
     return entry.dumpId();
+  }
+
+  /** Data, or a rule: what a materialized view refresh must wait for (see {@link #afterData}). */
+  boolean feedsRefresh() {
+    return entry.section() == TocEntry.Section.DATA && !afterData || entry.desc().equals("RULE");
+  }
+
+  /** Whether this builds an index (an index, or a primary key, unique or exclusion constraint). */
+  boolean buildsIndex() {
+    return entry.desc().equals("INDEX") || entry.desc().equals("CONSTRAINT");
   }
 
   String describe() {

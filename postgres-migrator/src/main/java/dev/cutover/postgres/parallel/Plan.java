@@ -58,8 +58,12 @@ final class Plan {
     return plan;
   }
 
+  /**
+   * Entries pg_restore keeps for its last pass, after the ACLs. Materialized view refreshes are not
+   * among them here: with no ACLs restored they only need the data (see {@link Item#afterData}).
+   */
   private static boolean postAcl(TocEntry e) {
-    return e.desc().equals("MATERIALIZED VIEW DATA") || e.desc().equals("EVENT TRIGGER")
+    return e.desc().equals("EVENT TRIGGER")
         || ((e.desc().equals("COMMENT") || e.desc().equals("SECURITY LABEL")) && e.tag().startsWith("EVENT TRIGGER "))
         || (e.desc().equals("STATISTICS DATA") && e.section() == TocEntry.Section.POST_DATA);
   }

@@ -112,6 +112,13 @@ final class RestoreEngine {
         }
       }
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
+      Map<String, Map<String, Integer>> columnTypes = config.binaryCopy() && copyEncoding == null
+          ? columnTypes(leader) : Map.of();
+      for (Item item : plan.pending.values()) {
+        if (item.kind == Item.Kind.TABLE_DATA) {
+          item.binary = binaryCopy(item, columnTypes);
+        }
+      }
       for (Future<Session> f : opening) {
         sessions.add(await(f));
       }
@@ -177,6 +184,7 @@ final class RestoreEngine {
     List<String> tuning = new ArrayList<>();
     tuning.add("SET synchronous_commit = off");
     tuning.add("SET maintenance_work_mem = '" + config.maintenanceWorkMemMb() + "MB'");
+    tuning.add("SET max_parallel_maintenance_workers = 0");
     return Session.open(target, toc, tuning, "cutover-parallel-restore");
   }
 
@@ -190,12 +198,21 @@ final class RestoreEngine {
     Comparator<Item> priority = Comparator.comparingLong((Item i) -> -i.length).thenComparingInt(Item::id);
     List<Item> ready = new ArrayList<>();
     boolean postAclPass = false;
+    // What materialized view refreshes wait for, and what keeps index builds to one process each.
+    int feedsLeft = 0;
+    int dataLeft = 0;
     for (Item item : plan.pending.values()) {
       if (item.kind == Item.Kind.TABLE_DATA) {
         item.parts = parts(item.length, blocks.totalBytes(), sessions.size());
         item.freeze = config.freeze() && item.parts == 1 && copiesIntoOwnTable(item.entry);
+        dataLeft++;
       }
-      if (item.depCount == 0 && !item.postAcl) {
+      if (item.feedsRefresh()) {
+        feedsLeft++;
+      }
+    }
+    for (Item item : plan.pending.values()) {
+      if (item.depCount == 0 && !item.postAcl && (!item.afterData || feedsLeft == 0)) {
         ready.add(item);
       }
     }
@@ -230,7 +247,11 @@ final class RestoreEngine {
           }
           int w = sessions.indexOf(s);
           Item item = next;
-          workers.get(w).execute(() -> completions.add(execute(s, item)));
+          // While tables load, every core is busy with COPY: an index build gets no parallel workers
+          // (they would only compete, and each new process costs page faults). Once the data is in,
+          // the builds left may use the idle connections' cores.
+          int maintenanceWorkers = item.buildsIndex() && dataLeft == 0 ? sessions.size() - 1 : 0;
+          workers.get(w).execute(() -> completions.add(execute(s, item, maintenanceWorkers)));
         }
         if (running.isEmpty()) {
           if (firstFailure != null) {
@@ -239,7 +260,7 @@ final class RestoreEngine {
           if (ready.isEmpty() && !postAclPass) {
             postAclPass = true;
             for (Item item : plan.pending.values()) {
-              if (item.postAcl && !item.done && item.depCount == 0) {
+              if (item.postAcl && !item.done && item.depCount == 0 && (!item.afterData || feedsLeft == 0)) {
                 ready.add(item);
               }
             }
@@ -273,12 +294,22 @@ final class RestoreEngine {
         item.stream = null;
         remaining--;
         if (item.kind == Item.Kind.TABLE_DATA) {
+          dataLeft--;
           rows.put(item.entry.qualifiedName(), item.rows);
           listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), -1));
         }
         boolean added = false;
+        // Release the refreshes before the dependents below are counted down, so none is added twice.
+        if (item.feedsRefresh() && --feedsLeft == 0) {
+          for (Item waiting : plan.pending.values()) {
+            if (waiting.afterData && !waiting.done && waiting.depCount == 0 && (postAclPass || !waiting.postAcl)) {
+              ready.add(waiting);
+              added = true;
+            }
+          }
+        }
         for (Item dep : item.dependents) {
-          if (--dep.depCount == 0 && !dep.done && (postAclPass || !dep.postAcl)) {
+          if (--dep.depCount == 0 && !dep.done && (postAclPass || !dep.postAcl) && (!dep.afterData || feedsLeft == 0)) {
             ready.add(dep);
             added = true;
           }
@@ -299,7 +330,7 @@ final class RestoreEngine {
       Session s = sessions.get(0);
       for (Item item : plan.pending.values()) {
         if (!item.done) {
-          Done d = execute(s, item);
+          Done d = execute(s, item, 0);
           if (d.failure() != null) {
             throw failed(item, d.failure());
           }
@@ -391,25 +422,26 @@ final class RestoreEngine {
         reader.close();
         throw e;
       }
-    }));
+    }, item.binary));
   }
 
-  private Done execute(Session s, Item item) {
+  private Done execute(Session s, Item item, int maintenanceWorkers) {
     long t0 = System.nanoTime();
-    try {
-      Done d = executeTimed(s, item);
-      if (log.isDebugEnabled()) {
-        log.debug("{} {}: {} ms{}", Thread.currentThread().getName(), item.describe(), (System.nanoTime() - t0) / 1_000_000,
-            item.kind == Item.Kind.TABLE_DATA ? ", " + d.rows() + " rows, part of " + item.parts : "");
-      }
-      return d;
-    } finally {
-      // timing only
+    Done d = executeTimed(s, item, maintenanceWorkers);
+    if (log.isDebugEnabled()) {
+      log.debug("{} {}: {} ms{}", Thread.currentThread().getName(), item.describe(), (System.nanoTime() - t0) / 1_000_000,
+          item.kind == Item.Kind.TABLE_DATA ? ", " + d.rows() + " rows, " + (item.binary != null ? "binary, " : "")
+              + (item.freeze ? "freeze, " : "") + item.parts + " part(s)"
+              : maintenanceWorkers > 0 ? ", up to " + maintenanceWorkers + " parallel workers" : "");
     }
+    return d;
   }
 
-  private Done executeTimed(Session s, Item item) {
+  private Done executeTimed(Session s, Item item, int maintenanceWorkers) {
     try {
+      if (item.buildsIndex()) {
+        s.maintenanceWorkers(maintenanceWorkers);
+      }
       return switch (item.kind) {
         case SQL -> new Done(item, s, 0, runSql(s, item));
         case TABLE_DATA -> new Done(item, s, copy(s, item), null);
@@ -465,7 +497,13 @@ final class RestoreEngine {
     CopyIn in = s.copy().copyIn(sql);
     long n;
     try {
+      if (item.binary != null) {
+        in.writeToCopy(BinaryCopy.HEADER, 0, BinaryCopy.HEADER.length);
+      }
       item.stream.consume((b, len) -> in.writeToCopy(b, 0, len));
+      if (item.binary != null) {
+        in.writeToCopy(BinaryCopy.TRAILER, 0, BinaryCopy.TRAILER.length);
+      }
       n = in.endCopy();
     } catch (Exception e) {
       item.stream.abort();
@@ -492,7 +530,9 @@ final class RestoreEngine {
     if (item.freeze) {
       options.add("FREEZE");
     }
-    if (copyEncoding != null) {
+    if (item.binary != null) {
+      options.add("FORMAT binary");
+    } else if (copyEncoding != null) {
       options.add("ENCODING '" + copyEncoding + "'");
     }
     String tail = "FROM stdin;";
@@ -500,6 +540,45 @@ final class RestoreEngine {
       return stmt;
     }
     return stmt.substring(0, stmt.length() - 1) + " WITH (" + String.join(", ", options) + ");";
+  }
+
+  /**
+   * The type OID of every column of every ordinary or partitioned table on the target, by table
+   * (schema, NUL, name) and column name.
+   */
+  private static Map<String, Map<String, Integer>> columnTypes(Session s) throws SQLException {
+    Map<String, Map<String, Integer>> out = new java.util.HashMap<>();
+    try (java.sql.Statement st = s.jdbc().createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, a.attname, a.atttypid::int"
+            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')"
+            + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+      while (rs.next()) {
+        out.computeIfAbsent(rs.getString(1) + '\0' + rs.getString(2), k -> new java.util.HashMap<>())
+            .put(rs.getString(3), rs.getInt(4));
+      }
+    }
+    return out;
+  }
+
+  /** The binary converter for a table's data, or null to send its text unchanged. */
+  private static BinaryCopy binaryCopy(Item item, Map<String, Map<String, Integer>> columnTypes) {
+    Map<String, Integer> types = columnTypes.get(item.entry.namespace() + '\0' + item.entry.tag());
+    List<String> columns = types == null ? null
+        : BinaryCopy.columns(item.sql, "COPY " + Sql.qualified(item.entry.namespace(), item.entry.tag()) + " ");
+    if (columns == null) {
+      return null;
+    }
+    int[] oids = new int[columns.size()];
+    for (int i = 0; i < oids.length; i++) {
+      Integer oid = types.get(columns.get(i));
+      if (oid == null) {
+        return null;
+      }
+      oids[i] = oid;
+    }
+    return BinaryCopy.of(item.entry.qualifiedName(), oids);
   }
 
   private static boolean copiesIntoOwnTable(TocEntry e) {

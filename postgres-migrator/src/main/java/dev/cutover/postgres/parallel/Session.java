@@ -24,6 +24,8 @@ final class Session implements AutoCloseable {
   private final int serverVersion;
   private String tablespace = "";
   private String tableAm = "";
+  /** The session's max_parallel_maintenance_workers (the preamble sets 0). */
+  private int maintenanceWorkers;
 
   private Session(Connection connection) throws SQLException {
     this.connection = connection;
@@ -94,6 +96,14 @@ final class Session implements AutoCloseable {
     execute(sql);
   }
 
+  /** Sets {@code max_parallel_maintenance_workers} for the next index builds, if it differs. */
+  void maintenanceWorkers(int n) throws SQLException {
+    if (n != maintenanceWorkers) {
+      execute("SET max_parallel_maintenance_workers = " + n);
+      maintenanceWorkers = n;
+    }
+  }
+
   void execute(String sql) throws SQLException {
     try (Statement st = connection.createStatement()) {
       st.execute(sql);
@@ -124,6 +134,10 @@ final class Session implements AutoCloseable {
 
   PGConnection pg() {
     return pg;
+  }
+
+  Connection jdbc() {
+    return connection;
   }
 
   /** Asks the server to cancel whatever this session runs. Safe from any thread. */

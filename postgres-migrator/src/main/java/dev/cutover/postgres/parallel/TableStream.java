@@ -44,37 +44,35 @@ final class TableStream {
    * consumers get the end marker, with the failure if there was one: they never wait forever.
    */
   void produce(Source source) {
+    produce(source, null);
+  }
+
+  /**
+   * As {@link #produce(Source)}, turning the text into COPY BINARY rows with {@code binary} when it is
+   * not null (its chunks always end at a row boundary).
+   */
+  void produce(Source source, BinaryCopy binary) {
     try (InputStream data = source.open()) {
-      byte[] buf = buffer();
-      int filled = 0;
-      while (!aborted) {
-        int r = data.read(buf, filled, buf.length - filled);
-        if (r > 0) {
-          filled += r;
-          if (filled < buf.length) {
-            continue;
+      if (binary != null) {
+        binary.convert(data, new BinaryCopy.Output() {
+          @Override
+          public byte[] buffer(int size) {
+            byte[] b = free.poll();
+            return b != null && b.length >= size ? b : new byte[Math.max(CHUNK, size)];
           }
-        }
-        boolean eof = r < 0;
-        if (filled > 0) {
-          int cut = filled;
-          if (cutRows && !eof) {
-            int nl = filled - 1;
-            while (nl >= 0 && buf[nl] != '\n') {
-              nl--;
-            }
-            cut = nl < 0 ? filled : nl + 1;
+
+          @Override
+          public void push(byte[] buffer, int length) throws InterruptedException {
+            put(new Chunk(buffer, length, true));
           }
-          byte[] next = buffer();
-          int rest = filled - cut;
-          System.arraycopy(buf, cut, next, 0, rest);
-          put(new Chunk(buf, cut, eof || !cutRows || buf[cut - 1] == '\n'));
-          buf = next;
-          filled = rest;
-        }
-        if (eof) {
-          break;
-        }
+
+          @Override
+          public boolean stopped() {
+            return aborted;
+          }
+        });
+      } else {
+        copyText(data);
       }
     } catch (InterruptedException e) {
       failure = e;
@@ -87,6 +85,41 @@ final class TableStream {
       }
     }
     end();
+  }
+
+  /** Passes the text on unchanged, cut at row boundaries when there are several consumers. */
+  private void copyText(InputStream data) throws IOException, InterruptedException {
+    byte[] buf = buffer();
+    int filled = 0;
+    while (!aborted) {
+      int r = data.read(buf, filled, buf.length - filled);
+      if (r > 0) {
+        filled += r;
+        if (filled < buf.length) {
+          continue;
+        }
+      }
+      boolean eof = r < 0;
+      if (filled > 0) {
+        int cut = filled;
+        if (cutRows && !eof) {
+          int nl = filled - 1;
+          while (nl >= 0 && buf[nl] != '\n') {
+            nl--;
+          }
+          cut = nl < 0 ? filled : nl + 1;
+        }
+        byte[] next = buffer();
+        int rest = filled - cut;
+        System.arraycopy(buf, cut, next, 0, rest);
+        put(new Chunk(buf, cut, eof || !cutRows || buf[cut - 1] == '\n'));
+        buf = next;
+        filled = rest;
+      }
+      if (eof) {
+        break;
+      }
+    }
   }
 
   private void end() {

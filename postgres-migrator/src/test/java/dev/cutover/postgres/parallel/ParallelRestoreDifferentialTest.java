@@ -162,6 +162,43 @@ class ParallelRestoreDifferentialTest {
   }
 
   @Test
+  void restore_binaryCopyTablesWithEveryEscapeAndLimit_equalPgRestore() throws SQLException {
+    String db = LocalPg.unique("cut_par_diff_bin");
+    LocalPg.createDatabase(db);
+    try {
+      // Every column type the binary conversion knows, a quoted column name, and values that
+      // exercise each COPY text escape, NULL against the text \N, and the integer limits.
+      LocalPg.psql(db, """
+          CREATE TABLE bin (id int8 PRIMARY KEY, i2 int2, i4 int4, o oid, b boolean, t text,
+            v varchar(12), c char(5), "Odd ""Name"" x" text);
+          INSERT INTO bin VALUES
+            (1, -32768, -2147483648, 4294967295, true, E'tab\\there\\nnew\\rline', 'x', 'ab', NULL),
+            (2, 32767, 2147483647, 0, false, E'back\\\\slash \\\\N \\\\. \\\\', '', '', ''),
+            (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, E'\\\\N'),
+            (4, 0, 0, 1, true, E'ctl \\x01\\x02 \\b\\f\\x0b esc', 'Grüße', 'ü', E'\\\\.'),
+            (-9223372036854775808, 1, 1, 1, true, '\\.', 'N', 'N', '日本語 ✓ 🐘'),
+            (9223372036854775807, 2, 2, 2, false, repeat('wide ', 300000), 'ok', 'ok', repeat(E'\\t', 1000));
+          INSERT INTO bin SELECT g, g % 32000, g, g, g % 2 = 0, md5(g::text), left(md5(g::text), 12),
+            left(md5(g::text), 5), g::text FROM generate_series(10, 60000) g;
+          CREATE TABLE mixed (id int PRIMARY KEY, at timestamptz, n numeric);
+          INSERT INTO mixed SELECT g, timestamptz '2026-01-01' + g * interval '1 s', g / 7.0 FROM generate_series(1, 1000) g;
+          """);
+      Path archive = dump("binary.dump", db);
+
+      // Split across 3 connections (each COPY gets its own binary header and trailer), and not.
+      RestoreResult split = compare(archive, ParallelRestore.builder().jobs(3).splitTablesLargerThan(64 << 10).build());
+      RestoreResult whole = compare(archive, ParallelRestore.builder().jobs(2).build());
+      RestoreResult text = compare(archive, ParallelRestore.builder().jobs(2).binaryCopy(false).build());
+
+      for (RestoreResult r : List.of(split, whole, text)) {
+        assertThat(r.rowsRestored()).containsEntry("public.bin", 59_997L).containsEntry("public.mixed", 1_000L);
+      }
+    } finally {
+      LocalPg.dropDatabase(db);
+    }
+  }
+
+  @Test
   void restore_shapes_equalPgRestore() throws SQLException {
     String shape = SHAPE;
     // Only large objects (one empty, one with an OID above 2^31).

@@ -72,7 +72,12 @@ class PlanTest {
     assertThat(plan.pending.get(21).length).isEqualTo(5_000L);
     assertThat(plan.pending.get(22).lockDeps).isEmpty();
     assertThat(plan.pending.get(23).depCount).isEqualTo(1);
-    assertThat(plan.pending.get(24).postAcl).isTrue();
+    assertThat(plan.pending.get(24).postAcl).isFalse();
+    assertThat(plan.pending.get(24).afterData).isTrue();
+    assertThat(plan.pending.get(10).feedsRefresh()).isTrue();
+    assertThat(plan.pending.get(22).feedsRefresh()).isFalse();
+    assertThat(plan.pending.get(22).buildsIndex()).isTrue();
+    assertThat(plan.pending.get(21).buildsIndex()).isFalse();
     assertThat(plan.pending.get(24).depCount).isZero();
     assertThat(plan.pending.get(10).kind).isEqualTo(Item.Kind.TABLE_DATA);
   }

@@ -29,14 +29,16 @@ import java.util.concurrent.TimeUnit;
  * source; prints and writes median/min/max seconds, ratio to the guide's pipeline, and the PARALLEL
  * JVM's peak RSS.
  *
- * <p>Usage: {@code Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke]}. {@code --smoke}
- * runs PARALLEL in this JVM (no child JVM), skips the tool-based Cutover strategies and only
- * checks correctness.
+ * <p>Usage: {@code Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke] [--keep DIR]}.
+ * {@code --smoke} runs PARALLEL in this JVM (no child JVM), skips the tool-based Cutover strategies
+ * and only checks correctness. {@code --keep DIR} leaves the source database and copies the archive
+ * to {@code DIR/latest.dump}, for profiling one method by hand.
  */
 public final class Bench {
 
   /** Benchmark options. */
-  record Options(int scale, int runs, int jobs, Path out, boolean smoke, List<String> classpath, String src, String tgt) {}
+  record Options(int scale, int runs, int jobs, Path out, boolean smoke, List<String> classpath, String src, String tgt,
+      Path keep) {}
 
   /** One method's timings. */
   record Timing(String method, List<Double> seconds, long peakRssKb, List<Double> inJvmSeconds) {
@@ -70,6 +72,7 @@ public final class Bench {
     int runs = 3;
     int jobs = 2;
     boolean smoke = false;
+    Path keep = null;
     Path out = Path.of("bench/results/latest.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -78,12 +81,13 @@ public final class Bench {
         case "--jobs" -> jobs = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--smoke" -> smoke = true;
+        case "--keep" -> keep = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; usage: Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke]");
+            + "; usage: Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke] [--keep DIR]");
       }
     }
     String report = run(new Options(scale, runs, jobs, out, smoke,
-        List.of(System.getProperty("java.class.path")), "cut_par_bench_src", "cut_par_bench_tgt"));
+        List.of(System.getProperty("java.class.path")), "cut_par_bench_src", "cut_par_bench_tgt", keep));
     System.out.println(report);
   }
 
@@ -112,10 +116,20 @@ public final class Bench {
       double dumpSeconds = (System.nanoTime() - t0) / 1e9;
       long size = Files.size(dump);
       log(String.format(Locale.ROOT, "archive: %,d bytes, pg_dump took %.1f s", size, dumpSeconds));
+      if (o.keep() != null) {
+        Files.createDirectories(o.keep());
+        Files.copy(dump, o.keep().resolve("latest.dump"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        log("kept " + src + " and " + o.keep().resolve("latest.dump"));
+      }
 
+      if (o.runs() < 1) {
+        return "no runs requested";
+      }
       Map<String, String> methods = new LinkedHashMap<>();
-      methods.put("guide: pg_restore -f - | psql", "pg_restore -f - --no-owner --no-acl " + dump
-          + " | psql -X -q -o /dev/null " + tgt);
+      // The guide, literally: convert the archive into data.sql, then feed that to psql.
+      Path dataSql = work.resolve("data.sql");
+      methods.put("guide: pg_restore -f data.sql, psql -f data.sql", "pg_restore -f - " + dump + " > " + dataSql
+          + " && psql -X -q -o /dev/null -f " + dataSql + " " + tgt);
       methods.put("pg_restore -j " + o.jobs(), "pg_restore --no-owner --no-acl -j " + o.jobs() + " -d " + tgt + " " + dump);
       if (!o.smoke()) {
         // PgMigrator's tool-based strategies have their own tests; the smoke run keeps CI short.
@@ -173,9 +187,11 @@ public final class Bench {
       try (var files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
-      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + src + " WITH (FORCE)' postgres");
-      if (tricky != null) {
-        tricky.close();
+      if (o.keep() == null) {
+        sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + src + " WITH (FORCE)' postgres");
+        if (tricky != null) {
+          tricky.close();
+        }
       }
     }
   }

@@ -25,7 +25,7 @@ class BenchSmokeTest {
   void run_tinyScale_everyMethodRestoresTheSameDatabase() throws Exception {
     LocalPg.assumeAvailable("psql", "pg_dump", "pg_restore", "pgbench");
 
-    String report = Bench.run(new Bench.Options(1, 1, 2, Path.of("unused.md"), true, List.of(), SRC, TGT));
+    String report = Bench.run(new Bench.Options(1, 1, 2, Path.of("unused.md"), true, List.of(), SRC, TGT, null));
 
     assertThat(report).contains("| guide: pg_restore -f - | psql |").contains("| pg_restore -j 2 |")
         .contains("| Cutover PARALLEL (jobs 2) |");

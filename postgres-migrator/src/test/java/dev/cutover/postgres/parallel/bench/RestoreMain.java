@@ -44,7 +44,13 @@ public final class RestoreMain {
     long t0 = System.nanoTime();
     RestoreResult r = b.build().restore(archive, target);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("seconds=%.3f vmhwm_kb=%d rows=%d%n", seconds, vmHwmKb(), r.totalRows());
+    System.out.printf("seconds=%.3f vmhwm_kb=%d rows=%d cpu_seconds=%.2f%n", seconds, vmHwmKb(), r.totalRows(), cpuSeconds());
+  }
+
+  /** CPU time of this whole JVM (all threads, JIT and GC included), in seconds. */
+  static double cpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
   }
 
   static PgConnection target(String database) {

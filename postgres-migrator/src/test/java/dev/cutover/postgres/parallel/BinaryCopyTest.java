@@ -1,0 +1,139 @@
+package dev.cutover.postgres.parallel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The text-to-binary conversion on its own. Its agreement with the server is proven by
+ * {@link ParallelRestoreDifferentialTest} (binary restore equals pg_restore); here: the COPY
+ * statement parsing, the exact bytes of each type, and that unreadable rows fail loudly.
+ */
+class BinaryCopyTest {
+  private static final int INT2 = 21;
+  private static final int INT4 = 23;
+  private static final int INT8 = 20;
+  private static final int OID = 26;
+  private static final int BOOL = 16;
+  private static final int TEXT = 25;
+
+  @Test
+  void columns_pgDumpStatements_unquotedNames() {
+    assertThat(BinaryCopy.columns("COPY public.t (a, b_2, \"Odd \"\"x\"\", y\") FROM stdin;\n", "COPY public.t "))
+        .containsExactly("a", "b_2", "Odd \"x\", y");
+    assertThat(BinaryCopy.columns("COPY \"S\".\"T (x)\" (id) FROM stdin;", "COPY \"S\".\"T (x)\" ")).containsExactly("id");
+  }
+
+  @Test
+  void columns_otherShapes_null() {
+    assertThat(BinaryCopy.columns("COPY public.t  FROM stdin;", "COPY public.t ")).isNull();
+    assertThat(BinaryCopy.columns("COPY public.t (a, B) FROM stdin;", "COPY public.t ")).isNull();
+    assertThat(BinaryCopy.columns("COPY public.t (a,b) FROM stdin;", "COPY public.t ")).isNull();
+    assertThat(BinaryCopy.columns("COPY public.u (a) FROM stdin;", "COPY public.t ")).isNull();
+    assertThat(BinaryCopy.columns("COPY public.t (a) TO stdout;", "COPY public.t ")).isNull();
+  }
+
+  @Test
+  void of_unknownType_null() {
+    assertThat(BinaryCopy.of("t", new int[] {INT4, 1184})).isNull(); // timestamptz
+    assertThat(BinaryCopy.of("t", new int[0])).isNull();
+    assertThat(BinaryCopy.of("t", new int[] {INT4, TEXT})).isNotNull();
+  }
+
+  @Test
+  void convert_everyType_exactBinaryRows() throws Exception {
+    BinaryCopy copy = BinaryCopy.of("t", new int[] {INT2, INT4, INT8, OID, BOOL, TEXT});
+    String text = "-32768\t2147483647\t-9223372036854775808\t4294967295\tt\ta\\tb\\\\c\\nd\\101\\x41\\q\n"
+        + "\\N\t0\t7\t0\tf\t\\N\n"
+        + "\\.\n\n";
+
+    List<byte[]> chunks = convert(copy, text);
+
+    ByteBuffer b = ByteBuffer.wrap(concat(chunks));
+    assertThat(b.getShort()).isEqualTo((short) 6);
+    assertThat(b.getInt()).isEqualTo(2);
+    assertThat(b.getShort()).isEqualTo(Short.MIN_VALUE);
+    assertThat(b.getInt()).isEqualTo(4);
+    assertThat(b.getInt()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(b.getInt()).isEqualTo(8);
+    assertThat(b.getLong()).isEqualTo(Long.MIN_VALUE);
+    assertThat(b.getInt()).isEqualTo(4);
+    assertThat(b.getInt()).isEqualTo(-1); // 4294967295 as unsigned
+    assertThat(b.getInt()).isEqualTo(1);
+    assertThat(b.get()).isEqualTo((byte) 1);
+    byte[] expected = "a\tb\\c\ndAAq".getBytes(StandardCharsets.UTF_8);
+    assertThat(b.getInt()).isEqualTo(expected.length);
+    byte[] actual = new byte[expected.length];
+    b.get(actual);
+    assertThat(actual).isEqualTo(expected);
+    assertThat(b.getShort()).isEqualTo((short) 6);
+    assertThat(b.getInt()).isEqualTo(-1);
+    assertThat(b.getInt()).isEqualTo(4);
+    assertThat(b.getInt()).isZero();
+    b.position(b.position() + 4 + 8 + 4 + 4 + 4 + 1);
+    assertThat(b.getInt()).isEqualTo(-1);
+    assertThat(b.hasRemaining()).isFalse();
+  }
+
+  @Test
+  void convert_rowLargerThanAChunk_getsItsOwnBuffer() throws Exception {
+    BinaryCopy copy = BinaryCopy.of("t", new int[] {INT4, TEXT});
+    String big = "x".repeat(3 * TableStream.CHUNK);
+
+    List<byte[]> chunks = convert(copy, "1\tsmall\n2\t" + big + "\n3\tsmall\n");
+
+    assertThat(chunks).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(concat(chunks)).hasSize(3 * (2 + 4 + 4 + 4) + 5 + big.length() + 5);
+  }
+
+  @Test
+  void convert_unreadableRows_failNamingTableAndRow() {
+    BinaryCopy ints = BinaryCopy.of("app.t", new int[] {INT4, INT2});
+    assertThatThrownBy(() -> convert(ints, "1\t2\n3\t40000\n")).isInstanceOf(IOException.class)
+        .hasMessageContaining("row 2 of the data of app.t").hasMessageContaining("field 2 is out of range");
+    assertThatThrownBy(() -> convert(ints, "1\t2\t3\n")).hasMessageContaining("more than 2 fields");
+    assertThatThrownBy(() -> convert(ints, "1\n")).hasMessageContaining("has 1 fields, expected 2");
+    assertThatThrownBy(() -> convert(ints, "1\t2x\n")).hasMessageContaining("is not an integer");
+    assertThatThrownBy(() -> convert(ints, "1\t2\n3\t4")).hasMessageContaining("ends inside row 2");
+    assertThatThrownBy(() -> convert(BinaryCopy.of("t", new int[] {BOOL}), "yes\n")).hasMessageContaining("boolean");
+    assertThatThrownBy(() -> convert(BinaryCopy.of("t", new int[] {INT8}), "9223372036854775808\n"))
+        .hasMessageContaining("out of range");
+  }
+
+  private static List<byte[]> convert(BinaryCopy copy, String text) throws IOException, InterruptedException {
+    List<byte[]> out = new ArrayList<>();
+    copy.convert(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), new BinaryCopy.Output() {
+      @Override
+      public byte[] buffer(int size) {
+        return new byte[Math.max(TableStream.CHUNK, size)];
+      }
+
+      @Override
+      public void push(byte[] buffer, int length) {
+        byte[] copyOf = new byte[length];
+        System.arraycopy(buffer, 0, copyOf, 0, length);
+        out.add(copyOf);
+      }
+
+      @Override
+      public boolean stopped() {
+        return false;
+      }
+    });
+    return out;
+  }
+
+  private static byte[] concat(List<byte[]> chunks) {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    chunks.forEach(all::writeBytes);
+    return all.toByteArray();
+  }
+}
