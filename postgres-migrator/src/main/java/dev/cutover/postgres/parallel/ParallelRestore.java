@@ -27,8 +27,10 @@ import java.util.Objects;
  * <p>What it does: the pre-data SQL in archive order on one connection (with pg_restore's session
  * settings); then table data, sequence values, large objects and post-data (indexes, constraints,
  * triggers, materialized view refreshes) on {@code jobs} connections, in dependency order as
- * {@code pg_restore -j} schedules them. Each table's COPY text is decompressed on its own reader
- * thread and passed to the server unchanged; a large table (see {@link Builder#splitTablesLargerThan})
+ * {@code pg_restore -j} schedules them, except that materialized views are refreshed as soon as all
+ * the data is in rather than after every index. Each table's COPY text is decompressed on its own
+ * reader thread and passed to the server unchanged, or converted there to COPY BINARY for tables of
+ * simple types (see {@link Builder#binaryCopy}); a large table (see {@link Builder#splitTablesLargerThan})
  * is cut at row boundaries and loaded over several connections at once. Owners and privileges are
  * not restored (every object belongs to the connecting role); comments are. Memory use is constant
  * (a few MiB per connection), whatever the archive's size; nothing is written to disk.

@@ -41,7 +41,8 @@ public final class Bench {
       Path keep) {}
 
   /** One method's timings. */
-  record Timing(String method, List<Double> seconds, long peakRssKb, List<Double> inJvmSeconds) {
+  record Timing(String method, List<Double> seconds, long peakRssKb, List<Double> inJvmSeconds,
+      List<Double> jvmCpuSeconds) {
     double median() {
       return median(seconds);
     }
@@ -141,6 +142,7 @@ public final class Bench {
       Map<String, List<Double>> times = new LinkedHashMap<>();
       Map<String, Long> peakRss = new LinkedHashMap<>();
       Map<String, List<Double>> inJvm = new LinkedHashMap<>();
+      Map<String, List<Double>> jvmCpu = new LinkedHashMap<>();
       for (int run = 1; run <= o.runs(); run++) {
         for (Map.Entry<String, String> m : methods.entrySet()) {
           fresh(tgt);
@@ -159,7 +161,9 @@ public final class Bench {
             long rss = Long.parseLong(line.replaceAll("(?s).*vmhwm_kb=(-?[0-9]+).*", "$1"));
             peakRss.merge(m.getKey(), rss, Math::max);
             inJvm.computeIfAbsent(m.getKey(), k -> new ArrayList<>())
-                .add(Double.parseDouble(line.replaceAll("(?s).*seconds=([0-9.]+).*", "$1")));
+                .add(Double.parseDouble(line.replaceAll("(?s).*(?<![a-z_])seconds=([0-9.]+).*", "$1")));
+            jvmCpu.computeIfAbsent(m.getKey(), k -> new ArrayList<>())
+                .add(Double.parseDouble(line.replaceAll("(?s).*cpu_seconds=([0-9.]+).*", "$1")));
           }
           double seconds = (System.nanoTime() - s) / 1e9;
           Map<String, String> actual = fingerprint(tgt);
@@ -175,7 +179,7 @@ public final class Bench {
       List<Timing> timings = new ArrayList<>();
       for (Map.Entry<String, List<Double>> t : times.entrySet()) {
         timings.add(new Timing(t.getKey(), t.getValue(), peakRss.getOrDefault(t.getKey(), -1L),
-            inJvm.getOrDefault(t.getKey(), List.of())));
+            inJvm.getOrDefault(t.getKey(), List.of()), jvmCpu.getOrDefault(t.getKey(), List.of())));
       }
       String report = report(o, size, dumpSeconds, timings);
       if (!o.smoke()) {
@@ -235,12 +239,13 @@ public final class Bench {
         + "verified against the source (row counts of every table and matview, sequences, large objects, index and "
         + "constraint counts, sum of abalance)%n%n", Instant.now(), o.scale(), o.scale(), o.runs(), o.jobs(), size,
         dumpSeconds, Runtime.getRuntime().availableProcessors(), sh("psql -X -At -c 'SELECT version()' postgres").strip()));
-    b.append("| method | median s | min s | max s | speed-up vs guide | in-JVM restore median s | peak RSS |\n"
-        + "|---|---|---|---|---|---|---|\n");
+    b.append("| method | median s | min s | max s | speed-up vs guide | in-JVM restore median s | JVM CPU median s "
+        + "| peak RSS |\n|---|---|---|---|---|---|---|---|\n");
     for (Timing t : timings) {
-      b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %s | %s |%n", t.method(), t.median(),
+      b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %s | %s | %s |%n", t.method(), t.median(),
           t.min(), t.max(), guide / t.median(),
           t.inJvmSeconds().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", Timing.median(t.inJvmSeconds())),
+          t.jvmCpuSeconds().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", Timing.median(t.jvmCpuSeconds())),
           t.peakRssKb() > 0 ? (t.peakRssKb() / 1024) + " MB (VmHWM)" : "-"));
     }
     Timing pgRestore = timings.get(1);
@@ -256,7 +261,8 @@ public final class Bench {
     b.append("\nAll times are wall seconds of the whole command. Cutover rows run in a child JVM and include its "
         + "start-up; the PgMigrator rows (GUIDE_SQL, PG_RESTORE, PARALLEL) also include PgMigrator's checks and "
         + "follow-up (archive inspection, target emptiness, extension schemas, revocations, settings, row counts). "
-        + "\"engine only\" is ParallelRestore alone. \"in-JVM\" is the restore call timed inside that JVM.\n");
+        + "\"engine only\" is ParallelRestore alone. \"in-JVM\" is the restore call timed inside that JVM; \"JVM CPU\" "
+        + "is that JVM's CPU time, all threads (JIT and GC included).\n");
     return b.toString();
   }
 

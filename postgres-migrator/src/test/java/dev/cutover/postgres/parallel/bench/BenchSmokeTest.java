@@ -27,7 +27,7 @@ class BenchSmokeTest {
 
     String report = Bench.run(new Bench.Options(1, 1, 2, Path.of("unused.md"), true, List.of(), SRC, TGT, null));
 
-    assertThat(report).contains("| guide: pg_restore -f - | psql |").contains("| pg_restore -j 2 |")
+    assertThat(report).contains("| guide: pg_restore -f data.sql, psql -f data.sql |").contains("| pg_restore -j 2 |")
         .contains("| Cutover PARALLEL (jobs 2) |");
   }
 }

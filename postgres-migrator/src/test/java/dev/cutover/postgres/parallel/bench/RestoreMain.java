@@ -29,7 +29,8 @@ public final class RestoreMain {
       RestoreResult r = PgMigrator.builder().jobs(args.length > 4 ? Integer.parseInt(args[4]) : 2).build()
           .restore(Path.of(args[2]), target, RestoreStrategy.valueOf(args[1]), false, MigrationListener.NONE);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("seconds=%.3f vmhwm_kb=%d rows=%d%n", seconds, vmHwmKb(), r.totalRows());
+      System.out.printf("seconds=%.3f vmhwm_kb=%d rows=%d cpu_seconds=%.2f%n", seconds, vmHwmKb(), r.totalRows(),
+          cpuSeconds());
       return;
     }
     Path archive = Path.of(args[0]);
