@@ -16,11 +16,14 @@ import dev.cutover.postgres.archive.internal.DataBlocks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -547,15 +550,15 @@ final class RestoreEngine {
    * (schema, NUL, name) and column name.
    */
   private static Map<String, Map<String, Integer>> columnTypes(Session s) throws SQLException {
-    Map<String, Map<String, Integer>> out = new java.util.HashMap<>();
-    try (java.sql.Statement st = s.jdbc().createStatement();
-        java.sql.ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, a.attname, a.atttypid::int"
+    Map<String, Map<String, Integer>> out = new HashMap<>();
+    try (Statement st = s.jdbc().createStatement();
+        ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, a.attname, a.atttypid::int"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')"
             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
       while (rs.next()) {
-        out.computeIfAbsent(rs.getString(1) + '\0' + rs.getString(2), k -> new java.util.HashMap<>())
+        out.computeIfAbsent(rs.getString(1) + '\0' + rs.getString(2), k -> new HashMap<>())
             .put(rs.getString(3), rs.getInt(4));
       }
     }

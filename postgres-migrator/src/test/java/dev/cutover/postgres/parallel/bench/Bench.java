@@ -200,8 +200,13 @@ public final class Bench {
     }
   }
 
+  /**
+   * A new empty target, and every dirty page of the previous run (its files, the guide's data.sql)
+   * written out first, so no method pays for another's writeback.
+   */
   private static void fresh(String tgt) {
-    sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + tgt + " WITH (FORCE)' -c 'CREATE DATABASE " + tgt + "' -c CHECKPOINT postgres");
+    sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + tgt + " WITH (FORCE)' -c 'CREATE DATABASE " + tgt + "' -c CHECKPOINT postgres"
+        + " && sync");
   }
 
   /** Row count of every table and materialized view, sequence states, large-object count, index count. */
