@@ -61,6 +61,16 @@ class RedactorTest {
   }
 
   @Test
+  void redact_urlAfterLongRunsAndDashes_stillMasked() {
+    Redactor r = Redactor.create();
+    String hex = "ab12".repeat(50_000);
+
+    assertThat(r.redact(hex)).isEqualTo(hex);
+    assertThat(r.redact("-dpostgresql://u:s3cretpw@db:5432/x " + hex + " 1postgres://v:an0therpw@h/y"))
+        .doesNotContain("s3cretpw").doesNotContain("an0therpw").contains("-dpostgresql://u:****@db").contains(hex);
+  }
+
+  @Test
   void redact_nullOrEmpty_empty() {
     assertThat(redactor.redact(null)).isEmpty();
     assertThat(redactor.redact("")).isEmpty();
