@@ -569,7 +569,7 @@ final class RestoreEngine {
   private static BinaryCopy binaryCopy(Item item, Map<String, Map<String, Integer>> columnTypes) {
     Map<String, Integer> types = columnTypes.get(item.entry.namespace() + '\0' + item.entry.tag());
     List<String> columns = types == null ? null
-        : BinaryCopy.columns(item.sql, "COPY " + Sql.qualified(item.entry.namespace(), item.entry.tag()) + " ");
+        : BinaryCopy.columns(item.sql, copyPrefix(item.entry));
     if (columns == null) {
       return null;
     }
@@ -585,7 +585,12 @@ final class RestoreEngine {
   }
 
   private static boolean copiesIntoOwnTable(TocEntry e) {
-    return e.copyStmt().startsWith("COPY " + Sql.qualified(e.namespace(), e.tag()) + " ");
+    return e.copyStmt().startsWith(copyPrefix(e));
+  }
+
+  /** {@code "COPY <table> "} as pg_dump starts the COPY of the entry's own table. */
+  private static String copyPrefix(TocEntry e) {
+    return "COPY " + Sql.qualified(e.namespace(), e.tag()) + " ";
   }
 
   private long largeObjects(Session s, Item item) throws Exception {

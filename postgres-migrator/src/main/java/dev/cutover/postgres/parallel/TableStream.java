@@ -57,8 +57,7 @@ final class TableStream {
         binary.convert(data, new BinaryCopy.Output() {
           @Override
           public byte[] buffer(int size) {
-            byte[] b = free.poll();
-            return b != null && b.length >= size ? b : new byte[Math.max(CHUNK, size)];
+            return TableStream.this.buffer(size);
           }
 
           @Override
@@ -137,8 +136,13 @@ final class TableStream {
   }
 
   private byte[] buffer() {
+    return buffer(CHUNK);
+  }
+
+  /** A recycled buffer of at least {@code size} bytes, or a new one. */
+  private byte[] buffer(int size) {
     byte[] b = free.poll();
-    return b != null ? b : new byte[CHUNK];
+    return b != null && b.length >= size ? b : new byte[Math.max(CHUNK, size)];
   }
 
   private void put(Chunk c) throws InterruptedException {
