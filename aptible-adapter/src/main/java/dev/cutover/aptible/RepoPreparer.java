@@ -175,7 +175,12 @@ public final class RepoPreparer {
       Path file = repo.resolve(change.path());
       try {
         Files.createDirectories(file.getParent());
-        Files.writeString(file, change.content());
+        // Written beside it, then renamed: a process killed mid-write leaves the old file or the new
+        // one, never a truncated Dockerfile that the resumed run would reject (SigkillResumeTest).
+        Path partial = file.resolveSibling("." + file.getFileName() + ".cutover-partial");
+        Files.writeString(partial, change.content());
+        Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw new MigrationException("prepare-repo", "prepare-repo: cannot write " + file + ": " + e.getMessage(),
             false, e);
