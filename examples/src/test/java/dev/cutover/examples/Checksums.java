@@ -19,7 +19,7 @@ final class Checksums {
     Map<String, String> out = new LinkedHashMap<>();
     try (Connection conn = PgFixture.open(db); Statement st = conn.createStatement()) {
       for (String table : TrickyDatabase.tables()) {
-        try (ResultSet rs = st.executeQuery("select count(*), md5(coalesce(string_agg(t::text, E'\\n' order by t::text), ''))"
+        try (ResultSet rs = st.executeQuery("select count(*), md5(coalesce(string_agg(row(t.*)::text, E'\\n' order by row(t.*)::text), ''))"
             + " from " + table + " t")) {
           rs.next();
           out.put(table, rs.getLong(1) + ":" + rs.getString(2));

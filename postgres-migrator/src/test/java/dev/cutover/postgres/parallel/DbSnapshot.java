@@ -39,7 +39,7 @@ record DbSnapshot(String schema, Map<String, String> checksums, Map<String, Stri
         } else if (r.charAt(0) == 'm' && "f".equals(one(st, "SELECT relispopulated FROM pg_class WHERE oid = '" + name.replace("'", "''") + "'::regclass"))) {
           checksums.put(name, "unpopulated");
         } else {
-          checksums.put(name, one(st, "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '-') FROM "
+          checksums.put(name, one(st, "SELECT count(*) || ':' || coalesce(md5(string_agg(ROW(t.*)::text, E'\\n' ORDER BY ROW(t.*)::text)), '-') FROM "
               + name + " t"));
         }
       }
