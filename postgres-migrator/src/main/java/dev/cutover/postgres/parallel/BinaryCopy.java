@@ -11,7 +11,9 @@ import java.util.List;
  * tables whose columns all have one of the few types it knows (integers, {@code oid}, {@code boolean},
  * {@code text}, {@code varchar}, {@code char}). The server then skips splitting and parsing the text,
  * which is most of a COPY's cost on narrow tables (FORMAT.md, "Binary COPY"); the conversion runs on
- * the table's reader thread, off the COPY threads.
+ * the table's reader thread, off the COPY threads. A {@code char(n)} value is sent without its
+ * trailing blanks: the server pads it back to {@code n} ({@code bpchar_input}), so the stored value is
+ * the same and the server neither receives nor counts the characters of the padding.
  *
  * <p>The text is read exactly as the server's {@code CopyReadAttributesText} reads it (tab delimiter,
  * {@code \N} for NULL, backslash escapes); a row it cannot read fails the restore instead of being
@@ -24,7 +26,7 @@ final class BinaryCopy {
   static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
 
   /** How a column's text becomes its binary value. */
-  enum Kind { INT2, INT4, INT8, OID, BOOL, TEXT }
+  enum Kind { INT2, INT4, INT8, OID, BOOL, TEXT, PADDED_CHAR }
 
   /** Receives whole rows; hands out the buffers to write them into. */
   interface Output {
@@ -46,14 +48,17 @@ final class BinaryCopy {
     this.table = table;
   }
 
-  /** The converter for {@code columns} (their type OIDs), or null when one of them has a type it does not know. */
-  static BinaryCopy of(String table, int[] typeOids) {
-    if (typeOids.length == 0) {
+  /**
+   * The converter for columns of the given type OIDs and type modifiers ({@code pg_attribute.atttypmod},
+   * -1 for none), or null when one of them has a type it does not know.
+   */
+  static BinaryCopy of(String table, int[] typeOids, int[] typmods) {
+    if (typeOids.length == 0 || typmods.length != typeOids.length) {
       return null;
     }
     Kind[] kinds = new Kind[typeOids.length];
     for (int i = 0; i < typeOids.length; i++) {
-      kinds[i] = kind(typeOids[i]);
+      kinds[i] = kind(typeOids[i], typmods[i]);
       if (kinds[i] == null) {
         return null;
       }
@@ -61,8 +66,15 @@ final class BinaryCopy {
     return new BinaryCopy(kinds, table);
   }
 
-  /** The conversion for a built-in type OID, or null. Domains, arrays and extension types are not converted. */
-  static Kind kind(int typeOid) {
+  /**
+   * The conversion for a built-in type OID and type modifier, or null. Domains, arrays and extension
+   * types are not converted.
+   */
+  static Kind kind(int typeOid, int typmod) {
+    // char(n) has typmod n + 4 (VARHDRSZ); a bare bpchar (-1) keeps its trailing blanks as given.
+    if (typeOid == 1042 && typmod >= 4) {
+      return Kind.PADDED_CHAR;
+    }
     return switch (typeOid) {
       case 16 -> Kind.BOOL;
       case 20 -> Kind.INT8;
@@ -206,7 +218,7 @@ final class BinaryCopy {
         p += 3;
         continue;
       }
-      if (kinds[c] == Kind.TEXT) {
+      if (kinds[c] == Kind.TEXT || kinds[c] == Kind.PADDED_CHAR) {
         // Unescape up to the next unescaped tab (CopyReadAttributesText).
         while (p < to) {
           byte b = text[p++];
@@ -251,6 +263,12 @@ final class BinaryCopy {
             }
           }
           out[pos++] = b;
+        }
+        if (kinds[c] == Kind.PADDED_CHAR) {
+          // In UTF8 a 0x20 byte is always a whole blank, never part of a longer character.
+          while (pos > lengthAt + 4 && out[pos - 1] == ' ') {
+            pos--;
+          }
         }
         putInt(out, lengthAt, pos - lengthAt - 4);
         p++;

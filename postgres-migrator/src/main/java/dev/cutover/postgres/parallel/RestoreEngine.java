@@ -115,7 +115,7 @@ final class RestoreEngine {
         }
       }
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
-      Map<String, Map<String, Integer>> columnTypes = config.binaryCopy() && copyEncoding == null
+      Map<String, Map<String, int[]>> columnTypes = config.binaryCopy() && copyEncoding == null
           ? columnTypes(leader) : Map.of();
       for (Item item : plan.pending.values()) {
         if (item.kind == Item.Kind.TABLE_DATA) {
@@ -546,42 +546,44 @@ final class RestoreEngine {
   }
 
   /**
-   * The type OID of every column of every ordinary or partitioned table on the target, by table
-   * (schema, NUL, name) and column name.
+   * The type OID and type modifier of every column of every ordinary or partitioned table on the
+   * target, by table (schema, NUL, name) and column name.
    */
-  private static Map<String, Map<String, Integer>> columnTypes(Session s) throws SQLException {
-    Map<String, Map<String, Integer>> out = new HashMap<>();
+  private static Map<String, Map<String, int[]>> columnTypes(Session s) throws SQLException {
+    Map<String, Map<String, int[]>> out = new HashMap<>();
     try (Statement st = s.jdbc().createStatement();
-        ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, a.attname, a.atttypid::int"
+        ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, a.attname, a.atttypid::int, a.atttypmod"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')"
             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
       while (rs.next()) {
         out.computeIfAbsent(rs.getString(1) + '\0' + rs.getString(2), k -> new HashMap<>())
-            .put(rs.getString(3), rs.getInt(4));
+            .put(rs.getString(3), new int[] {rs.getInt(4), rs.getInt(5)});
       }
     }
     return out;
   }
 
   /** The binary converter for a table's data, or null to send its text unchanged. */
-  private static BinaryCopy binaryCopy(Item item, Map<String, Map<String, Integer>> columnTypes) {
-    Map<String, Integer> types = columnTypes.get(item.entry.namespace() + '\0' + item.entry.tag());
+  private static BinaryCopy binaryCopy(Item item, Map<String, Map<String, int[]>> columnTypes) {
+    Map<String, int[]> types = columnTypes.get(item.entry.namespace() + '\0' + item.entry.tag());
     List<String> columns = types == null ? null
         : BinaryCopy.columns(item.sql, copyPrefix(item.entry));
     if (columns == null) {
       return null;
     }
     int[] oids = new int[columns.size()];
+    int[] typmods = new int[columns.size()];
     for (int i = 0; i < oids.length; i++) {
-      Integer oid = types.get(columns.get(i));
-      if (oid == null) {
+      int[] type = types.get(columns.get(i));
+      if (type == null) {
         return null;
       }
-      oids[i] = oid;
+      oids[i] = type[0];
+      typmods[i] = type[1];
     }
-    return BinaryCopy.of(item.entry.qualifiedName(), oids);
+    return BinaryCopy.of(item.entry.qualifiedName(), oids, typmods);
   }
 
   private static boolean copiesIntoOwnTable(TocEntry e) {

@@ -43,14 +43,15 @@ class BinaryCopyTest {
 
   @Test
   void of_unknownType_null() {
-    assertThat(BinaryCopy.of("t", new int[] {INT4, 1184})).isNull(); // timestamptz
-    assertThat(BinaryCopy.of("t", new int[0])).isNull();
-    assertThat(BinaryCopy.of("t", new int[] {INT4, TEXT})).isNotNull();
+    assertThat(of("t", INT4, 1184)).isNull(); // timestamptz
+    assertThat(of("t")).isNull();
+    assertThat(BinaryCopy.of("t", new int[] {INT4}, new int[0])).isNull();
+    assertThat(of("t", INT4, TEXT)).isNotNull();
   }
 
   @Test
   void convert_everyType_exactBinaryRows() throws Exception {
-    BinaryCopy copy = BinaryCopy.of("t", new int[] {INT2, INT4, INT8, OID, BOOL, TEXT});
+    BinaryCopy copy = of("t", INT2, INT4, INT8, OID, BOOL, TEXT);
     String text = "-32768\t2147483647\t-9223372036854775808\t4294967295\tt\ta\\tb\\\\c\\nd\\101\\x41\\q\n"
         + "\\N\t0\t7\t0\tf\t\\N\n"
         + "\\.\n\n";
@@ -85,7 +86,7 @@ class BinaryCopyTest {
 
   @Test
   void convert_rowLargerThanAChunk_getsItsOwnBuffer() throws Exception {
-    BinaryCopy copy = BinaryCopy.of("t", new int[] {INT4, TEXT});
+    BinaryCopy copy = of("t", INT4, TEXT);
     String big = "x".repeat(3 * TableStream.CHUNK);
 
     List<byte[]> chunks = convert(copy, "1\tsmall\n2\t" + big + "\n3\tsmall\n");
@@ -96,16 +97,58 @@ class BinaryCopyTest {
 
   @Test
   void convert_unreadableRows_failNamingTableAndRow() {
-    BinaryCopy ints = BinaryCopy.of("app.t", new int[] {INT4, INT2});
+    BinaryCopy ints = of("app.t", INT4, INT2);
     assertThatThrownBy(() -> convert(ints, "1\t2\n3\t40000\n")).isInstanceOf(IOException.class)
         .hasMessageContaining("row 2 of the data of app.t").hasMessageContaining("field 2 is out of range");
     assertThatThrownBy(() -> convert(ints, "1\t2\t3\n")).hasMessageContaining("more than 2 fields");
     assertThatThrownBy(() -> convert(ints, "1\n")).hasMessageContaining("has 1 fields, expected 2");
     assertThatThrownBy(() -> convert(ints, "1\t2x\n")).hasMessageContaining("is not an integer");
     assertThatThrownBy(() -> convert(ints, "1\t2\n3\t4")).hasMessageContaining("ends inside row 2");
-    assertThatThrownBy(() -> convert(BinaryCopy.of("t", new int[] {BOOL}), "yes\n")).hasMessageContaining("boolean");
-    assertThatThrownBy(() -> convert(BinaryCopy.of("t", new int[] {INT8}), "9223372036854775808\n"))
+    assertThatThrownBy(() -> convert(of("t", BOOL), "yes\n")).hasMessageContaining("boolean");
+    assertThatThrownBy(() -> convert(of("t", INT8), "9223372036854775808\n"))
         .hasMessageContaining("out of range");
+  }
+
+  @Test
+  void convert_charN_trailingBlanksDropped_bareBpcharKept() throws Exception {
+    int bpchar = 1042;
+    // char(5) (typmod 5 + 4) loses its padding, whether the blank was escaped or not; a tab stays;
+    // a bare bpchar (typmod -1) and varchar keep every byte.
+    BinaryCopy copy = BinaryCopy.of("t", new int[] {bpchar, bpchar, 1043}, new int[] {9, -1, 9});
+    String text = "ab   \\tb  \\040\tx  \ty  \n"
+        + "     \t   \t\n"
+        + "\u00fc    \t\\N\t\u00fc \n";
+
+    ByteBuffer b = ByteBuffer.wrap(concat(convert(copy, text)));
+
+    assertThat(fields(b, 3)).containsExactly("ab   \tb", "x  ", "y  ");
+    assertThat(fields(b, 3)).containsExactly("", "   ", "");
+    assertThat(fields(b, 3)).containsExactly("\u00fc", null, "\u00fc ");
+    assertThat(b.hasRemaining()).isFalse();
+  }
+
+  /** The next row's fields as UTF-8 strings (null for NULL). */
+  private static List<String> fields(ByteBuffer b, int n) {
+    assertThat(b.getShort()).isEqualTo((short) n);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int len = b.getInt();
+      if (len < 0) {
+        out.add(null);
+        continue;
+      }
+      byte[] v = new byte[len];
+      b.get(v);
+      out.add(new String(v, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  /** A converter for columns without type modifiers. */
+  private static BinaryCopy of(String table, int... typeOids) {
+    int[] typmods = new int[typeOids.length];
+    java.util.Arrays.fill(typmods, -1);
+    return BinaryCopy.of(table, typeOids, typmods);
   }
 
   private static List<byte[]> convert(BinaryCopy copy, String text) throws IOException, InterruptedException {

@@ -167,19 +167,22 @@ class ParallelRestoreDifferentialTest {
     LocalPg.createDatabase(db);
     try {
       // Every column type the binary conversion knows, a quoted column name, and values that
-      // exercise each COPY text escape, NULL against the text \N, and the integer limits.
+      // exercise each COPY text escape, NULL against the text \N, and the integer limits. char(n)
+      // values go without their trailing blanks (the server pads them back); a bare bpchar keeps them.
       LocalPg.psql(db, """
           CREATE TABLE bin (id int8 PRIMARY KEY, i2 int2, i4 int4, o oid, b boolean, t text,
-            v varchar(12), c char(5), "Odd ""Name"" x" text);
+            v varchar(12), c char(5), "Odd ""Name"" x" text, c1 char(1), cb bpchar);
           INSERT INTO bin VALUES
-            (1, -32768, -2147483648, 4294967295, true, E'tab\\there\\nnew\\rline', 'x', 'ab', NULL),
-            (2, 32767, 2147483647, 0, false, E'back\\\\slash \\\\N \\\\. \\\\', '', '', ''),
-            (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, E'\\\\N'),
-            (4, 0, 0, 1, true, E'ctl \\x01\\x02 \\b\\f\\x0b esc', 'Grüße', 'ü', E'\\\\.'),
-            (-9223372036854775808, 1, 1, 1, true, '\\.', 'N', 'N', '日本語 ✓ 🐘'),
-            (9223372036854775807, 2, 2, 2, false, repeat('wide ', 300000), 'ok', 'ok', repeat(E'\\t', 1000));
+            (1, -32768, -2147483648, 4294967295, true, E'tab\\there\\nnew\\rline', 'x', 'ab', NULL, ' ', 'ab  '),
+            (2, 32767, 2147483647, 0, false, E'back\\\\slash \\\\N \\\\. \\\\', '', '', '', '', ''),
+            (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, E'\\\\N', NULL, NULL),
+            (4, 0, 0, 1, true, E'ctl \\x01\\x02 \\b\\f\\x0b esc', 'Grüße', 'ü  ', E'\\\\.', 'ü', E' \\t '),
+            (-9223372036854775808, 1, 1, 1, true, '\\.', 'N', E'a\\t  ', '日本語 ✓ 🐘', E'\\t', '   '),
+            (9223372036854775807, 2, 2, 2, false, repeat('wide ', 300000), 'ok', ' o k ', repeat(E'\\t', 1000), 'x',
+              repeat('日 ', 1000));
           INSERT INTO bin SELECT g, g % 32000, g, g, g % 2 = 0, md5(g::text), left(md5(g::text), 12),
-            left(md5(g::text), 5), g::text FROM generate_series(10, 60000) g;
+            left(md5(g::text), g % 6), g::text, left(md5(g::text), g % 2), left(md5(g::text), g % 4) || repeat(' ', g % 3)
+            FROM generate_series(10, 60000) g;
           CREATE TABLE mixed (id int PRIMARY KEY, at timestamptz, n numeric);
           INSERT INTO mixed SELECT g, timestamptz '2026-01-01' + g * interval '1 s', g / 7.0 FROM generate_series(1, 1000) g;
           """);
