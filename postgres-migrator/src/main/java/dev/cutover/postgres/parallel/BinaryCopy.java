@@ -2,6 +2,9 @@ package dev.cutover.postgres.parallel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -147,16 +150,19 @@ final class BinaryCopy {
     byte[] text = new byte[1 << 16];
     int start = 0;
     int end = 0;
-    int scan = 0;
+    // text[clean, end) has not been searched for a newline; text[start, clean) holds none.
+    int clean = 0;
     long row = 0;
     byte[] buf = out.buffer(TableStream.CHUNK);
     int pos = 0;
+    int perRow = 2 + 12 * kinds.length;
     while (!out.stopped()) {
-      int nl = scan;
-      while (nl < end && text[nl] != '\n') {
-        nl++;
+      int last = end - 1;
+      while (last >= clean && text[last] != '\n') {
+        last--;
       }
-      if (nl == end) {
+      if (last < clean) {
+        // No whole row buffered: read more.
         if (start > 0) {
           System.arraycopy(text, start, text, 0, end - start);
           end -= start;
@@ -165,7 +171,7 @@ final class BinaryCopy {
         if (end == text.length) {
           text = Arrays.copyOf(text, text.length * 2);
         }
-        scan = end;
+        clean = end;
         int r = in.read(text, end, text.length - end);
         if (r < 0) {
           if (end > start) {
@@ -176,96 +182,132 @@ final class BinaryCopy {
         end += r;
         continue;
       }
-      if (nl - start == 2 && text[start] == '\\' && text[start + 1] == '.') {
+      // text[start, last] is whole rows, each ending in a newline.
+      while (start <= last) {
         // The end marker: read the rest (blank line, compression trailer) so the stream ends cleanly.
-        while (in.read(text) >= 0) {
-          // drained
+        if (text[start] == '\\' && text[start + 1] == '.' && text[start + 2] == '\n') {
+          while (in.read(text) >= 0) {
+            // drained
+          }
+          if (pos > 0) {
+            out.push(buf, pos);
+          }
+          return;
         }
-        break;
-      }
-      int bound = 2 + 12 * kinds.length + (nl - start);
-      if (pos + bound > buf.length) {
-        if (pos > 0) {
-          out.push(buf, pos);
-          pos = 0;
+        // A row's binary form is at most its text plus 12 bytes a field (length, int8) and 2.
+        int bound = perRow + (last + 1 - start);
+        if (pos + bound > buf.length) {
+          if (pos > 0) {
+            out.push(buf, pos);
+            pos = 0;
+          }
+          buf = out.buffer(bound);
         }
-        buf = out.buffer(bound);
+        pos = row(text, start, last + 1, buf, pos, ++row);
+        start = rowEnd;
       }
-      pos = row(text, start, nl, buf, pos, ++row);
-      start = nl + 1;
-      scan = start;
+      clean = end;
     }
     if (pos > 0) {
       out.push(buf, pos);
     }
   }
 
-  /** Writes one row ({@code text[from, to)}, without its newline) at {@code pos}; returns the new position. */
-  private int row(byte[] text, int from, int to, byte[] out, int pos, long row) throws IOException {
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long BLANKS = 0x2020_2020_2020_2020L;
+
+  /** Where the row {@link #row} read last ended: the index after its newline. */
+  private int rowEnd;
+
+  /**
+   * Writes the row starting at {@code text[from]} at {@code out[pos]}; returns the new position and
+   * sets {@link #rowEnd}. {@code limit} is the end of the whole rows buffered. The row ends in a newline, and every field in a tab or that newline (an
+   * escaped tab or newline is a backslash and a letter), so no bound is checked within a row.
+   */
+  private int row(byte[] text, int from, int limit, byte[] out, int pos, long row) throws IOException {
     int n = kinds.length;
     out[pos++] = (byte) (n >>> 8);
     out[pos++] = (byte) n;
     int p = from;
     for (int c = 0; c < n; c++) {
-      if (p > to) {
+      if (c > 0 && text[p - 1] == '\n') {
         throw bad(row, "has " + c + " fields, expected " + n);
       }
       int lengthAt = pos;
       pos += 4;
+      byte b = text[p];
       // Null: the raw field is exactly \N.
-      if (p + 2 <= to && text[p] == '\\' && text[p + 1] == 'N' && (p + 2 == to || text[p + 2] == '\t')) {
+      if (b == '\\' && text[p + 1] == 'N' && (text[p + 2] == '\t' || text[p + 2] == '\n')) {
         putInt(out, lengthAt, -1);
         p += 3;
         continue;
       }
-      if (kinds[c] == Kind.TEXT || kinds[c] == Kind.PADDED_CHAR) {
-        // Unescape up to the next unescaped tab (CopyReadAttributesText).
-        while (p < to) {
-          byte b = text[p++];
-          if (b == '\t') {
-            p--;
+      Kind kind = kinds[c];
+      if (kind == Kind.TEXT || kind == Kind.PADDED_CHAR) {
+        // Runs of plain bytes are copied whole; escapes are undone as CopyReadAttributesText does.
+        while (true) {
+          int run = p;
+          while (true) {
+            // Eight blanks at a time: char(n) padding is most of some tables' text.
+            while (p + 8 <= limit && (long) LONGS.get(text, p) == BLANKS) {
+              p += 8;
+            }
+            if ((b = text[p]) == '\t' || b == '\n' || b == '\\') {
+              break;
+            }
+            p++;
+          }
+          int len = p - run;
+          if (kind == Kind.PADDED_CHAR && b != '\\') {
+            while (len >= 8 && (long) LONGS.get(text, run + len - 8) == BLANKS) {
+              len -= 8;
+            }
+            while (len > 0 && text[run + len - 1] == ' ') {
+              len--;
+            }
+          }
+          System.arraycopy(text, run, out, pos, len);
+          pos += len;
+          if (b != '\\') {
             break;
           }
-          if (b == '\\') {
-            if (p >= to) {
-              throw bad(row, "ends with a lone backslash in field " + (c + 1));
+          b = text[++p];
+          p++;
+          switch (b) {
+            case '\n' -> throw bad(row, "ends with a lone backslash in field " + (c + 1));
+            case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+              int v = b - '0';
+              for (int k = 0; k < 2 && text[p] >= '0' && text[p] <= '7'; k++) {
+                v = (v << 3) + (text[p++] - '0');
+              }
+              b = (byte) v;
             }
-            b = text[p++];
-            switch (b) {
-              case '0', '1', '2', '3', '4', '5', '6', '7' -> {
-                int v = b - '0';
-                for (int k = 0; k < 2 && p < to && text[p] >= '0' && text[p] <= '7'; k++) {
-                  v = (v << 3) + (text[p++] - '0');
-                }
-                b = (byte) v;
-              }
-              case 'x' -> {
-                int h = p < to ? hex(text[p]) : -1;
-                if (h >= 0) {
+            case 'x' -> {
+              int h = hex(text[p]);
+              if (h >= 0) {
+                p++;
+                int h2 = hex(text[p]);
+                if (h2 >= 0) {
                   p++;
-                  int h2 = p < to ? hex(text[p]) : -1;
-                  if (h2 >= 0) {
-                    p++;
-                    h = (h << 4) + h2;
-                  }
-                  b = (byte) h;
+                  h = (h << 4) + h2;
                 }
+                b = (byte) h;
               }
-              case 'b' -> b = '\b';
-              case 'f' -> b = '\f';
-              case 'n' -> b = '\n';
-              case 'r' -> b = '\r';
-              case 't' -> b = '\t';
-              case 'v' -> b = 0x0b;
-              default -> {
-                // any other character after a backslash stands for itself
-              }
+            }
+            case 'b' -> b = '\b';
+            case 'f' -> b = '\f';
+            case 'n' -> b = '\n';
+            case 'r' -> b = '\r';
+            case 't' -> b = '\t';
+            case 'v' -> b = 0x0b;
+            default -> {
+              // any other character after a backslash stands for itself
             }
           }
           out[pos++] = b;
         }
-        if (kinds[c] == Kind.PADDED_CHAR) {
-          // In UTF8 a 0x20 byte is always a whole blank, never part of a longer character.
+        if (kind == Kind.PADDED_CHAR) {
+          // Blanks before the last escape; in UTF8 a 0x20 byte is always a whole blank.
           while (pos > lengthAt + 4 && out[pos - 1] == ' ') {
             pos--;
           }
@@ -275,10 +317,10 @@ final class BinaryCopy {
         continue;
       }
       int fieldEnd = p;
-      while (fieldEnd < to && text[fieldEnd] != '\t') {
+      while ((b = text[fieldEnd]) != '\t' && b != '\n') {
         fieldEnd++;
       }
-      switch (kinds[c]) {
+      switch (kind) {
         case BOOL -> {
           if (fieldEnd - p != 1 || text[p] != 't' && text[p] != 'f') {
             throw bad(row, "field " + (c + 1) + " is not a boolean (t or f)");
@@ -309,13 +351,14 @@ final class BinaryCopy {
           putInt(out, pos + 4, (int) v);
           pos += 8;
         }
-        default -> throw new IllegalStateException(kinds[c].name());
+        default -> throw new IllegalStateException(kind.name());
       }
       p = fieldEnd + 1;
     }
-    if (p != to + 1) {
+    if (text[p - 1] != '\n') {
       throw bad(row, "has more than " + n + " fields");
     }
+    rowEnd = p;
     return pos;
   }
 

@@ -127,6 +127,70 @@ class BinaryCopyTest {
     assertThat(b.hasRemaining()).isFalse();
   }
 
+  @Test
+  void convert_longBlankRuns_onlyTrailingOnesDropped() throws Exception {
+    int bpchar = 1042;
+    BinaryCopy copy = BinaryCopy.of("t", new int[] {bpchar, 25}, new int[] {44, -1});
+    String blanks9 = " ".repeat(9);
+    String text = "a" + " ".repeat(20) + "b" + " ".repeat(30) + "\tx" + " ".repeat(17) + "\n"
+        + "ab" + blanks9 + "\\040" + "   " + "\\t" + blanks9 + "\t" + blanks9 + "\\\\" + blanks9 + "\n"
+        + "ab" + blanks9 + "\\040" + blanks9 + "\t\n";
+
+    ByteBuffer b = ByteBuffer.wrap(concat(convert(copy, text)));
+
+    assertThat(fields(b, 2)).containsExactly("a" + " ".repeat(20) + "b", "x" + " ".repeat(17));
+    assertThat(fields(b, 2)).containsExactly("ab" + blanks9 + "    \t", blanks9 + "\\" + blanks9);
+    assertThat(fields(b, 2)).containsExactly("ab", "");
+    assertThat(b.hasRemaining()).isFalse();
+  }
+
+  @Test
+  void convert_readsOfAnySize_sameRows() throws Exception {
+    BinaryCopy copy = BinaryCopy.of("t", new int[] {INT8, 1042, TEXT, BOOL}, new int[] {-1, 12, -1, -1});
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      text.append(i * 7919L - 5_000_000).append('\t').append("k").append(i % 10).append(" ".repeat(i % 11))
+          .append('\t').append(i % 5 == 0 ? "\\N" : "v\\t\\\\\\101" + " ".repeat(i % 13) + "\\x4" + "\u00e9".repeat(i % 3))
+          .append('\t').append(i % 2 == 0 ? 't' : 'f').append('\n');
+    }
+    text.append("\\.\n\n");
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] whole = concat(convert(copy, text.toString()));
+
+    for (int step : new int[] {1, 3, 7, 4096}) {
+      List<byte[]> out = new ArrayList<>();
+      copy.convert(new java.io.InputStream() {
+        private int at;
+
+        @Override
+        public int read() {
+          return at < bytes.length ? bytes[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (at == bytes.length) {
+            return -1;
+          }
+          int n = Math.min(Math.min(len, step), bytes.length - at);
+          System.arraycopy(bytes, at, b, off, n);
+          at += n;
+          return n;
+        }
+      }, collector(out));
+      assertThat(concat(out)).as("reads of %d bytes", step).isEqualTo(whole);
+    }
+    ByteBuffer b = ByteBuffer.wrap(whole);
+    b.position(2 + 4 + 8);
+    assertThat(b.getInt()).isEqualTo(2); // "k0", padding dropped
+  }
+
+  @Test
+  void convert_loneBackslashAtRowEnd_fails() {
+    assertThatThrownBy(() -> convert(of("t", TEXT, TEXT), "a\tb\\\n")).isInstanceOf(IOException.class)
+        .hasMessageContaining("row 1").hasMessageContaining("lone backslash in field 2");
+  }
+
   /** The next row's fields as UTF-8 strings (null for NULL). */
   private static List<String> fields(ByteBuffer b, int n) {
     assertThat(b.getShort()).isEqualTo((short) n);
@@ -153,7 +217,13 @@ class BinaryCopyTest {
 
   private static List<byte[]> convert(BinaryCopy copy, String text) throws IOException, InterruptedException {
     List<byte[]> out = new ArrayList<>();
-    copy.convert(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), new BinaryCopy.Output() {
+    copy.convert(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), collector(out));
+    return out;
+  }
+
+  /** An output that keeps a copy of every chunk pushed. */
+  private static BinaryCopy.Output collector(List<byte[]> out) {
+    return new BinaryCopy.Output() {
       @Override
       public byte[] buffer(int size) {
         return new byte[Math.max(TableStream.CHUNK, size)];
@@ -170,8 +240,7 @@ class BinaryCopyTest {
       public boolean stopped() {
         return false;
       }
-    });
-    return out;
+    };
   }
 
   private static byte[] concat(List<byte[]> chunks) {
