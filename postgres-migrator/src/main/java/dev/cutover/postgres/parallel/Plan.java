@@ -165,6 +165,11 @@ final class Plan {
       }
     }
     for (Item item : pending.values()) {
+      if (item.afterData) {
+        item.length = readsData(item.entry, byId, tableToData, partitions);
+      }
+    }
+    for (Item item : pending.values()) {
       for (int d : item.deps) {
         Item dep = pending.get(d);
         if (dep != null && dep != item) {
@@ -173,6 +178,36 @@ final class Plan {
         }
       }
     }
+  }
+
+  /**
+   * How much data a materialized view refresh reads, for the largest-first order: the archived data
+   * of the tables (and their partitions) its view reads, directly or through other views.
+   */
+  private long readsData(TocEntry refresh, Map<Integer, TocEntry> byId, Map<Integer, Integer> tableToData,
+      Map<Integer, List<Integer>> partitions) {
+    List<Integer> data = new ArrayList<>();
+    java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(refresh.dependencies());
+    Set<Integer> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      TocEntry e = byId.get(todo.pop());
+      if (e == null || !seen.add(e.dumpId())) {
+        continue;
+      }
+      switch (e.desc()) {
+        case "TABLE" -> collectData(e.dumpId(), tableToData, partitions, data, 0);
+        case "VIEW", "MATERIALIZED VIEW" -> todo.addAll(e.dependencies());
+        default -> {
+          // schemas, types, functions: no data
+        }
+      }
+    }
+    long sum = 0;
+    for (int d : data) {
+      Item item = pending.get(d);
+      sum += item == null ? 0 : item.length;
+    }
+    return sum;
   }
 
   private static void collectData(int table, Map<Integer, Integer> tableToData, Map<Integer, List<Integer>> partitions,

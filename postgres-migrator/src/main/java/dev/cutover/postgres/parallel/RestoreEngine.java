@@ -198,7 +198,13 @@ final class RestoreEngine {
   }
 
   private void schedule(Plan plan, List<Session> sessions, List<ExecutorService> workers, ExecutorService producers) {
-    Comparator<Item> priority = Comparator.comparingLong((Item i) -> -i.length).thenComparingInt(Item::id);
+    // Largest first (pg_restore's order), except that while a materialized view refresh waits for
+    // all the data, data goes first: a small table loaded last would otherwise hold the refresh back
+    // until most indexes are built, and it would run alone at the end instead of beside the last
+    // large index build.
+    boolean refreshes = plan.pending.values().stream().anyMatch(i -> i.afterData);
+    Comparator<Item> priority = Comparator.comparingInt((Item i) -> refreshes && i.feedsRefresh() ? 0 : 1)
+        .thenComparingLong(i -> -i.length).thenComparingInt(Item::id);
     List<Item> ready = new ArrayList<>();
     boolean postAclPass = false;
     // What materialized view refreshes wait for, and what keeps index builds to one process each.

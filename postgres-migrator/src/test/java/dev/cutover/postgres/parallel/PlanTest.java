@@ -25,6 +25,14 @@ class PlanTest {
     return e;
   }
 
+  /** Tables users (1) and events (2), partitioned, with one partition events_1 (3) attached (4). */
+  private void usersAndPartitionedEvents() {
+    add(1, "TABLE", Section.PRE_DATA, "app", "users", "CREATE TABLE app.users (a int);\n");
+    add(2, "TABLE", Section.PRE_DATA, "app", "events", "CREATE TABLE app.events (a int) PARTITION BY RANGE (a);\n");
+    add(3, "TABLE", Section.PRE_DATA, "app", "events_1", "CREATE TABLE app.events_1 (a int);\n");
+    add(4, "TABLE ATTACH", Section.PRE_DATA, "app", "events_1", "ALTER TABLE ONLY app.events ATTACH ...;\n", 2, 3);
+  }
+
   private Plan plan() {
     ArchiveHeader h = new ArchiveHeader(1, 14, 0, "gzip", "15.2", "15.2", "db", -1, 4, 8, LocalDateTime.now());
     return Plan.of(new ArchiveToc(h, entries, 0), Map.of(10, 5_000L, 11, 100L, 12, 7_000L), 150000);
@@ -48,11 +56,26 @@ class PlanTest {
   }
 
   @Test
+  void of_refresh_isAsLongAsTheDataItsViewReads() {
+    // mv reads v (a view over users) and the partitioned events: users 5,000 + events_1 100 bytes.
+    usersAndPartitionedEvents();
+    add(5, "VIEW", Section.PRE_DATA, "app", "v", "CREATE VIEW app.v AS SELECT a FROM app.users;\n", 1);
+    add(6, "MATERIALIZED VIEW", Section.PRE_DATA, "app", "mv", "CREATE MATERIALIZED VIEW app.mv AS ... WITH NO DATA;\n",
+        5, 2);
+    add(7, "TABLE", Section.PRE_DATA, "app", "other", "CREATE TABLE app.other (a int);\n");
+    add(10, "TABLE DATA", Section.DATA, "app", "users", "", 1);
+    add(11, "TABLE DATA", Section.DATA, "app", "events_1", "", 3);
+    add(12, "TABLE DATA", Section.DATA, "app", "other", "", 7);
+    add(24, "MATERIALIZED VIEW DATA", Section.POST_DATA, "app", "mv", "REFRESH MATERIALIZED VIEW app.mv;\n", 6);
+
+    Plan plan = plan();
+
+    assertThat(plan.pending.get(24).length).isEqualTo(5_100L);
+  }
+
+  @Test
   void of_postDataOnTables_waitsForTheirDataAndForPartitionData() {
-    add(1, "TABLE", Section.PRE_DATA, "app", "users", "CREATE TABLE app.users (a int);\n");
-    add(2, "TABLE", Section.PRE_DATA, "app", "events", "CREATE TABLE app.events (a int) PARTITION BY RANGE (a);\n");
-    add(3, "TABLE", Section.PRE_DATA, "app", "events_1", "CREATE TABLE app.events_1 (a int);\n");
-    add(4, "TABLE ATTACH", Section.PRE_DATA, "app", "events_1", "ALTER TABLE ONLY app.events ATTACH ...;\n", 2, 3);
+    usersAndPartitionedEvents();
     add(10, "TABLE DATA", Section.DATA, "app", "users", "", 1);
     add(11, "TABLE DATA", Section.DATA, "app", "events_1", "", 3);
     add(20, "CONSTRAINT", Section.POST_DATA, "app", "users users_pkey", "ALTER TABLE ...;\n", 1);
