@@ -326,8 +326,13 @@ public final class PgMigrator implements DatabaseMover {
     checkCanRestore(toc.summary(size(archive)), strategy);
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    prepareTarget(target, replaceExisting, warnings, events);
-    createExtensionSchemas(target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+    // One connection before the restore and one after: through a tunnel each costs a TLS handshake.
+    try (Connection c = PgCli.open(target, "restore")) {
+      prepareTarget(c, target, replaceExisting, warnings);
+      createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "closing the connection", target, e);
+    }
     Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor);
     Restorers.Outcome outcome = switch (strategy) {
       case GUIDE_SQL -> restorers.guideSql(archive, target, events);
@@ -336,11 +341,15 @@ public final class PgMigrator implements DatabaseMover {
       case STREAM -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
-    if (strategy != RestoreStrategy.GUIDE_SQL) {
-      keepRevocations(target, ArchivePlan.publicRevocations(toc), warnings);
-      warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
+    try (Connection c = PgCli.open(target, "restore")) {
+      if (strategy != RestoreStrategy.GUIDE_SQL) {
+        keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
+        warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
+      }
+      deriveSettings(c, target, warnings);
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "closing the connection", target, e);
     }
-    deriveSettings(target, warnings);
     return finish(strategy, start, target, outcome, warnings, events);
   }
 
@@ -370,11 +379,20 @@ public final class PgMigrator implements DatabaseMover {
     requireDumpCanRead(pgDump, source, "restore");
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    prepareTarget(target, replaceExisting, warnings, events);
+    try (Connection c = PgCli.open(target, "restore")) {
+      prepareTarget(c, target, replaceExisting, warnings);
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "closing the connection", target, e);
+    }
     Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor)
         .stream(pgDump, pgRestore, source, target, events);
     warnings.addAll(outcome.warnings());
-    keepRevocations(target, sourceRevocations(source), warnings);
+    List<String> revocations = sourceRevocations(source);
+    try (Connection c = PgCli.open(target, "restore")) {
+      keepRevocations(c, target, revocations, warnings);
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "closing the connection", target, e);
+    }
     Map<String, String> copied = copyDatabaseSettings(source, target);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
@@ -424,8 +442,8 @@ public final class PgMigrator implements DatabaseMover {
     return settings;
   }
 
-  private void deriveSettings(PgConnection target, List<String> warnings) {
-    try (Connection t = PgCli.open(target, "restore")) {
+  private static void deriveSettings(Connection t, PgConnection target, List<String> warnings) {
+    try {
       List<String> needed = extraExtensionSchemas(t);
       if (needed.isEmpty() || TargetDatabase.databaseSettings(t).containsKey("search_path")) {
         return;
@@ -495,9 +513,8 @@ public final class PgMigrator implements DatabaseMover {
 
   // ---------------------------------------------------------------- helpers
 
-  private void prepareTarget(PgConnection target, boolean replaceExisting, List<String> warnings,
-      MigrationListener events) {
-    try (Connection c = PgCli.open(target, "restore")) {
+  private static void prepareTarget(Connection c, PgConnection target, boolean replaceExisting, List<String> warnings) {
+    try {
       Optional<String> contents = TargetDatabase.contents(c);
       if (contents.isEmpty()) {
         return;
@@ -516,11 +533,12 @@ public final class PgMigrator implements DatabaseMover {
     }
   }
 
-  private static void createExtensionSchemas(PgConnection target, List<String> schemas, List<String> warnings) {
+  private static void createExtensionSchemas(Connection c, PgConnection target, List<String> schemas,
+      List<String> warnings) {
     if (schemas.isEmpty()) {
       return;
     }
-    try (Connection c = PgCli.open(target, "restore")) {
+    try {
       for (String schema : schemas) {
         TargetDatabase.ensureSchema(c, schema);
       }
@@ -532,11 +550,11 @@ public final class PgMigrator implements DatabaseMover {
   }
 
   /** Re-applies the source's {@code REVOKE … FROM PUBLIC} statements a {@code --no-acl} restore drops. */
-  private static void keepRevocations(PgConnection target, List<String> revokes, List<String> warnings) {
+  private static void keepRevocations(Connection c, PgConnection target, List<String> revokes, List<String> warnings) {
     if (revokes.isEmpty()) {
       return;
     }
-    try (Connection c = PgCli.open(target, "restore"); java.sql.Statement st = c.createStatement()) {
+    try (java.sql.Statement st = c.createStatement()) {
       for (String revoke : revokes) {
         st.execute(revoke);
       }
