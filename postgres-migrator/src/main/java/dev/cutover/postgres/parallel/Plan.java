@@ -3,8 +3,10 @@ package dev.cutover.postgres.parallel;
 import dev.cutover.core.PgToolException;
 import dev.cutover.postgres.archive.ArchiveToc;
 import dev.cutover.postgres.archive.TocEntry;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,8 +189,8 @@ final class Plan {
   private long readsData(TocEntry refresh, Map<Integer, TocEntry> byId, Map<Integer, Integer> tableToData,
       Map<Integer, List<Integer>> partitions) {
     List<Integer> data = new ArrayList<>();
-    java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(refresh.dependencies());
-    Set<Integer> seen = new java.util.HashSet<>();
+    ArrayDeque<Integer> todo = new ArrayDeque<>(refresh.dependencies());
+    Set<Integer> seen = new HashSet<>();
     while (!todo.isEmpty()) {
       TocEntry e = byId.get(todo.pop());
       if (e == null || !seen.add(e.dumpId())) {

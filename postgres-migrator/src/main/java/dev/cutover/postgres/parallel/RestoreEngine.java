@@ -115,7 +115,7 @@ final class RestoreEngine {
         }
       }
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
-      Map<String, Map<String, int[]>> columnTypes = config.binaryCopy() && copyEncoding == null
+      Map<String, Map<String, ColumnType>> columnTypes = config.binaryCopy() && copyEncoding == null
           ? columnTypes(leader) : Map.of();
       for (Item item : plan.pending.values()) {
         if (item.kind == Item.Kind.TABLE_DATA) {
@@ -551,12 +551,15 @@ final class RestoreEngine {
     return stmt.substring(0, stmt.length() - 1) + " WITH (" + String.join(", ", options) + ");";
   }
 
+  /** A column's {@code pg_attribute.atttypid} and {@code atttypmod}. */
+  private record ColumnType(int oid, int typmod) {}
+
   /**
    * The type OID and type modifier of every column of every ordinary or partitioned table on the
    * target, by table (schema, NUL, name) and column name.
    */
-  private static Map<String, Map<String, int[]>> columnTypes(Session s) throws SQLException {
-    Map<String, Map<String, int[]>> out = new HashMap<>();
+  private static Map<String, Map<String, ColumnType>> columnTypes(Session s) throws SQLException {
+    Map<String, Map<String, ColumnType>> out = new HashMap<>();
     try (Statement st = s.jdbc().createStatement();
         ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, a.attname, a.atttypid::int, a.atttypmod"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
@@ -565,15 +568,15 @@ final class RestoreEngine {
             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
       while (rs.next()) {
         out.computeIfAbsent(rs.getString(1) + '\0' + rs.getString(2), k -> new HashMap<>())
-            .put(rs.getString(3), new int[] {rs.getInt(4), rs.getInt(5)});
+            .put(rs.getString(3), new ColumnType(rs.getInt(4), rs.getInt(5)));
       }
     }
     return out;
   }
 
   /** The binary converter for a table's data, or null to send its text unchanged. */
-  private static BinaryCopy binaryCopy(Item item, Map<String, Map<String, int[]>> columnTypes) {
-    Map<String, int[]> types = columnTypes.get(item.entry.namespace() + '\0' + item.entry.tag());
+  private static BinaryCopy binaryCopy(Item item, Map<String, Map<String, ColumnType>> columnTypes) {
+    Map<String, ColumnType> types = columnTypes.get(item.entry.namespace() + '\0' + item.entry.tag());
     List<String> columns = types == null ? null
         : BinaryCopy.columns(item.sql, copyPrefix(item.entry));
     if (columns == null) {
@@ -582,12 +585,12 @@ final class RestoreEngine {
     int[] oids = new int[columns.size()];
     int[] typmods = new int[columns.size()];
     for (int i = 0; i < oids.length; i++) {
-      int[] type = types.get(columns.get(i));
+      ColumnType type = types.get(columns.get(i));
       if (type == null) {
         return null;
       }
-      oids[i] = type[0];
-      typmods[i] = type[1];
+      oids[i] = type.oid();
+      typmods[i] = type.typmod();
     }
     return BinaryCopy.of(item.entry.qualifiedName(), oids, typmods);
   }
