@@ -27,6 +27,9 @@ final class BinaryCopy {
   static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
   /** The file trailer: a field count of -1. */
   static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
+  /** Eight bytes at a time, to step over blank padding. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long BLANKS = 0x2020_2020_2020_2020L;
 
   /** How a column's text becomes its binary value. */
   enum Kind { INT2, INT4, INT8, OID, BOOL, TEXT, PADDED_CHAR }
@@ -213,16 +216,14 @@ final class BinaryCopy {
     }
   }
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long BLANKS = 0x2020_2020_2020_2020L;
-
   /** Where the row {@link #row} read last ended: the index after its newline. */
   private int rowEnd;
 
   /**
    * Writes the row starting at {@code text[from]} at {@code out[pos]}; returns the new position and
-   * sets {@link #rowEnd}. {@code limit} is the end of the whole rows buffered. The row ends in a newline, and every field in a tab or that newline (an
-   * escaped tab or newline is a backslash and a letter), so no bound is checked within a row.
+   * sets {@link #rowEnd}. {@code limit} is the end of the whole rows buffered. The row ends in a
+   * newline and every field in a tab or that newline (an escaped tab or newline is a backslash and a
+   * letter), so no bound is checked within a row.
    */
   private int row(byte[] text, int from, int limit, byte[] out, int pos, long row) throws IOException {
     int n = kinds.length;
@@ -257,17 +258,8 @@ final class BinaryCopy {
             }
             p++;
           }
-          int len = p - run;
-          if (kind == Kind.PADDED_CHAR && b != '\\') {
-            while (len >= 8 && (long) LONGS.get(text, run + len - 8) == BLANKS) {
-              len -= 8;
-            }
-            while (len > 0 && text[run + len - 1] == ' ') {
-              len--;
-            }
-          }
-          System.arraycopy(text, run, out, pos, len);
-          pos += len;
+          System.arraycopy(text, run, out, pos, p - run);
+          pos += p - run;
           if (b != '\\') {
             break;
           }
@@ -307,8 +299,12 @@ final class BinaryCopy {
           out[pos++] = b;
         }
         if (kind == Kind.PADDED_CHAR) {
-          // Blanks before the last escape; in UTF8 a 0x20 byte is always a whole blank.
-          while (pos > lengthAt + 4 && out[pos - 1] == ' ') {
+          // In UTF8 a 0x20 byte is always a whole blank.
+          int value = lengthAt + 4;
+          while (pos - 8 >= value && (long) LONGS.get(out, pos - 8) == BLANKS) {
+            pos -= 8;
+          }
+          while (pos > value && out[pos - 1] == ' ') {
             pos--;
           }
         }
