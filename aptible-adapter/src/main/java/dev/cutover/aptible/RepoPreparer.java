@@ -9,6 +9,7 @@ import dev.cutover.core.model.Deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,8 +180,7 @@ public final class RepoPreparer {
         // one, never a truncated Dockerfile that the resumed run would reject (SigkillResumeTest).
         Path partial = file.resolveSibling("." + file.getFileName() + ".cutover-partial");
         Files.writeString(partial, change.content());
-        Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw new MigrationException("prepare-repo", "prepare-repo: cannot write " + file + ": " + e.getMessage(),
             false, e);

@@ -51,6 +51,20 @@ final class PgCli {
   }
 
   /** An SQL failure as a {@link PgToolException}, without any password. */
+  /** Work on an open connection; it handles its own SQL failures. */
+  interface ConnectionWork {
+    void run(Connection c);
+  }
+
+  /** Runs {@code work} on a new connection to {@code c}, then closes it. */
+  static void withConnection(PgConnection c, String step, ConnectionWork work) {
+    try (Connection conn = open(c, step)) {
+      work.run(conn);
+    } catch (SQLException e) {
+      throw failed(step, "closing the connection", c, e);
+    }
+  }
+
   static PgToolException failed(String step, String what, PgConnection c, SQLException e) {
     return new PgToolException(step, step + ": " + what + " on " + c + " failed (" + sqlState(e) + "): "
         + safeMessage(e, c), false, null);

@@ -327,12 +327,10 @@ public final class PgMigrator implements DatabaseMover {
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
     // One connection before the restore and one after: through a tunnel each costs a TLS handshake.
-    try (Connection c = PgCli.open(target, "restore")) {
+    PgCli.withConnection(target, "restore", c -> {
       prepareTarget(c, target, replaceExisting, warnings);
       createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "closing the connection", target, e);
-    }
+    });
     Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor);
     Restorers.Outcome outcome = switch (strategy) {
       case GUIDE_SQL -> restorers.guideSql(archive, target, events);
@@ -341,15 +339,13 @@ public final class PgMigrator implements DatabaseMover {
       case STREAM -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
-    try (Connection c = PgCli.open(target, "restore")) {
+    PgCli.withConnection(target, "restore", c -> {
       if (strategy != RestoreStrategy.GUIDE_SQL) {
         keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
         warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
       }
       deriveSettings(c, target, warnings);
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "closing the connection", target, e);
-    }
+    });
     return finish(strategy, start, target, outcome, warnings, events);
   }
 
@@ -379,20 +375,12 @@ public final class PgMigrator implements DatabaseMover {
     requireDumpCanRead(pgDump, source, "restore");
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    try (Connection c = PgCli.open(target, "restore")) {
-      prepareTarget(c, target, replaceExisting, warnings);
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "closing the connection", target, e);
-    }
+    PgCli.withConnection(target, "restore", c -> prepareTarget(c, target, replaceExisting, warnings));
     Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor)
         .stream(pgDump, pgRestore, source, target, events);
     warnings.addAll(outcome.warnings());
     List<String> revocations = sourceRevocations(source);
-    try (Connection c = PgCli.open(target, "restore")) {
-      keepRevocations(c, target, revocations, warnings);
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "closing the connection", target, e);
-    }
+    PgCli.withConnection(target, "restore", c -> keepRevocations(c, target, revocations, warnings));
     Map<String, String> copied = copyDatabaseSettings(source, target);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
