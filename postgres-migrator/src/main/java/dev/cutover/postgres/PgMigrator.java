@@ -10,11 +10,14 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.process.Command;
 import dev.cutover.core.process.ProcessRunner;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.postgres.archive.DatabaseProperties;
+import dev.cutover.postgres.verify.DatabaseVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +28,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * pg.checkCanRestore(summary, RestoreStrategy.PG_RESTORE);   // before downtime
  * RestoreResult restored = pg.restore(dump, target, RestoreStrategy.PG_RESTORE, false, listener);
  * pg.copyDatabaseSettings(source, target);                   // when the source is reachable
- * VerificationReport report = pg.verify(target, Optional.of(source), restored);
+ * VerificationReport report = pg.verify(VerificationRequest.of(target).source(source).archive(dump));
  * }</pre>
  *
  * <p>Passwords reach the client programs only through {@code PGPASSWORD} in their environment,
@@ -288,6 +293,17 @@ public final class PgMigrator implements DatabaseMover {
   // ---------------------------------------------------------------- restore
 
   /**
+   * Restores {@code archive} into {@code target} with {@code strategy}, as
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, Optional, MigrationListener)} does
+   * without a source: extensions get the target server's default versions.
+   */
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, Optional.empty(), listener);
+  }
+
+  /**
    * Restores {@code archive} into {@code target} with {@code strategy} (not {@link RestoreStrategy#STREAM},
    * which needs a source: use {@link #stream}). Blocks until done; client output goes to
    * {@code listener} as output of step {@code restore}, warnings as warnings.
@@ -295,10 +311,15 @@ public final class PgMigrator implements DatabaseMover {
    * <p>Before anything else the archive is inspected and {@link #checkCanRestore checked}; a target
    * that is not empty is refused unless {@code replaceExisting}, which empties it first. Schemas that
    * the archive installs extensions into but does not create (a Heroku {@code heroku_ext}) are
-   * created first. Afterwards, database-level settings that the archive cannot carry are derived
-   * (a {@code search_path} including the schemas extensions live in) and reported as warnings; call
-   * {@link #copyDatabaseSettings} when the source is reachable to carry the source's exact settings.
+   * created first; with a {@code source}, so are its extensions, at the versions the source has (an
+   * archive does not record them, and an extension cannot be downgraded after the fact). Afterwards
+   * the database's settings, comment and the app role's settings, which the archive carries but
+   * pg_restore applies only when it creates the database, are applied: the database's onto the
+   * target, the app role's (the source database's owner, and the source's user) onto the target's
+   * user. Privileges are not restored (but revocations from PUBLIC are kept); everything belongs to
+   * the target's user. What was done is in {@link RestoreResult#warnings()}.
    *
+   * @param source the live source, read (never written) for what the archive lacks; empty if unknown
    * @throws ValidationException for a bad archive, a non-empty target without {@code replaceExisting},
    *     or STREAM
    * @throws PgToolException when the tools cannot read the archive or the restore fails; for
@@ -307,7 +328,7 @@ public final class PgMigrator implements DatabaseMover {
    */
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      MigrationListener listener) {
+      Optional<PgConnection> source, MigrationListener listener) {
     ValidationException.Collector problems = ValidationException.collector("restore");
     validateArchive(problems, archive);
     if (target == null) {
@@ -321,17 +342,22 @@ public final class PgMigrator implements DatabaseMover {
     }
     problems.throwIfAny();
     redactor.register(target.password());
+    source.ifPresent(s -> redactor.register(s.password()));
     MigrationListener events = MigrationListener.safe(listener);
     ArchiveToc toc = ArchiveReader.readToc(archive);
     checkCanRestore(toc.summary(size(archive)), strategy);
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
+    Set<String> createdFirst = new LinkedHashSet<>();
     // One connection before the restore and one after: through a tunnel each costs a TLS handshake.
     PgCli.withConnection(target, "restore", c -> {
       prepareTarget(c, target, replaceExisting, warnings);
       createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+      source.ifPresent(src -> PgCli.withConnection(src, "restore", s -> createdFirst.addAll(
+          Fidelity.createExtensionsAsOnSource(c, target, s, ArchivePlan.extensions(toc), ArchivePlan.schemas(toc),
+              warnings))));
     });
-    Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor);
+    Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst);
     Restorers.Outcome outcome = switch (strategy) {
       case GUIDE_SQL -> restorers.guideSql(archive, target, events);
       case PG_RESTORE -> restorers.pgRestore(archive, target, events);
@@ -339,21 +365,32 @@ public final class PgMigrator implements DatabaseMover {
       case STREAM -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
+    DatabaseProperties properties = DatabaseProperties.of(toc);
+    Set<String> appRoles = new LinkedHashSet<>();
+    if (!properties.owner().isEmpty()) {
+      appRoles.add(properties.owner());
+    }
+    source.ifPresent(s -> appRoles.add(s.user()));
     PgCli.withConnection(target, "restore", c -> {
       if (strategy != RestoreStrategy.GUIDE_SQL) {
         keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
         warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
       }
-      deriveSettings(c, target, warnings);
+      if (properties.present()) {
+        Fidelity.applyArchiveProperties(c, target, properties, appRoles, warnings);
+      } else {
+        Fidelity.deriveSettings(c, target, warnings);
+      }
     });
     return finish(strategy, start, target, outcome, warnings, events);
   }
 
   /**
    * Copies {@code source} into {@code target} with {@code pg_dump | pg_restore --no-owner --no-acl}
-   * and no file in between (uncompressed on the local pipe), then carries the source's
-   * database-level settings and its revocations of EXECUTE from PUBLIC over. Blocks until done. Needs
-   * {@code bash} for the pipe.
+   * and no file in between (uncompressed on the local pipe), after creating the source's extensions
+   * at its versions; then carries the source's database settings, comment, the source user's settings
+   * (onto the target's user) and its revocations of EXECUTE from PUBLIC over. Blocks until done.
+   * Needs {@code bash} for the pipe.
    *
    * @throws ValidationException when source and target are the same database, or the target is not
    *     empty and {@code replaceExisting} is false
@@ -375,13 +412,26 @@ public final class PgMigrator implements DatabaseMover {
     requireDumpCanRead(pgDump, source, "restore");
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    PgCli.withConnection(target, "restore", c -> prepareTarget(c, target, replaceExisting, warnings));
-    Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor)
+    Set<String> createdFirst = new LinkedHashSet<>();
+    PgCli.withConnection(target, "restore", c -> {
+      prepareTarget(c, target, replaceExisting, warnings);
+      PgCli.withConnection(source, "restore", s -> {
+        try {
+          createdFirst.addAll(Fidelity.createExtensionsAsOnSource(c, target, s, TargetDatabase.strings(s,
+              "select extname from pg_extension where extname <> 'plpgsql' order by oid"), Set.copyOf(
+              TargetDatabase.strings(s, "select n.nspname from pg_namespace n where " + TargetDatabase.USER_SCHEMA)),
+              warnings));
+        } catch (SQLException e) {
+          throw PgCli.failed("restore", "reading the source's extensions", source, e);
+        }
+      });
+    });
+    Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst)
         .stream(pgDump, pgRestore, source, target, events);
     warnings.addAll(outcome.warnings());
     List<String> revocations = sourceRevocations(source);
     PgCli.withConnection(target, "restore", c -> keepRevocations(c, target, revocations, warnings));
-    Map<String, String> copied = copyDatabaseSettings(source, target);
+    Map<String, String> copied = Fidelity.copyFromSource(source, target, warnings);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
     }
@@ -404,64 +454,31 @@ public final class PgMigrator implements DatabaseMover {
 
   /**
    * Copies the source database's database-level settings ({@code ALTER DATABASE … SET}, for all
-   * roles) to the target database, replacing the target's. A dump archive does not carry them.
-   * Blocks for a few queries.
+   * roles), its comment and the source user's settings ({@code ALTER ROLE … [IN DATABASE …] SET},
+   * onto the target's user, in the target database) to the target, replacing the target's: a setting
+   * the restore applied or derived that the source does not have is removed. A setting the target
+   * refuses is logged and skipped (verification then reports it). Blocks for a few queries.
    *
-   * @return the settings applied, name to value
-   * @throws PgToolException when either database cannot be reached or a setting cannot be applied
+   * @return the database settings applied, name to value
+   * @throws PgToolException when either database cannot be reached
    */
   @Override
   public Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
-    Map<String, String> settings;
-    try (Connection s = PgCli.open(source, "settings")) {
-      settings = TargetDatabase.databaseSettings(s);
-    } catch (SQLException e) {
-      throw PgCli.failed("settings", "reading database settings", source, e);
-    }
-    try (Connection t = PgCli.open(target, "settings")) {
-      for (Map.Entry<String, String> e : settings.entrySet()) {
-        TargetDatabase.applySetting(t, e.getKey(), e.getValue());
-      }
-    } catch (SQLException e) {
-      throw PgCli.failed("settings", "applying database settings " + settings, target, e);
-    }
+    List<String> warnings = new ArrayList<>();
+    Map<String, String> settings = Fidelity.copyFromSource(source, target, warnings);
+    warnings.forEach(w -> log.warn("{}: {}", target, w));
     return settings;
-  }
-
-  private static void deriveSettings(Connection t, PgConnection target, List<String> warnings) {
-    try {
-      List<String> needed = extraExtensionSchemas(t);
-      if (needed.isEmpty() || TargetDatabase.databaseSettings(t).containsKey("search_path")) {
-        return;
-      }
-      List<String> path = new ArrayList<>(List.of("$user", "public"));
-      path.addAll(needed);
-      TargetDatabase.applySetting(t, "search_path", String.join(", ", path.stream().map(PgCli::ident).toList()));
-      warnings.add("database-level settings are not in a dump archive; set search_path to " + path
-          + " because extensions live in " + needed + " (as on Heroku); when the source is reachable, "
-          + "copyDatabaseSettings(source, target) carries its exact settings");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "deriving database settings", target, e);
-    }
-  }
-
-  private static List<String> extraExtensionSchemas(Connection c) throws SQLException {
-    List<String> schemas = new ArrayList<>(TargetDatabase.extensionSchemas(c));
-    schemas.removeAll(List.of("public", "pg_catalog"));
-    return schemas;
   }
 
   // ---------------------------------------------------------------- verification
 
   /**
-   * Compares {@code target} with {@code source} when given (exact row counts per table, partition
-   * and materialized view, sequence values, extensions and their schemas, counts of tables, indexes,
-   * constraints, views, materialized views, functions, triggers, sequences and types, and
-   * database-level settings); else with what {@code restored} counted, plus the settings a restore
-   * derives (a {@code search_path} that includes every schema holding extensions). Blocks for one
-   * {@code count(*)} per table on each side. Never throws on a mismatch: the report says.
+   * Verifies {@code target}: against {@code source} when given (content digests, schema, privileges,
+   * settings, as {@link DatabaseVerifier} describes), else, with only what {@code restored} counted,
+   * counts only, a report that does not pass (counts prove no content: use
+   * {@link #verify(VerificationRequest)} with the archive).
    *
    * @throws PgToolException when a database cannot be reached
    */
@@ -470,30 +487,25 @@ public final class PgMigrator implements DatabaseMover {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(restored, "restored");
-    Snapshot actual = snapshot(target);
-    if (source.isPresent()) {
-      return Verifier.compare(snapshot(source.get()), actual);
-    }
-    List<String> needed;
-    try (Connection t = PgCli.open(target, "verify")) {
-      needed = extraExtensionSchemas(t);
-    } catch (SQLException e) {
-      throw PgCli.failed("verify", "reading extensions", target, e);
-    }
-    return Verifier.compareWithCounts(restored.rowsRestored(), needed, actual);
+    return verify(VerificationRequest.of(target).source(source).restored(restored));
   }
 
-  private static Snapshot snapshot(PgConnection c) {
-    try (Connection conn = PgCli.open(c, "verify")) {
-      return Snapshot.of(conn);
-    } catch (SQLException e) {
-      throw PgCli.failed("verify", "reading the database's contents", c, e);
-    }
+  /**
+   * Verifies {@code request.target()} against the live source, or the archive when the source is
+   * not given or cannot be reached, with {@link DatabaseVerifier} on {@code jobs} sessions per
+   * database. Never throws on a mismatch: the report says, and names its evidence.
+   *
+   * @throws ValidationException when the request has nothing to compare with
+   * @throws PgToolException when the target cannot be read, or the source cannot and there is no archive
+   */
+  @Override
+  public VerificationReport verify(VerificationRequest request) {
+    return DatabaseVerifier.builder().jobs(jobs).redactor(redactor).build().verify(request);
   }
 
   private static Map<String, Long> countRows(PgConnection target) {
     try (Connection conn = PgCli.open(target, "restore")) {
-      return Snapshot.rowCounts(conn, false);
+      return TargetDatabase.rowCounts(conn);
     } catch (SQLException e) {
       throw PgCli.failed("restore", "counting restored rows", target, e);
     }

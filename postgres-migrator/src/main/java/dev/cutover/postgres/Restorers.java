@@ -64,14 +64,17 @@ final class Restorers {
   private final int jobs;
   private final Duration timeout;
   private final Redactor redactor;
+  /** Schemas created before the restore (for extensions at the source's versions): "already exists" is expected. */
+  private final java.util.Set<String> createdFirst;
 
   Restorers(ProcessRunner runner, java.util.function.Supplier<PgTools> tools, int jobs, Duration timeout,
-      Redactor redactor) {
+      Redactor redactor, java.util.Set<String> createdFirst) {
     this.runner = runner;
     this.tools = tools;
     this.jobs = jobs;
     this.timeout = timeout;
     this.redactor = redactor;
+    this.createdFirst = java.util.Set.copyOf(createdFirst);
   }
 
   /**
@@ -109,7 +112,7 @@ final class Restorers {
           errors.stream().map(SqlErrors::lineOf).toList());
       List<SqlErrors.SqlError> withStatements = errors.stream()
           .map(e -> e.withStatement(statements.getOrDefault(SqlErrors.lineOf(e), ""))).toList();
-      SqlErrors.Classified classified = SqlErrors.classify(withStatements);
+      SqlErrors.Classified classified = SqlErrors.classify(withStatements, createdFirst);
       failOnRealErrors("psql", classified);
       List<String> warnings = new ArrayList<>();
       if (classified.expectedCount() > 0) {
@@ -160,7 +163,7 @@ final class Restorers {
   }
 
   private Outcome afterPgRestore(CommandResult result, String source) {
-    SqlErrors.Classified classified = SqlErrors.classify(SqlErrors.parsePgRestore(result.stderr()));
+    SqlErrors.Classified classified = SqlErrors.classify(SqlErrors.parsePgRestore(result.stderr()), createdFirst);
     failOnRealErrors(source, classified);
     if (result.exitCode() != 0 && classified.expectedCount() == 0) {
       String tail = result.stderr().lines().skip(Math.max(0, result.stderr().lines().count() - 15))

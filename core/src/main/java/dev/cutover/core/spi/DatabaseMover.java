@@ -6,6 +6,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -28,15 +29,40 @@ public interface DatabaseMover {
       MigrationListener listener);
 
   /**
+   * Restores {@code archive} as {@link #restore(Path, PgConnection, RestoreStrategy, boolean, MigrationListener)}
+   * does, reading from the live {@code source}, when given, what an archive does not carry (the
+   * versions of its extensions). The default ignores the source.
+   */
+  default RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      Optional<PgConnection> source, MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, listener);
+  }
+
+  /**
    * Compares {@code target} with {@code source} when given, else with what {@code restored} counted.
    * Does not throw on mismatch: the report says.
    */
   VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored);
 
   /**
+   * Verifies {@code request.target()} against the live source when it can be reached, else against
+   * the archive, and says in {@link VerificationReport#evidence()} which it was. Does not throw on a
+   * mismatch: the report says. The default, for a mover that only counts, calls
+   * {@link #verify(PgConnection, Optional, RestoreResult)} with the request's restore counts.
+   *
+   * @throws UnsupportedOperationException (default only) when the request has no restore counts
+   */
+  default VerificationReport verify(VerificationRequest request) {
+    return verify(request.target(), request.source(), request.restored().orElseThrow(() ->
+        new UnsupportedOperationException(getClass().getName() + " verifies only against restore counts: "
+            + "give VerificationRequest.restored(result)")));
+  }
+
+  /**
    * Copies the source database's database-level settings ({@code ALTER DATABASE … SET}) to the
-   * target, replacing the target's: a dump archive does not carry them. Idempotent. The default
-   * copies nothing, for a mover that cannot reach the source directly.
+   * target, replacing the target's (a setting the restore derived is removed when the source has no
+   * such setting). Idempotent. The default copies nothing, for a mover that cannot reach the source
+   * directly.
    *
    * @return the settings applied, name to value
    */

@@ -1,0 +1,148 @@
+package dev.cutover.postgres.archive;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the pieces of SQL that pg_dump writes into an archive's entries: string literals
+ * ({@code 'it''s'}, {@code E'a\\nb'}) and identifiers as {@code fmtId} quotes them. Stateless.
+ */
+public final class DumpSql {
+  private DumpSql() {}
+
+  /**
+   * A string literal at the end of {@code statement} (before the closing {@code ;} and whitespace),
+   * as in {@code COMMENT ON … IS '…';}.
+   *
+   * @param start where the literal starts in {@code statement}
+   * @param end where it ends (exclusive)
+   * @param value its value, unescaped
+   */
+  public record Literal(int start, int end, String value) {}
+
+  /** The literal that ends {@code statement}, or empty when it does not end with one. */
+  public static Optional<Literal> trailingLiteral(String statement) {
+    String s = statement.stripTrailing();
+    if (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).stripTrailing();
+    }
+    // Every candidate start is tried: the one whose literal runs exactly to the end wins.
+    for (int i = s.indexOf('\''); i >= 0; i = s.indexOf('\'', i + 1)) {
+      boolean escaped = i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
+          && (i == 1 || !Character.isLetterOrDigit(s.charAt(i - 2)));
+      int start = escaped ? i - 1 : i;
+      if (start > 0 && !Character.isWhitespace(s.charAt(start - 1))) {
+        continue;
+      }
+      Optional<int[]> end = literalEnd(s, i, escaped);
+      if (end.isPresent() && end.get()[0] == s.length()) {
+        return Optional.of(new Literal(start, s.length(), unescape(s.substring(i + 1, s.length() - 1), escaped)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The values of a comma-separated list of string literals ({@code '$user', 'public'}). */
+  public static List<String> literalList(String text) {
+    List<String> out = new ArrayList<>();
+    String s = text.strip();
+    int i = 0;
+    while (i < s.length()) {
+      boolean escaped = s.charAt(i) == 'E' || s.charAt(i) == 'e';
+      int q = escaped ? i + 1 : i;
+      if (q >= s.length() || s.charAt(q) != '\'') {
+        throw new IllegalArgumentException("not a list of string literals: " + text);
+      }
+      int end = literalEnd(s, q, escaped).orElseThrow(() -> new IllegalArgumentException("unterminated literal: " + text))[0];
+      out.add(unescape(s.substring(q + 1, end - 1), escaped));
+      i = end;
+      while (i < s.length() && (s.charAt(i) == ',' || Character.isWhitespace(s.charAt(i)))) {
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /** The position after the literal whose opening quote is at {@code quote}. */
+  private static Optional<int[]> literalEnd(String s, int quote, boolean escaped) {
+    for (int j = quote + 1; j < s.length(); j++) {
+      char c = s.charAt(j);
+      if (escaped && c == '\\') {
+        j++;
+      } else if (c == '\'') {
+        if (j + 1 < s.length() && s.charAt(j + 1) == '\'') {
+          j++;
+        } else {
+          return Optional.of(new int[] {j + 1});
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String unescape(String body, boolean escaped) {
+    StringBuilder out = new StringBuilder(body.length());
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (c == '\'' && i + 1 < body.length() && body.charAt(i + 1) == '\'') {
+        out.append('\'');
+        i++;
+      } else if (escaped && c == '\\' && i + 1 < body.length()) {
+        char n = body.charAt(++i);
+        switch (n) {
+          case 'n' -> out.append('\n');
+          case 't' -> out.append('\t');
+          case 'r' -> out.append('\r');
+          case 'b' -> out.append('\b');
+          case 'f' -> out.append('\f');
+          default -> out.append(n);
+        }
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * An identifier as pg_dump writes it ({@code users}, {@code "My Ext"}) at {@code pos} in {@code s}.
+   *
+   * @return the name and the position after it
+   */
+  public static Optional<Ident> identifier(String s, int pos) {
+    if (pos >= s.length()) {
+      return Optional.empty();
+    }
+    if (s.charAt(pos) == '"') {
+      StringBuilder name = new StringBuilder();
+      for (int j = pos + 1; j < s.length(); j++) {
+        char c = s.charAt(j);
+        if (c == '"') {
+          if (j + 1 < s.length() && s.charAt(j + 1) == '"') {
+            name.append('"');
+            j++;
+          } else {
+            return Optional.of(new Ident(name.toString(), j + 1));
+          }
+        } else {
+          name.append(c);
+        }
+      }
+      return Optional.empty();
+    }
+    int j = pos;
+    while (j < s.length() && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_' || s.charAt(j) == '$')) {
+      j++;
+    }
+    return j == pos ? Optional.empty() : Optional.of(new Ident(s.substring(pos, j), j));
+  }
+
+  /**
+   * An identifier read by {@link #identifier}.
+   *
+   * @param name the name, unquoted
+   * @param end the position after it
+   */
+  public record Ident(String name, int end) {}
+}
