@@ -17,6 +17,7 @@ import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
 import dev.cutover.postgres.archive.DatabaseProperties;
+import dev.cutover.postgres.parallel.RestoreHooks;
 import dev.cutover.postgres.verify.DatabaseVerifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -358,10 +359,15 @@ public final class PgMigrator implements DatabaseMover {
               warnings))));
     });
     Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst);
+    RestoreHooks hooks = ArchiveFixes.of(toc, warnings);
+    Path workDir = archive.toAbsolutePath().getParent();
     Restorers.Outcome outcome = switch (strategy) {
-      case GUIDE_SQL -> restorers.guideSql(archive, target, events);
-      case PG_RESTORE -> restorers.pgRestore(archive, target, events);
-      case PARALLEL -> restorers.parallel(archive, target, events);
+      case GUIDE_SQL -> hooks.isEmpty() ? restorers.guideSql(archive, target, List.of(), events)
+          : PhasedRestore.run(toc, hooks, target, workDir, (list, pre) -> restorers.guideSql(archive, target, list, events));
+      case PG_RESTORE -> hooks.isEmpty() ? restorers.pgRestore(archive, target, List.of(), jobs, events)
+          : PhasedRestore.run(toc, hooks, target, workDir,
+              (list, pre) -> restorers.pgRestore(archive, target, list, pre ? 1 : jobs, events));
+      case PARALLEL -> restorers.parallel(archive, target, hooks, events);
       case STREAM -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
@@ -426,8 +432,8 @@ public final class PgMigrator implements DatabaseMover {
         }
       });
     });
-    Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst)
-        .stream(pgDump, pgRestore, source, target, events);
+    Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst);
+    Restorers.Outcome outcome = streamPhases(restorers, pgDump, pgRestore, source, target, warnings, events);
     warnings.addAll(outcome.warnings());
     List<String> revocations = sourceRevocations(source);
     PgCli.withConnection(target, "restore", c -> keepRevocations(c, target, revocations, warnings));
@@ -436,6 +442,51 @@ public final class PgMigrator implements DatabaseMover {
       warnings.add("database-level settings copied from the source: " + copied);
     }
     return finish(RestoreStrategy.STREAM, start, target, outcome, warnings, events);
+  }
+
+  /**
+   * The stream itself, in one pipe; or, when the source has inherited tables or functions its
+   * constraints, indexes or views call (which {@link ArchiveFixes} may have to fix), its schema is
+   * dumped first (a small file), restored in phases around the fixes, and only the data and
+   * post-data are streamed.
+   */
+  private Restorers.Outcome streamPhases(Restorers restorers, PgTool pgDump, PgTool pgRestore, PgConnection source,
+      PgConnection target, List<String> warnings, MigrationListener events) {
+    if (!mayNeedFixes(source)) {
+      return restorers.stream(pgDump, pgRestore, source, target, List.of(), events);
+    }
+    Path dir = ToolRun.privateDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cutover-schema-");
+    try {
+      Path schema = dir.resolve("schema.dump");
+      ToolRun.run(runner, "restore", "pg_dump", PgCli.credentials(Command.builder(pgDump.path().toString(), "-Fc",
+          "--schema-only", "--no-password", "-f", schema.toString()), source).args(PgCli.serverArgs(source))
+          .arg("-d").arg(source.database()).timeout(timeout).build(), events, line -> {});
+      ArchiveToc toc = ArchiveReader.readToc(schema);
+      RestoreHooks hooks = ArchiveFixes.of(toc, warnings);
+      if (hooks.isEmpty()) {
+        return restorers.stream(pgDump, pgRestore, source, target, List.of(), events);
+      }
+      return PhasedRestore.run(toc, hooks, target, dir, (list, pre) -> pre
+          ? restorers.pgRestore(schema, target, list, 1, events)
+          : restorers.stream(pgDump, pgRestore, source, target, List.of("--section=data", "--section=post-data"), events));
+    } finally {
+      ToolRun.deleteQuietly(dir);
+    }
+  }
+
+  /** Whether the source has what {@link ArchiveFixes} fixes: plain inheritance, or functions that expressions call. */
+  private static boolean mayNeedFixes(PgConnection source) {
+    try (Connection c = PgCli.open(source, "restore")) {
+      return TargetDatabase.count(c, "select count(*) from pg_inherits i join pg_class c on c.oid = i.inhrelid "
+          + "where not c.relispartition") > 0 || TargetDatabase.count(c, "select count(*) from pg_depend d "
+          + "join pg_proc p on d.refclassid = 'pg_proc'::regclass and d.refobjid = p.oid "
+          + "join pg_namespace n on n.oid = p.pronamespace where d.classid in ('pg_constraint'::regclass, "
+          + "'pg_class'::regclass, 'pg_type'::regclass, 'pg_attrdef'::regclass, 'pg_rewrite'::regclass) and "
+          + TargetDatabase.USER_SCHEMA + " and not exists (select 1 from unnest(p.proconfig) g "
+          + "where g like 'search\\_path=%')") > 0;
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "reading the source's catalogue", source, e);
+    }
   }
 
   private RestoreResult finish(RestoreStrategy strategy, Instant start, PgConnection target, Restorers.Outcome outcome,

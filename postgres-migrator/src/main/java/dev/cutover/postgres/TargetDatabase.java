@@ -1,6 +1,7 @@
 package dev.cutover.postgres;
 
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.postgres.archive.DumpSql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,10 +17,6 @@ final class TargetDatabase {
   /** Schemas that belong to the server, never to the application. */
   static final String USER_SCHEMA = "n.nspname not in ('pg_catalog', 'information_schema') "
       + "and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'";
-
-  /** GUCs whose value is a list of (possibly quoted) items: they must be set item by item. */
-  private static final List<String> LIST_SETTINGS = List.of("search_path", "temp_tablespaces",
-      "session_preload_libraries", "local_preload_libraries", "shared_preload_libraries", "unix_socket_directories");
 
   private TargetDatabase() {}
 
@@ -163,7 +160,7 @@ final class TargetDatabase {
 
   /** A stored value ({@code "$user", public} for list settings) as the items to set. */
   static List<String> items(String name, String value) {
-    return LIST_SETTINGS.contains(name) ? splitList(value) : List.of(value);
+    return DumpSql.LIST_SETTINGS.contains(name) ? splitList(value) : List.of(value);
   }
 
   private static String literals(List<String> items) {
@@ -178,33 +175,7 @@ final class TargetDatabase {
 
   /** Splits a stored list setting ({@code "$user", public, "My Schema"}) into its unquoted items. */
   static List<String> splitList(String value) {
-    List<String> items = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < value.length() && value.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        items.add(cur.toString().strip());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    if (!cur.toString().isBlank() || !items.isEmpty()) {
-      items.add(cur.toString().strip());
-    }
-    return items;
+    return DumpSql.listSetting(value);
   }
 
   /** Schemas that hold at least one extension. */

@@ -11,6 +11,81 @@ import java.util.Optional;
 public final class DumpSql {
   private DumpSql() {}
 
+  /** Settings whose value is a list ({@code search_path}): stored item by item, quoted as identifiers. */
+  public static final java.util.Set<String> LIST_SETTINGS = java.util.Set.of("search_path", "temp_tablespaces",
+      "session_preload_libraries", "local_preload_libraries", "shared_preload_libraries", "unix_socket_directories");
+
+  /**
+   * The items of a list setting as {@code pg_db_role_setting} stores it ({@code "$user", public, "My Schema"}),
+   * unquoted.
+   */
+  public static List<String> listSetting(String value) {
+    List<String> items = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (quoted) {
+        if (ch == '"' && i + 1 < value.length() && value.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else if (ch == '"') {
+          quoted = false;
+        } else {
+          cur.append(ch);
+        }
+      } else if (ch == '"') {
+        quoted = true;
+      } else if (ch == ',') {
+        items.add(cur.toString().strip());
+        cur.setLength(0);
+      } else {
+        cur.append(ch);
+      }
+    }
+    if (!cur.toString().isBlank() || !items.isEmpty()) {
+      items.add(cur.toString().strip());
+    }
+    return items;
+  }
+
+  /**
+   * {@code name} quoted as pg_dump's {@code fmtId} does: as it is when it is lower case, digits, {@code _}
+   * and not a keyword, else in double quotes. Over-quoting a lower-case name is harmless, so the
+   * keyword list is generous.
+   */
+  public static String fmtId(String name) {
+    if (PLAIN.matcher(name).matches() && !name.contains("$") && !KEYWORDS.contains(name)) {
+      return name;
+    }
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  /** {@code schema.name} as pg_dump's {@code fmtQualifiedId} writes it ({@code name} alone without a schema). */
+  public static String fmtQualifiedId(String schema, String name) {
+    return schema.isEmpty() ? fmtId(name) : fmtId(schema) + "." + fmtId(name);
+  }
+
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[a-z_][a-z0-9_$]*");
+  private static final java.util.Set<String> KEYWORDS = java.util.Set.of("all", "analyse", "analyze", "and", "any", "array", "as", "asc",
+      "asymmetric", "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char",
+      "character", "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create",
+      "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+      "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else",
+      "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full",
+      "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int",
+      "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral", "leading", "least", "left", "like",
+      "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not", "notnull",
+      "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
+      "placing", "position", "precision", "primary", "real", "references", "returning", "right", "row", "select",
+      "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "system_user", "table",
+      "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique", "user",
+      "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
+      "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
+      "xmlserialize", "xmltable", "json", "json_array", "json_arrayagg", "json_object", "json_objectagg",
+      "json_scalar", "json_serialize", "json_table", "json_value", "json_query", "json_exists", "merge_action");
+
+
   /**
    * A string literal at the end of {@code statement} (before the closing {@code ;} and whitespace),
    * as in {@code COMMENT ON … IS '…';}.

@@ -45,6 +45,7 @@ public final class ParallelRestore {
   private final boolean freeze;
   private final int maintenanceWorkMemMb;
   private final boolean binaryCopy;
+  private final RestoreHooks hooks;
 
   private ParallelRestore(Builder b) {
     this.jobs = b.jobs;
@@ -54,6 +55,7 @@ public final class ParallelRestore {
     this.freeze = b.freeze;
     this.maintenanceWorkMemMb = b.maintenanceWorkMemMb;
     this.binaryCopy = b.binaryCopy;
+    this.hooks = b.hooks;
   }
 
   /** A builder with the defaults: 2 jobs, no listener, a fresh redactor. */
@@ -111,6 +113,10 @@ public final class ParallelRestore {
     return binaryCopy;
   }
 
+  RestoreHooks hooks() {
+    return hooks;
+  }
+
   @Override
   public String toString() {
     return "ParallelRestore[jobs " + jobs + ", split tables over " + splitThresholdBytes + " archive bytes, freeze "
@@ -126,6 +132,7 @@ public final class ParallelRestore {
     private boolean freeze = true;
     private int maintenanceWorkMemMb = 64;
     private boolean binaryCopy = true;
+    private RestoreHooks hooks = RestoreHooks.NONE;
 
     private Builder() {}
 
@@ -188,6 +195,15 @@ public final class ParallelRestore {
      */
     public Builder binaryCopy(boolean binaryCopy) {
       this.binaryCopy = binaryCopy;
+      return this;
+    }
+
+    /**
+     * Statements to run at fixed points of the restore (default none): after a pre-data entry on
+     * the connection that ran it, before the data, and at the end. A failing one fails the restore.
+     */
+    public Builder hooks(RestoreHooks hooks) {
+      this.hooks = Objects.requireNonNull(hooks, "hooks");
       return this;
     }
 

@@ -113,7 +113,9 @@ final class RestoreEngine {
         if (failure != null) {
           throw failed(item, failure);
         }
+        runHooks(leader, item.describe(), config.hooks().afterEntry().getOrDefault(item.id(), List.of()));
       }
+      runHooks(leader, "before the data", config.hooks().beforeData());
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
       Map<String, Map<String, ColumnType>> columnTypes = config.binaryCopy() && copyEncoding == null
           ? columnTypes(leader) : Map.of();
@@ -129,6 +131,7 @@ final class RestoreEngine {
         workers.add(Executors.newSingleThreadExecutor(daemon("cutover-restore-" + (i + 1))));
       }
       schedule(plan, sessions, workers, producers);
+      runHooks(leader, "at the end", config.hooks().atEnd());
       reportBytes();
       listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), rowsDone.get()));
       succeeded = true;
@@ -191,6 +194,20 @@ final class RestoreEngine {
     return Session.open(target, toc, tuning, "cutover-parallel-restore");
   }
 
+  /** Runs hook statements; a failing one fails the restore, naming where it ran. */
+  private void runHooks(Session s, String where, List<String> sql) {
+    for (String statement : sql) {
+      try {
+        s.execute(statement);
+      } catch (SQLException e) {
+        throw new PgToolException(STEP, redact(STEP + ": a statement run " + (where.startsWith("at ")
+            || where.startsWith("before ") ? where : "after " + where) + " failed (" + e.getMessage() + "; statement: "
+            + abbreviate(statement) + "); the target database is partly restored: drop and recreate it before retrying"),
+            false, e);
+      }
+    }
+  }
+
   private static void checkInterrupt() {
     if (Thread.currentThread().isInterrupted()) {
       throw MigrationCancelledException.interrupted(STEP, new InterruptedException());
@@ -229,12 +246,14 @@ final class RestoreEngine {
     LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
     Set<Session> idle = new HashSet<>(sessions);
     Map<Session, Item> running = new LinkedHashMap<>();
-    Exception firstFailure = null;
-    Item failedItem = null;
+    // An entry that fails is recorded and the others go on: everything that does not depend on it is
+    // restored, and the failure lists every entry that could not be (see Failures).
+    Failures failures = new Failures();
+    int usable = sessions.size();
     int remaining = plan.pending.size();
     try {
       while (true) {
-        while (firstFailure == null && !idle.isEmpty()) {
+        while (!idle.isEmpty()) {
           Item next = pick(ready, running.values());
           if (next == null) {
             break;
@@ -263,7 +282,7 @@ final class RestoreEngine {
           workers.get(w).execute(() -> completions.add(execute(s, item, maintenanceWorkers)));
         }
         if (running.isEmpty()) {
-          if (firstFailure != null) {
+          if (usable == 0) {
             break;
           }
           if (ready.isEmpty() && !postAclPass) {
@@ -282,20 +301,21 @@ final class RestoreEngine {
         }
         Done d = completions.take();
         running.remove(d.session());
-        idle.add(d.session());
+        if (d.failure() == null || d.session().usable()) {
+          idle.add(d.session());
+        } else {
+          usable--;
+        }
         Item item = d.item();
         if (d.failure() != null) {
-          if (firstFailure == null) {
-            abort(running, plan);
-          }
-          if (firstFailure == null || isCancellation(firstFailure) && !isCancellation(d.failure())) {
-            firstFailure = d.failure();
-            failedItem = item;
-          }
-          continue;
+          failures.failed(item, d.failure());
         }
         item.rows += d.rows();
         if (item.kind == Item.Kind.TABLE_DATA && ++item.partsDone < item.parts) {
+          continue;
+        }
+        if (failures.hasFailed(item)) {
+          item.stream = null;
           continue;
         }
         item.done = true;
@@ -331,8 +351,8 @@ final class RestoreEngine {
       abort(running, plan);
       throw MigrationCancelledException.interrupted(STEP, e);
     }
-    if (firstFailure != null) {
-      throw failed(failedItem, firstFailure);
+    if (!failures.isEmpty() || usable == 0) {
+      throw failures.exception(plan, remaining, this::redact);
     }
     if (remaining > 0) {
       // Circular or broken dependencies: pg_restore restores what is left serially, in TOC order.
@@ -362,11 +382,6 @@ final class RestoreEngine {
       return (int) Math.min(connections, (length + threshold - 1) / threshold);
     }
     return length > total / connections ? connections : 1;
-  }
-
-  /** A failure caused by stopping the restore, not the reason it stopped. */
-  private static boolean isCancellation(Exception e) {
-    return e instanceof TableStream.Cancelled || e instanceof SQLException sql && "57014".equals(sql.getSQLState());
   }
 
   /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */
@@ -645,7 +660,7 @@ final class RestoreEngine {
         + "); the target database is partly restored: drop and recreate it before retrying"), false, e);
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     String one = s.strip().replaceAll("\\s+", " ");
     return one.length() > 300 ? one.substring(0, 300) + "..." : one;
   }
