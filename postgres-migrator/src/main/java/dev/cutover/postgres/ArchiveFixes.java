@@ -50,8 +50,17 @@ final class ArchiveFixes {
    * @param fixes where each fix is listed, for the user
    */
   static RestoreHooks of(ArchiveToc toc, List<String> fixes) {
+    return of(toc, copyColumns(toc), fixes);
+  }
+
+  /**
+   * As {@link #of(ArchiveToc, List)}, with the source's column order given ({@code schema.table} as
+   * pg_dump quotes it, to its non-generated columns in order): for a schema-only archive, which has no
+   * COPY statements to read it from.
+   */
+  static RestoreHooks of(ArchiveToc toc, Map<String, List<String>> columnOrder, List<String> fixes) {
     Map<Integer, List<String>> afterEntry = new LinkedHashMap<>();
-    for (Map.Entry<TocEntry, List<String>> e : inheritedOrder(toc).entrySet()) {
+    for (Map.Entry<TocEntry, List<String>> e : inheritedOrder(toc, columnOrder).entrySet()) {
       TocEntry t = e.getKey();
       afterEntry.put(t.dumpId(), List.of(recreateInOrder(t.namespace(), t.tag(), e.getValue())));
       fixes.add("table " + t.qualifiedName() + " inherits columns that come after its own on the source: re-created "
@@ -77,16 +86,7 @@ final class ArchiveFixes {
    * Inherited tables whose restored column order would differ from the source's: to the source's
    * order of the columns that have data (generated ones are not in COPY lists).
    */
-  static Map<TocEntry, List<String>> inheritedOrder(ArchiveToc toc) {
-    Map<String, List<String>> copyColumns = new HashMap<>();
-    for (TocEntry e : toc.entries()) {
-      if (e.desc().equals("TABLE DATA")) {
-        Matcher m = COPY.matcher(e.copyStmt());
-        if (m.matches()) {
-          copyColumns.put(m.group(1), identifiers(m.group(2)));
-        }
-      }
-    }
+  static Map<TocEntry, List<String>> inheritedOrder(ArchiveToc toc, Map<String, List<String>> copyColumns) {
     Map<TocEntry, List<String>> out = new LinkedHashMap<>();
     for (TocEntry e : toc.entries()) {
       Matcher inh = e.desc().equals("TABLE") ? INHERITS.matcher(e.defn()) : null;
@@ -211,6 +211,20 @@ final class ArchiveFixes {
         + "  END IF;\n"
         + "END\n"
         + "$cutover$;";
+  }
+
+  /** Each table's COPY column list ({@code schema.table} as pg_dump quotes it, to its columns). */
+  static Map<String, List<String>> copyColumns(ArchiveToc toc) {
+    Map<String, List<String>> copyColumns = new HashMap<>();
+    for (TocEntry e : toc.entries()) {
+      if (e.desc().equals("TABLE DATA")) {
+        Matcher m = COPY.matcher(e.copyStmt());
+        if (m.matches()) {
+          copyColumns.put(m.group(1), identifiers(m.group(2)));
+        }
+      }
+    }
+    return copyColumns;
   }
 
   /** The identifiers of a COPY column list ({@code id, "Col", at}), unquoted. */

@@ -447,8 +447,8 @@ public final class PgMigrator implements DatabaseMover {
   /**
    * The stream itself, in one pipe; or, when the source has inherited tables or functions its
    * constraints, indexes or views call (which {@link ArchiveFixes} may have to fix), its schema is
-   * dumped first (a small file), restored in phases around the fixes, and only the data and
-   * post-data are streamed.
+   * dumped first (a small file), its pre-data restored in phases around the fixes, and only the data
+   * and post-data are streamed.
    */
   private Restorers.Outcome streamPhases(Restorers restorers, PgTool pgDump, PgTool pgRestore, PgConnection source,
       PgConnection target, List<String> warnings, MigrationListener events) {
@@ -458,11 +458,13 @@ public final class PgMigrator implements DatabaseMover {
     Path dir = ToolRun.privateDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cutover-schema-");
     try {
       Path schema = dir.resolve("schema.dump");
+      // not --schema-only, which leaves out the large objects that pg_dump 15 and 16 create in the pre-data
       ToolRun.run(runner, "restore", "pg_dump", PgCli.credentials(Command.builder(pgDump.path().toString(), "-Fc",
-          "--schema-only", "--no-password", "-f", schema.toString()), source).args(PgCli.serverArgs(source))
+          "--section=pre-data", "--section=post-data", "--no-password", "-f", schema.toString()), source)
+          .args(PgCli.serverArgs(source))
           .arg("-d").arg(source.database()).timeout(timeout).build(), events, line -> {});
       ArchiveToc toc = ArchiveReader.readToc(schema);
-      RestoreHooks hooks = ArchiveFixes.of(toc, warnings);
+      RestoreHooks hooks = ArchiveFixes.of(toc, columnOrder(source), warnings);
       if (hooks.isEmpty()) {
         return restorers.stream(pgDump, pgRestore, source, target, List.of(), events);
       }
@@ -472,6 +474,24 @@ public final class PgMigrator implements DatabaseMover {
     } finally {
       ToolRun.deleteQuietly(dir);
     }
+  }
+
+  /** Every table's non-generated columns in order, as a COPY would list them, by {@code schema.table} as pg_dump quotes it. */
+  private static Map<String, List<String>> columnOrder(PgConnection source) {
+    Map<String, List<String>> out = new java.util.HashMap<>();
+    try (Connection c = PgCli.open(source, "restore"); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("select n.nspname, c.relname, a.attname from pg_attribute a "
+            + "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
+            + "where c.relkind = 'r' and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' and "
+            + TargetDatabase.USER_SCHEMA + " order by c.oid, a.attnum")) {
+      while (rs.next()) {
+        out.computeIfAbsent(dev.cutover.postgres.archive.DumpSql.fmtQualifiedId(rs.getString(1), rs.getString(2)),
+            k -> new ArrayList<>()).add(rs.getString(3));
+      }
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "reading the source's columns", source, e);
+    }
+    return out;
   }
 
   /** Whether the source has what {@link ArchiveFixes} fixes: plain inheritance, or functions that expressions call. */
