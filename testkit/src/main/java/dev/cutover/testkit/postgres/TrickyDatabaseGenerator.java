@@ -42,9 +42,9 @@ public final class TrickyDatabaseGenerator {
   /** The hstore version installed with {@link Builder#olderHstore(boolean)}: older than any server's default. */
   public static final String OLDER_HSTORE = "1.5";
   /** OID of the small large object (with a comment). */
-  public static final long SMALL_LARGE_OBJECT = 424242;
+  public static final long SMALL_LARGE_OBJECT = 7_340_001;
   /** OID of the 1.6 MB large object (more than one 1 MiB piece). */
-  public static final long BIG_LARGE_OBJECT = 424243;
+  public static final long BIG_LARGE_OBJECT = 7_340_002;
 
   private final long users;
   private final String rolePrefix;
