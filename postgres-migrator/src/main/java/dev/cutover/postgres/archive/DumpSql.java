@@ -43,7 +43,7 @@ public final class DumpSql {
         cur.append(ch);
       }
     }
-    if (!cur.toString().isBlank() || !items.isEmpty()) {
+    if (!value.isBlank()) {
       items.add(cur.toString().strip());
     }
     return items;

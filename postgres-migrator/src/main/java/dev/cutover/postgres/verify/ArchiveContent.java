@@ -161,7 +161,7 @@ final class ArchiveContent {
       }
       try (Statement st = s.jdbc().createStatement(); ResultSet rs = st.executeQuery(digest)) {
         rs.next();
-        sum = sum.plus(new Digest(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+        sum = sum.plus(Digest.of(rs.getLong(1), rs.getString(2)));
       }
       s.execute("TRUNCATE pg_temp." + temp);
     }

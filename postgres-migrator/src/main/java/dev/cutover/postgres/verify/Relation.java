@@ -96,7 +96,7 @@ record Relation(String schema, String name, String kind, boolean populated, long
       public Digest run(ReadSession s) throws SQLException {
         try (Statement st = s.jdbc().createStatement(); ResultSet rs = st.executeQuery(sql)) {
           rs.next();
-          return new Digest(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+          return Digest.of(rs.getLong(1), rs.getString(2));
         }
       }
     };
