@@ -320,7 +320,13 @@ public final class PgMigrator implements DatabaseMover {
    * user. Privileges are not restored (but revocations from PUBLIC are kept); everything belongs to
    * the target's user. What was done is in {@link RestoreResult#warnings()}.
    *
+   * @param archive the {@code pg_dump -Fc} archive
+   * @param target the target database
+   * @param strategy how to restore
+   * @param replaceExisting whether to empty a non-empty target first
    * @param source the live source, read (never written) for what the archive lacks; empty if unknown
+   * @param listener progress and warnings
+   * @return what the restore did
    * @throws ValidationException for a bad archive, a non-empty target without {@code replaceExisting},
    *     or STREAM
    * @throws PgToolException when the tools cannot read the archive or the restore fails; for

@@ -51,6 +51,8 @@ public record PgConnection(String host, int port, String database, String user, 
    * ({@code / ? # @ % + :} and spaces), as platforms sometimes print it: everything between the first
    * {@code :} of the user part and the last {@code @} is the password. A {@code +} stays a {@code +}.
    *
+   * @param url the URL, a secret
+   * @return the connection
    * @throws IllegalArgumentException when it is not such a URL (the message holds no secret)
    */
   public static PgConnection parse(Secret url) {

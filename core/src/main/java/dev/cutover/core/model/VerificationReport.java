@@ -54,12 +54,20 @@ public record VerificationReport(
       this.content = content;
     }
 
-    /** The wording reports use, e.g. {@code content digests against the live source}. */
+    /**
+     * The wording reports use, e.g. {@code content digests against the live source}.
+     *
+     * @return the wording
+     */
     public String description() {
       return description;
     }
 
-    /** Whether this evidence compares the data itself (not only counts). */
+    /**
+     * Whether this evidence compares the data itself (not only counts).
+     *
+     * @return true for content evidence
+     */
     public boolean provesContent() {
       return content;
     }
@@ -67,6 +75,9 @@ public record VerificationReport(
     /**
      * The evidence a {@link #description()} names; any other text (such as the {@code source database}
      * or {@code restore counts} of older reports) is {@link #COUNTS_ONLY}, the weakest claim.
+     *
+     * @param description a description, as {@link #description()} gives it
+     * @return the evidence
      */
     public static Evidence fromDescription(String description) {
       for (Evidence e : values()) {
@@ -87,7 +98,14 @@ public record VerificationReport(
    * @param actual the target's value
    */
   public record Check(String kind, String name, String expected, String actual) {
-    /** Validates the components; throws {@link NullPointerException} on a null one. */
+    /**
+     * Validates the components; throws {@link NullPointerException} on a null one.
+     *
+     * @param kind the kind of object or fact
+     * @param name the object
+     * @param expected the expected value
+     * @param actual the target's value
+     */
     public Check {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(name, "name");
@@ -95,7 +113,11 @@ public record VerificationReport(
       Objects.requireNonNull(actual, "actual");
     }
 
-    /** Whether the target's value is the expected one. */
+    /**
+     * Whether the target's value is the expected one.
+     *
+     * @return true when they are equal
+     */
     public boolean ok() {
       return expected.equals(actual);
     }
@@ -127,7 +149,16 @@ public record VerificationReport(
    * @param time how long the slower side took to digest it
    */
   public record TableCheck(String name, String kind, long expectedRows, long actualRows, Digest digest, Duration time) {
-    /** Validates the components; throws {@link NullPointerException} on a null one. */
+    /**
+     * Validates the components; throws {@link NullPointerException} on a null one.
+     *
+     * @param name the table
+     * @param kind what kind of relation it is
+     * @param expectedRows the source's (or archive's) rows, -1 when absent
+     * @param actualRows the target's rows, -1 when absent
+     * @param digest how the digests compared
+     * @param time how long the slower side took
+     */
     public TableCheck {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(kind, "kind");
@@ -135,7 +166,11 @@ public record VerificationReport(
       Objects.requireNonNull(time, "time");
     }
 
-    /** Whether rows agree and the digest did not differ. */
+    /**
+     * Whether rows agree and the digest did not differ.
+     *
+     * @return true when the table verified
+     */
     public boolean ok() {
       return expectedRows == actualRows && digest != Digest.MISMATCH;
     }
@@ -152,7 +187,16 @@ public record VerificationReport(
     }
   }
 
-  /** Validates the components and copies the lists; throws {@link NullPointerException} on a null one. */
+  /**
+   * Validates the components and copies the lists; throws {@link NullPointerException} on a null one.
+   *
+   * @param evidence what the target was compared with
+   * @param checks every comparison
+   * @param tables the verification table
+   * @param expectedLosses differences expected and listed
+   * @param notProven what this evidence could not cover
+   * @param duration wall time
+   */
   public VerificationReport {
     Objects.requireNonNull(evidence, "evidence");
     checks = List.copyOf(checks);
@@ -172,27 +216,47 @@ public record VerificationReport(
     this(Evidence.fromDescription(against), checks, List.of(), List.of(), List.of(), Duration.ZERO);
   }
 
-  /** The evidence's wording, e.g. {@code content digests against the live source}. */
+  /**
+   * The evidence's wording, e.g. {@code content digests against the live source}.
+   *
+   * @return the wording
+   */
   public String against() {
     return evidence.description();
   }
 
-  /** Whether every check matched: the gate before any cutover step. */
+  /**
+   * Whether every check matched: the gate before any cutover step.
+   *
+   * @return true when nothing differs
+   */
   public boolean passed() {
     return checks.stream().allMatch(Check::ok);
   }
 
-  /** Whether every check matched and the evidence compared content: the only case to call "verified". */
+  /**
+   * Whether every check matched and the evidence compared content: the only case to call "verified".
+   *
+   * @return true when the content is proven
+   */
   public boolean contentVerified() {
     return passed() && evidence.provesContent();
   }
 
-  /** The checks that did not match. */
+  /**
+   * The checks that did not match.
+   *
+   * @return the mismatches, in check order
+   */
   public List<Check> mismatches() {
     return checks.stream().filter(c -> !c.ok()).toList();
   }
 
-  /** Rows of every table in the target. */
+  /**
+   * Rows of every table in the target.
+   *
+   * @return the sum of the verification table's actual rows
+   */
   public long totalRows() {
     return tables.stream().mapToLong(t -> Math.max(0, t.actualRows())).sum();
   }
@@ -200,6 +264,8 @@ public record VerificationReport(
   /**
    * A plain-text list of the mismatches, each naming the object and both values, the first
    * {@value #SHOWN_MISMATCHES} of them (or "all N checks passed (evidence)").
+   *
+   * @return the text
    */
   public String describeMismatches() {
     if (passed()) {

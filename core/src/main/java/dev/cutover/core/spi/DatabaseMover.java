@@ -32,6 +32,14 @@ public interface DatabaseMover {
    * Restores {@code archive} as {@link #restore(Path, PgConnection, RestoreStrategy, boolean, MigrationListener)}
    * does, reading from the live {@code source}, when given, what an archive does not carry (the
    * versions of its extensions). The default ignores the source.
+   *
+   * @param archive the archive
+   * @param target the empty target
+   * @param strategy how to restore
+   * @param replaceExisting whether to empty a non-empty target first
+   * @param source the live source, or empty
+   * @param listener progress
+   * @return what the restore did
    */
   default RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       Optional<PgConnection> source, MigrationListener listener) {
@@ -50,6 +58,8 @@ public interface DatabaseMover {
    * mismatch: the report says. The default, for a mover that only counts, calls
    * {@link #verify(PgConnection, Optional, RestoreResult)} with the request's restore counts.
    *
+   * @param request what to verify and against what
+   * @return the report
    * @throws UnsupportedOperationException (default only) when the request has no restore counts
    */
   default VerificationReport verify(VerificationRequest request) {

@@ -35,7 +35,12 @@ public final class DatabaseProperties {
     this.present = present;
   }
 
-  /** Reads them from {@code toc}. Statements it does not recognise are ignored. */
+  /**
+   * Reads them from {@code toc}. Statements it does not recognise are ignored.
+   *
+   * @param toc the archive's table of contents
+   * @return the properties
+   */
   public static DatabaseProperties of(ArchiveToc toc) {
     Objects.requireNonNull(toc, "toc");
     Optional<TocEntry> db = toc.entries().stream().filter(e -> e.desc().equals("DATABASE")).findFirst();
@@ -89,39 +94,67 @@ public final class DatabaseProperties {
         List.copyOf(value));
   }
 
-  /** Whether the archive has a {@code DATABASE} entry (pg_dump 11 and later always write one). */
+  /**
+   * Whether the archive has a {@code DATABASE} entry (pg_dump 11 and later always write one).
+   *
+   * @return true when it has
+   */
   public boolean present() {
     return present;
   }
 
-  /** The source database's name. */
+  /**
+   * The source database's name.
+   *
+   * @return the name
+   */
   public String database() {
     return database;
   }
 
-  /** The source database's owner (on Heroku, the app's role), or {@code ""} when unknown. */
+  /**
+   * The source database's owner (on Heroku, the app's role), or {@code ""} when unknown.
+   *
+   * @return the owner
+   */
   public String owner() {
     return owner;
   }
 
-  /** The database's comment, if it had one. */
+  /**
+   * The database's comment, if it had one.
+   *
+   * @return the comment, or empty
+   */
   public Optional<String> comment() {
     return Optional.ofNullable(comment);
   }
 
-  /** Database-level settings: name to value items (one item unless it is a list setting such as {@code search_path}). */
+  /**
+   * Database-level settings: name to value items (one item unless it is a list setting such as {@code search_path}).
+   *
+   * @return the settings
+   */
   public Map<String, List<String>> settings() {
     return Map.copyOf(settings);
   }
 
-  /** Settings of roles in this database: role to (name to value items). */
+  /**
+   * Settings of roles in this database: role to (name to value items).
+   *
+   * @return the settings by role
+   */
   public Map<String, Map<String, List<String>>> roleSettings() {
     Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
     roleSettings.forEach((r, s) -> out.put(r, Map.copyOf(s)));
     return out;
   }
 
-  /** The names of the roles that have settings in the database. */
+  /**
+   * The names of the roles that have settings in the database.
+   *
+   * @return the roles
+   */
   public List<String> rolesWithSettings() {
     return new ArrayList<>(roleSettings.keySet());
   }

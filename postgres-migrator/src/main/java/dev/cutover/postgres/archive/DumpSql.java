@@ -18,6 +18,9 @@ public final class DumpSql {
   /**
    * The items of a list setting as {@code pg_db_role_setting} stores it ({@code "$user", public, "My Schema"}),
    * unquoted.
+   *
+   * @param value the stored value
+   * @return its items
    */
   public static List<String> listSetting(String value) {
     List<String> items = new ArrayList<>();
@@ -53,6 +56,9 @@ public final class DumpSql {
    * {@code name} quoted as pg_dump's {@code fmtId} does: as it is when it is lower case, digits, {@code _}
    * and not a keyword, else in double quotes. Over-quoting a lower-case name is harmless, so the
    * keyword list is generous.
+   *
+   * @param name an identifier
+   * @return it, quoted when needed
    */
   public static String fmtId(String name) {
     if (PLAIN.matcher(name).matches() && !name.contains("$") && !KEYWORDS.contains(name)) {
@@ -61,7 +67,13 @@ public final class DumpSql {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  /** {@code schema.name} as pg_dump's {@code fmtQualifiedId} writes it ({@code name} alone without a schema). */
+  /**
+   * {@code schema.name} as pg_dump's {@code fmtQualifiedId} writes it ({@code name} alone without a schema).
+   *
+   * @param schema the schema, or {@code ""}
+   * @param name the name
+   * @return the qualified, quoted name
+   */
   public static String fmtQualifiedId(String schema, String name) {
     return schema.isEmpty() ? fmtId(name) : fmtId(schema) + "." + fmtId(name);
   }
@@ -96,7 +108,12 @@ public final class DumpSql {
    */
   public record Literal(int start, int end, String value) {}
 
-  /** The literal that ends {@code statement}, or empty when it does not end with one. */
+  /**
+   * The literal that ends {@code statement}, or empty when it does not end with one.
+   *
+   * @param statement one SQL statement
+   * @return the literal, or empty
+   */
   public static Optional<Literal> trailingLiteral(String statement) {
     String s = statement.stripTrailing();
     if (s.endsWith(";")) {
@@ -118,7 +135,13 @@ public final class DumpSql {
     return Optional.empty();
   }
 
-  /** The values of a comma-separated list of string literals ({@code '$user', 'public'}). */
+  /**
+   * The values of a comma-separated list of string literals ({@code '$user', 'public'}).
+   *
+   * @param text the list
+   * @return the values
+   * @throws IllegalArgumentException when it is not such a list
+   */
   public static List<String> literalList(String text) {
     List<String> out = new ArrayList<>();
     String s = text.strip();
@@ -183,7 +206,9 @@ public final class DumpSql {
   /**
    * An identifier as pg_dump writes it ({@code users}, {@code "My Ext"}) at {@code pos} in {@code s}.
    *
-   * @return the name and the position after it
+   * @param s the text
+   * @param pos where the identifier starts
+   * @return the name and the position after it, or empty when there is none
    */
   public static Optional<Ident> identifier(String s, int pos) {
     if (pos >= s.length()) {

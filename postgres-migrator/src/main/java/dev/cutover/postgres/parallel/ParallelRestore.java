@@ -201,6 +201,9 @@ public final class ParallelRestore {
     /**
      * Statements to run at fixed points of the restore (default none): after a pre-data entry on
      * the connection that ran it, before the data, and at the end. A failing one fails the restore.
+     *
+     * @param hooks the statements
+     * @return this builder
      */
     public Builder hooks(RestoreHooks hooks) {
       this.hooks = Objects.requireNonNull(hooks, "hooks");

@@ -16,14 +16,24 @@ public record RestoreHooks(Map<Integer, List<String>> afterEntry, List<String> b
   /** No statements anywhere. */
   public static final RestoreHooks NONE = new RestoreHooks(Map.of(), List.of(), List.of());
 
-  /** Copies the collections; throws {@link NullPointerException} on a null one. */
+  /**
+   * Copies the collections; throws {@link NullPointerException} on a null one.
+   *
+   * @param afterEntry statements after pre-data entries, by dump id
+   * @param beforeData statements before the data
+   * @param atEnd statements at the end
+   */
   public RestoreHooks {
     afterEntry = Map.copyOf(afterEntry);
     beforeData = List.copyOf(beforeData);
     atEnd = List.copyOf(atEnd);
   }
 
-  /** Whether there is nothing to run. */
+  /**
+   * Whether there is nothing to run.
+   *
+   * @return true when every list is empty
+   */
   public boolean isEmpty() {
     return afterEntry.isEmpty() && beforeData.isEmpty() && atEnd.isEmpty();
   }

@@ -69,7 +69,11 @@ public final class DatabaseVerifier {
     this.listener = MigrationListener.safe(b.listener);
   }
 
-  /** A builder with the defaults: 2 jobs, a fresh redactor, no listener. */
+  /**
+   * A builder with the defaults: 2 jobs, a fresh redactor, no listener.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -80,6 +84,8 @@ public final class DatabaseVerifier {
    * that cannot be reached is a warning to the listener (step {@code verify}) and a line in
    * {@link VerificationReport#notProven()}, then the archive is used. Never throws on a mismatch.
    *
+   * @param request what to verify and against what
+   * @return the report, naming its evidence
    * @throws ValidationException when the request has neither a source, an archive nor restore counts
    * @throws PgToolException when the target cannot be read, or the source cannot be reached and
    *     there is no archive to fall back on
@@ -157,19 +163,32 @@ public final class DatabaseVerifier {
     /**
      * Sessions per database (1 to 64; default 2): source and target each get this many, so a
      * verification against the source holds twice as many connections. Match the servers' cores.
+     *
+     * @param jobs sessions per database
+     * @return this builder
      */
     public Builder jobs(int jobs) {
       this.jobs = jobs;
       return this;
     }
 
-    /** The redactor that masks passwords in messages (the request's passwords are registered with it). */
+    /**
+     * The redactor that masks passwords in messages (the request's passwords are registered with it).
+     *
+     * @param redactor the migration's redactor
+     * @return this builder
+     */
     public Builder redactor(Redactor redactor) {
       this.redactor = Objects.requireNonNull(redactor, "redactor");
       return this;
     }
 
-    /** Receives warnings (e.g. the source could not be reached), from the calling thread. */
+    /**
+     * Receives warnings (e.g. the source could not be reached), from the calling thread.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(MigrationListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -178,6 +197,7 @@ public final class DatabaseVerifier {
     /**
      * Builds the verifier.
      *
+     * @return the verifier
      * @throws ValidationException when {@code jobs} is out of range
      */
     public DatabaseVerifier build() {

@@ -218,6 +218,9 @@ public final class TrickyDatabaseGenerator {
      * Whether hstore is installed at version {@value TrickyDatabaseGenerator#OLDER_HSTORE} rather than the
      * server's default (default false): an archive does not record extension versions, so only a restore
      * that reads them from the live source keeps it.
+     *
+     * @param olderHstore whether to install the older version
+     * @return this builder
      */
     public Builder olderHstore(boolean olderHstore) {
       this.olderHstore = olderHstore;

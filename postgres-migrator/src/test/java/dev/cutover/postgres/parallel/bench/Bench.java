@@ -3,7 +3,10 @@ package dev.cutover.postgres.parallel.bench;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.postgres.PgMigrator;
+import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.postgres.parallel.ParallelRestore;
+import dev.cutover.postgres.verify.DatabaseVerifier;
 import dev.cutover.testkit.postgres.TrickyDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
 import java.io.ByteArrayOutputStream;
@@ -173,6 +176,11 @@ public final class Bench {
           }
           times.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(seconds);
           log(String.format(Locale.ROOT, "run %d %-40s %7.2f s (verified)", run, m.getKey(), seconds));
+          if (m.getValue().equals("PARALLEL")) {
+            // Verification sits in the downtime window: measured on the target the PARALLEL run just made.
+            verify(o, "live source", src, tgt, run, times, peakRss, inJvm, jvmCpu);
+            verify(o, "backup archive", "archive=" + dump, tgt, run, times, peakRss, inJvm, jvmCpu);
+          }
         }
       }
       sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + tgt + " WITH (FORCE)' postgres");
@@ -199,6 +207,38 @@ public final class Bench {
       }
     }
   }
+
+  /** Runs and times one content verification of {@code tgt} (a child JVM, or in this JVM for a smoke run); fails if it does not pass. */
+  private static void verify(Options o, String against, String what, String tgt, int run, Map<String, List<Double>> times,
+      Map<String, Long> peakRss, Map<String, List<Double>> inJvm, Map<String, List<Double>> jvmCpu) {
+    String key = VERIFY + against + " (jobs " + o.jobs() + ")";
+    long s = System.nanoTime();
+    if (o.smoke()) {
+      VerificationRequest request = VerificationRequest.of(RestoreMain.target(tgt));
+      request = what.startsWith("archive=") ? request.archive(Path.of(what.substring(8)))
+          : request.source(RestoreMain.target(what));
+      VerificationReport r = DatabaseVerifier.builder().jobs(o.jobs()).build().verify(request);
+      if (!r.passed() || !r.contentVerified()) {
+        throw new AssertionError(key + " did not pass: " + r.describeMismatches());
+      }
+    } else {
+      String line = sh("java -cp '" + String.join(":", o.classpath()) + "' " + RestoreMain.class.getName() + " --verify "
+          + what + " " + tgt + " " + o.jobs());
+      if (!line.contains("passed=true")) {
+        throw new AssertionError(key + " did not pass: " + line);
+      }
+      peakRss.merge(key, Long.parseLong(line.replaceAll("(?s).*vmhwm_kb=(-?[0-9]+).*", "$1")), Math::max);
+      inJvm.computeIfAbsent(key, k -> new ArrayList<>())
+          .add(Double.parseDouble(line.replaceAll("(?s).*(?<![a-z_])seconds=([0-9.]+).*", "$1")));
+      jvmCpu.computeIfAbsent(key, k -> new ArrayList<>())
+          .add(Double.parseDouble(line.replaceAll("(?s).*cpu_seconds=([0-9.]+).*", "$1")));
+    }
+    double seconds = (System.nanoTime() - s) / 1e9;
+    times.computeIfAbsent(key, k -> new ArrayList<>()).add(seconds);
+    log(String.format(Locale.ROOT, "run %d %-40s %7.2f s (passed)", run, key, seconds));
+  }
+
+  private static final String VERIFY = "Cutover verification against the ";
 
   /**
    * A new empty target, and every dirty page of the previous run (its files, the guide's data.sql)
@@ -246,6 +286,8 @@ public final class Bench {
         dumpSeconds, Runtime.getRuntime().availableProcessors(), sh("psql -X -At -c 'SELECT version()' postgres").strip()));
     b.append("| method | median s | min s | max s | speed-up vs guide | in-JVM restore median s | JVM CPU median s "
         + "| peak RSS |\n|---|---|---|---|---|---|---|---|\n");
+    List<Timing> verifications = timings.stream().filter(t -> t.method().startsWith(VERIFY)).toList();
+    timings = timings.stream().filter(t -> !t.method().startsWith(VERIFY)).toList();
     for (Timing t : timings) {
       b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %s | %s | %s |%n", t.method(), t.median(),
           t.min(), t.max(), guide / t.median(),
@@ -262,6 +304,23 @@ public final class Bench {
             pgRestore.median() / t.median(), pgRestore.method(),
             t.peakRssKb() > 0 ? (t.peakRssKb() / 1024) + " MB" : "not measured (smoke)"));
       }
+    }
+    Timing parallel = timings.stream().filter(t -> t.method().startsWith("Cutover PARALLEL (")).findFirst().orElse(null);
+    if (!verifications.isEmpty() && parallel != null) {
+      b.append("\n| verification of the PARALLEL target (same runs) | median s | min s | max s | x PARALLEL restore "
+          + "| in-JVM median s | JVM CPU median s | peak RSS |\n|---|---|---|---|---|---|---|---|\n");
+      for (Timing t : verifications) {
+        b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %s | %s | %s |%n",
+            t.method().substring("Cutover ".length()), t.median(), t.min(), t.max(), t.median() / parallel.median(),
+            t.inJvmSeconds().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", Timing.median(t.inJvmSeconds())),
+            t.jvmCpuSeconds().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", Timing.median(t.jvmCpuSeconds())),
+            t.peakRssKb() > 0 ? (t.peakRssKb() / 1024) + " MB (VmHWM)" : "-"));
+      }
+      Timing live = verifications.get(0);
+      b.append(String.format(Locale.ROOT, "%n- content verification against the live source: %.2fx the PARALLEL "
+          + "restore's time (target <= 0.5x), JVM peak RSS %s; it digests every row of every table on both servers at "
+          + "once, plus schema, privileges, settings, sequences and large objects%n", live.median() / parallel.median(),
+          live.peakRssKb() > 0 ? (live.peakRssKb() / 1024) + " MB" : "not measured (smoke)"));
     }
     b.append("\nAll times are wall seconds of the whole command. Cutover rows run in a child JVM and include its "
         + "start-up; the PgMigrator rows (GUIDE_SQL, PG_RESTORE, PARALLEL) also include PgMigrator's checks and "

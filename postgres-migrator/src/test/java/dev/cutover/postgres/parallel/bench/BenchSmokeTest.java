@@ -28,6 +28,9 @@ class BenchSmokeTest {
     String report = Bench.run(new Bench.Options(1, 1, 2, Path.of("unused.md"), true, List.of(), SRC, TGT, null));
 
     assertThat(report).contains("| guide: pg_restore -f data.sql, psql -f data.sql |").contains("| pg_restore -j 2 |")
-        .contains("| Cutover PARALLEL (jobs 2) |");
+        .contains("| Cutover PARALLEL (jobs 2) |")
+        .contains("| verification against the live source (jobs 2) |")
+        .contains("| verification against the backup archive (jobs 2) |")
+        .contains("content verification against the live source:");
   }
 }

@@ -5,8 +5,11 @@ import dev.cutover.core.Secret;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.postgres.PgMigrator;
 import dev.cutover.postgres.parallel.ParallelRestore;
+import dev.cutover.postgres.verify.DatabaseVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,13 +19,30 @@ import java.nio.file.Path;
  *
  * <p>Usage: {@code RestoreMain ARCHIVE DATABASE [JOBS] [SPLIT_BYTES] [FREEZE]} runs the engine
  * directly; {@code RestoreMain --pgmigrator STRATEGY ARCHIVE DATABASE [JOBS]} runs
- * {@code PgMigrator.restore} with that strategy. Connects to
+ * {@code PgMigrator.restore} with that strategy; {@code RestoreMain --verify SOURCE_DATABASE|archive=ARCHIVE
+ * DATABASE [JOBS]} verifies DATABASE against the live source database or the archive (and prints
+ * {@code passed=} and {@code evidence=} too). Connects to
  * {@code PGHOST}/{@code PGPORT}/{@code PGUSER} (default 127.0.0.1:5432, postgres), password {@code PGPASSWORD}.
  */
 public final class RestoreMain {
   private RestoreMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("--verify")) {
+      VerificationRequest request = VerificationRequest.of(target(args[2]));
+      request = args[1].startsWith("archive=") ? request.archive(Path.of(args[1].substring("archive=".length())))
+          : request.source(target(args[1]));
+      long t0 = System.nanoTime();
+      VerificationReport r = DatabaseVerifier.builder().jobs(args.length > 3 ? Integer.parseInt(args[3]) : 2).build()
+          .verify(request);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (!r.passed()) {
+        System.err.println(r.describeMismatches());
+      }
+      System.out.printf("seconds=%.3f vmhwm_kb=%d rows=%d cpu_seconds=%.2f passed=%s evidence=%s%n", seconds, vmHwmKb(),
+          r.totalRows(), cpuSeconds(), r.passed(), r.evidence());
+      return;
+    }
     if (args[0].equals("--pgmigrator")) {
       PgConnection target = target(args[3]);
       long t0 = System.nanoTime();
