@@ -185,6 +185,35 @@ final class Fidelity {
     }
   }
 
+  /** Re-applies the source's {@code REVOKE … FROM PUBLIC} statements a {@code --no-acl} restore drops. */
+  static void keepRevocations(Connection c, PgConnection target, List<String> revokes, List<String> warnings) {
+    if (revokes.isEmpty()) {
+      return;
+    }
+    try (java.sql.Statement st = c.createStatement()) {
+      for (String revoke : revokes) {
+        st.execute(revoke);
+      }
+      warnings.add("kept " + revokes.size() + " revocation(s) from PUBLIC that a --no-acl restore drops (grants to "
+          + "roles of the source were not carried over)");
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "re-applying revocations from PUBLIC", target, e);
+    }
+  }
+
+  static List<String> sourceRevocations(PgConnection source) {
+    try (Connection c = PgCli.open(source, "restore")) {
+      return TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, "
+          + "p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p join pg_namespace n "
+          + "on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
+          + " and not exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE')"
+          + " and not exists (select 1 from pg_depend d where d.objid = p.oid and d.classid = 'pg_proc'::regclass "
+          + "and d.deptype = 'e')");
+    } catch (SQLException e) {
+      throw PgCli.failed("restore", "reading the source's revocations", source, e);
+    }
+  }
+
   /** One statement that may fail without failing the rest. */
   private interface SettingWork {
     void run() throws SQLException;

@@ -385,7 +385,7 @@ public final class PgMigrator implements DatabaseMover {
     source.ifPresent(s -> appRoles.add(s.user()));
     PgCli.withConnection(target, "restore", c -> {
       if (strategy != RestoreStrategy.GUIDE_SQL) {
-        keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
+        Fidelity.keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
         warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
       }
       if (properties.present()) {
@@ -439,80 +439,16 @@ public final class PgMigrator implements DatabaseMover {
       });
     });
     Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst);
-    Restorers.Outcome outcome = streamPhases(restorers, pgDump, pgRestore, source, target, warnings, events);
+    Restorers.Outcome outcome = new StreamPhases(runner, timeout, restorers).run(pgDump, pgRestore, source, target,
+        warnings, events);
     warnings.addAll(outcome.warnings());
-    List<String> revocations = sourceRevocations(source);
-    PgCli.withConnection(target, "restore", c -> keepRevocations(c, target, revocations, warnings));
+    List<String> revocations = Fidelity.sourceRevocations(source);
+    PgCli.withConnection(target, "restore", c -> Fidelity.keepRevocations(c, target, revocations, warnings));
     Map<String, String> copied = Fidelity.copyFromSource(source, target, warnings);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
     }
     return finish(RestoreStrategy.STREAM, start, target, outcome, warnings, events);
-  }
-
-  /**
-   * The stream itself, in one pipe; or, when the source has inherited tables or functions its
-   * constraints, indexes or views call (which {@link ArchiveFixes} may have to fix), its schema is
-   * dumped first (a small file), its pre-data restored in phases around the fixes, and only the data
-   * and post-data are streamed.
-   */
-  private Restorers.Outcome streamPhases(Restorers restorers, PgTool pgDump, PgTool pgRestore, PgConnection source,
-      PgConnection target, List<String> warnings, MigrationListener events) {
-    if (!mayNeedFixes(source)) {
-      return restorers.stream(pgDump, pgRestore, source, target, List.of(), events);
-    }
-    Path dir = ToolRun.privateDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cutover-schema-");
-    try {
-      Path schema = dir.resolve("schema.dump");
-      // not --schema-only, which leaves out the large objects that pg_dump 15 and 16 create in the pre-data
-      ToolRun.run(runner, "restore", "pg_dump", PgCli.credentials(Command.builder(pgDump.path().toString(), "-Fc",
-          "--section=pre-data", "--section=post-data", "--no-password", "-f", schema.toString()), source)
-          .args(PgCli.serverArgs(source))
-          .arg("-d").arg(source.database()).timeout(timeout).build(), events, line -> {});
-      ArchiveToc toc = ArchiveReader.readToc(schema);
-      RestoreHooks hooks = ArchiveFixes.of(toc, columnOrder(source), warnings);
-      if (hooks.isEmpty()) {
-        return restorers.stream(pgDump, pgRestore, source, target, List.of(), events);
-      }
-      return PhasedRestore.run(toc, hooks, target, dir, (list, pre) -> pre
-          ? restorers.pgRestore(schema, target, list, 1, events)
-          : restorers.stream(pgDump, pgRestore, source, target, List.of("--section=data", "--section=post-data"), events));
-    } finally {
-      ToolRun.deleteQuietly(dir);
-    }
-  }
-
-  /** Every table's non-generated columns in order, as a COPY would list them, by {@code schema.table} as pg_dump quotes it. */
-  private static Map<String, List<String>> columnOrder(PgConnection source) {
-    Map<String, List<String>> out = new java.util.HashMap<>();
-    try (Connection c = PgCli.open(source, "restore"); java.sql.Statement st = c.createStatement();
-        java.sql.ResultSet rs = st.executeQuery("select n.nspname, c.relname, a.attname from pg_attribute a "
-            + "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
-            + "where c.relkind = 'r' and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' and "
-            + TargetDatabase.USER_SCHEMA + " order by c.oid, a.attnum")) {
-      while (rs.next()) {
-        out.computeIfAbsent(dev.cutover.postgres.archive.DumpSql.fmtQualifiedId(rs.getString(1), rs.getString(2)),
-            k -> new ArrayList<>()).add(rs.getString(3));
-      }
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "reading the source's columns", source, e);
-    }
-    return out;
-  }
-
-  /** Whether the source has what {@link ArchiveFixes} fixes: plain inheritance, or functions that expressions call. */
-  private static boolean mayNeedFixes(PgConnection source) {
-    try (Connection c = PgCli.open(source, "restore")) {
-      return TargetDatabase.count(c, "select count(*) from pg_inherits i join pg_class c on c.oid = i.inhrelid "
-          + "where not c.relispartition") > 0 || TargetDatabase.count(c, "select count(*) from pg_depend d "
-          + "join pg_proc p on d.refclassid = 'pg_proc'::regclass and d.refobjid = p.oid "
-          + "join pg_namespace n on n.oid = p.pronamespace where d.classid in ('pg_constraint'::regclass, "
-          + "'pg_class'::regclass, 'pg_type'::regclass, 'pg_attrdef'::regclass, 'pg_rewrite'::regclass) and "
-          + TargetDatabase.USER_SCHEMA + " and not exists (select 1 from unnest(p.proconfig) g "
-          + "where g like 'search\\_path=%')") > 0;
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "reading the source's catalogue", source, e);
-    }
   }
 
   private RestoreResult finish(RestoreStrategy strategy, Instant start, PgConnection target, Restorers.Outcome outcome,
@@ -623,35 +559,6 @@ public final class PgMigrator implements DatabaseMover {
           + "create them");
     } catch (SQLException e) {
       throw PgCli.failed("restore", "creating schemas " + schemas, target, e);
-    }
-  }
-
-  /** Re-applies the source's {@code REVOKE … FROM PUBLIC} statements a {@code --no-acl} restore drops. */
-  private static void keepRevocations(Connection c, PgConnection target, List<String> revokes, List<String> warnings) {
-    if (revokes.isEmpty()) {
-      return;
-    }
-    try (java.sql.Statement st = c.createStatement()) {
-      for (String revoke : revokes) {
-        st.execute(revoke);
-      }
-      warnings.add("kept " + revokes.size() + " revocation(s) from PUBLIC that a --no-acl restore drops (grants to "
-          + "roles of the source were not carried over)");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "re-applying revocations from PUBLIC", target, e);
-    }
-  }
-
-  private static List<String> sourceRevocations(PgConnection source) {
-    try (Connection c = PgCli.open(source, "restore")) {
-      return TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, "
-          + "p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p join pg_namespace n "
-          + "on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
-          + " and not exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE')"
-          + " and not exists (select 1 from pg_depend d where d.objid = p.oid and d.classid = 'pg_proc'::regclass "
-          + "and d.deptype = 'e')");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "reading the source's revocations", source, e);
     }
   }
 
