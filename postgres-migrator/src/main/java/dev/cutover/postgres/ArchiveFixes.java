@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -220,30 +219,13 @@ final class ArchiveFixes {
       if (e.desc().equals("TABLE DATA")) {
         Matcher m = COPY.matcher(e.copyStmt());
         if (m.matches()) {
-          copyColumns.put(m.group(1), identifiers(m.group(2)));
+          copyColumns.put(m.group(1), DumpSql.identifierList(m.group(2)));
         }
       }
     }
     return copyColumns;
   }
 
-  /** The identifiers of a COPY column list ({@code id, "Col", at}), unquoted. */
-  static List<String> identifiers(String list) {
-    List<String> out = new ArrayList<>();
-    int i = 0;
-    while (i < list.length()) {
-      while (i < list.length() && (list.charAt(i) == ' ' || list.charAt(i) == ',')) {
-        i++;
-      }
-      Optional<DumpSql.Ident> id = DumpSql.identifier(list, i);
-      if (id.isEmpty()) {
-        break;
-      }
-      out.add(id.get().name());
-      i = id.get().end();
-    }
-    return out;
-  }
 
   /** Splits {@code a, "b, c".d} at the commas that are not inside double quotes. */
   private static List<String> splitTopLevel(String s) {

@@ -66,14 +66,14 @@ class VerificationWithoutSourceTest {
 
   @AfterAll
   static void drop() {
-    for (AutoCloseable c : new AutoCloseable[] {template, source, tricky}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // best effort
-      }
+    if (template != null) {
+      template.close();
+    }
+    if (source != null) {
+      source.close();
+    }
+    if (tricky != null) {
+      tricky.close();
     }
   }
 

@@ -239,6 +239,30 @@ public final class DumpSql {
   }
 
   /**
+   * The identifiers of a comma-separated list as pg_dump writes it (a COPY column list such as
+   * {@code id, "Col", at}), unquoted.
+   *
+   * @param list the list
+   * @return the names, in order
+   */
+  public static List<String> identifierList(String list) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    while (i < list.length()) {
+      while (i < list.length() && (list.charAt(i) == ' ' || list.charAt(i) == ',')) {
+        i++;
+      }
+      Optional<Ident> id = identifier(list, i);
+      if (id.isEmpty()) {
+        break;
+      }
+      out.add(id.get().name());
+      i = id.get().end();
+    }
+    return out;
+  }
+
+  /**
    * An identifier read by {@link #identifier}.
    *
    * @param name the name, unquoted

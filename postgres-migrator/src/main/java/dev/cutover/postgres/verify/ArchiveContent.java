@@ -78,7 +78,7 @@ final class ArchiveContent {
       if (table.isEmpty() || open < 0 || close < open) {
         continue;
       }
-      List<String> columns = identifiers(stmt.substring(open + 2, close));
+      List<String> columns = DumpSql.identifierList(stmt.substring(open + 2, close));
       String key = schema.get().name() + "." + table.get().name();
       out.computeIfAbsent(key, k -> new Table(schema.get().name(), table.get().name(), columns, new ArrayList<>()))
           .entries().add(e);
@@ -86,22 +86,6 @@ final class ArchiveContent {
     return out;
   }
 
-  private static List<String> identifiers(String list) {
-    List<String> out = new ArrayList<>();
-    int i = 0;
-    while (i < list.length()) {
-      while (i < list.length() && (list.charAt(i) == ' ' || list.charAt(i) == ',')) {
-        i++;
-      }
-      Optional<DumpSql.Ident> id = DumpSql.identifier(list, i);
-      if (id.isEmpty()) {
-        break;
-      }
-      out.add(id.get().name());
-      i = id.get().end();
-    }
-    return out;
-  }
 
   /** The pieces that digest {@code table}'s archived rows, one per TABLE DATA entry, keyed {@code archive:schema.name}. */
   static List<Chunks.Piece> archivePieces(Path archive, ArchiveToc toc, DataBlocks blocks, Table table) {
