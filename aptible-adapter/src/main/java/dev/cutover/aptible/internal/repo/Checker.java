@@ -115,6 +115,16 @@ final class Checker {
     static final Taint CLEAN = new Taint(false, false, 0, "/", "");
   }
 
+  /** The WORKDIR a stage ends with (inherited from the stage it is built on). */
+  private String workdir(Stage stage) {
+    Optional<Stage> parent = df.stage(stage.from()).filter(p -> p.index() < stage.index());
+    String dir = parent.map(this::workdir).orElse("/");
+    for (Instruction in : stage.all("WORKDIR")) {
+      dir = resolve(in.args().trim(), dir);
+    }
+    return dir;
+  }
+
   private Taint taint(Stage stage, Map<Integer, Taint> memo) {
     if (memo.containsKey(stage.index())) {
       return memo.get(stage.index());
@@ -128,7 +138,7 @@ final class Checker {
           + ", which copied the whole repository at line " + p.line() + " (a RUN rm in a later layer does not take"
           + " .aptible.env out of the lower one)");
     }
-    String workdir = "/";
+    String workdir = parent.map(this::workdir).orElse("/");
     for (Instruction in : stage.instructions()) {
       switch (in.keyword()) {
         case "WORKDIR" -> workdir = resolve(in.args().trim(), workdir);
@@ -398,6 +408,9 @@ final class Checker {
 
   private void steps(Recipe r) {
     String runs = String.join("\n", feedingRuns().stream().map(Instruction::args).toList());
+    if (runs.matches("(?s).*/bin/compile\\b.*")) {
+      return; // the Dockerfile runs a Heroku buildpack itself, so the build steps are the buildpack's
+    }
     r.expectedSteps.forEach((step, words) -> {
       if (words.stream().noneMatch(runs::contains)) {
         findings.warn(Rule.BUILD_STEPS, file, 0, "Heroku's buildpack ran " + step + "; the Dockerfile does not",

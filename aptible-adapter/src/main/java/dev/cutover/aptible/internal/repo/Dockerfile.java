@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Immutable; not API.
  */
 final class Dockerfile {
-  private static final Pattern VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}?");
+  private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
   /** One instruction: its first line (1-based), keyword (upper case), and arguments with variables substituted. */
   record Instruction(int line, String keyword, String args, String raw) {
@@ -124,6 +124,7 @@ final class Dockerfile {
     List<Stage> stages = new ArrayList<>();
     Map<String, String> globalArgs = new HashMap<>();
     Map<String, String> vars = new HashMap<>();
+    Map<String, Map<String, String>> stageVars = new HashMap<>();
     List<Instruction> current = null;
     String[] lines = text.split("\n", -1);
     int i = 0;
@@ -160,7 +161,10 @@ final class Dockerfile {
         String from = p < parts.length ? parts[p] : "";
         String name = p + 2 < parts.length && parts[p + 1].equalsIgnoreCase("AS") ? parts[p + 2] : "";
         current = new ArrayList<>();
-        vars = new HashMap<>();
+        // a stage built on an earlier one inherits its ENV (and so its variables)
+        vars = new HashMap<>(stageVars.getOrDefault(from.toLowerCase(Locale.ROOT), Map.of()));
+        stageVars.put(name.toLowerCase(Locale.ROOT), vars);
+        stageVars.put(String.valueOf(stages.size()), vars);
         stages.add(new Stage(stages.size(), name, from, start, current));
         continue;
       }
@@ -216,7 +220,8 @@ final class Dockerfile {
     Matcher m = VAR.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String value = vars.get(m.group(1));
+      String name = m.group(1) != null ? m.group(1) : m.group(3);
+      String value = vars.get(name);
       if (value == null || value.isEmpty()) {
         value = m.group(2) != null ? m.group(2) : value == null ? m.group() : value;
       }

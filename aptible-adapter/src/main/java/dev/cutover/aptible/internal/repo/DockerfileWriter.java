@@ -34,7 +34,9 @@ final class DockerfileWriter {
     d.append("WORKDIR /app\n");
     env(d, r.buildEnv);
     r.buildCopies.forEach(c -> d.append("COPY ").append(c).append('\n'));
-    packages(d, r.packages);
+    Set<String> buildPackages = new java.util.LinkedHashSet<>(r.packages);
+    buildPackages.addAll(r.buildPackages);
+    packages(d, buildPackages);
     d.append("RUN printf '%s\\n' '#!/bin/sh' 'if [ -f /app/.aptible.env ]; then set -a; . /app/.aptible.env; set +a;"
         + " fi' 'exec \"$@\"' > ").append(WITH_CONFIG).append(" && chmod +x ").append(WITH_CONFIG).append('\n');
     r.setup.forEach(s -> d.append("RUN ").append(s).append('\n'));

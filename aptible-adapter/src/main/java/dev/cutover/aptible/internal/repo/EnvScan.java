@@ -78,8 +78,8 @@ final class EnvScan {
       findings.warn(Rule.HEROKU_ENV, path, line, "reads " + var + ", which Heroku's " + (var.startsWith("DATABASE_")
           ? "PgBouncer" : "JVM") + " buildpack derived from DATABASE_URL when the dyno started; Aptible sets no such"
           + " variable", "set " + var + " as a config var from the Aptible database's credentials"
-          + (var.endsWith("URL") ? " (jdbc:postgresql://<host>:<port>/db?sslmode=require)" : "")
-          + ", or read DATABASE_URL");
+          + (var.endsWith("URL") && !var.startsWith("DATABASE_") ? " (jdbc:postgresql://<host>:<port>/db?sslmode=require)" : "")
+          + (var.startsWith("JDBC") || var.startsWith("SPRING") ? "" : " (postgresql://...)") + ", or read DATABASE_URL");
     } else if (var.startsWith("HEROKU_POSTGRESQL_") || var.startsWith("HEROKU_REDIS_")) {
       missing.add(var);
       findings.warn(Rule.HEROKU_ENV, path, line, "reads " + var + ", an add-on URL the migration does not copy (the"

@@ -58,6 +58,6 @@ final class GoRecipe {
     // Heroku's data.json maps go1.N.0 to go1.N, the newest patch of the line.
     Version v = Runtimes.KNOWN.patchOf("go", request.replaceFirst("^(\\d+\\.\\d+)\\.0$", "$1"));
     String text = v.patch() == 0 && !request.matches("\\d+\\.\\d+\\.\\d+") ? v.major() + "." + v.minor() : v.toString();
-    return new Recipe.Runtime("go", "golang:" + text + "-bookworm", text, source + " \"" + request + "\"");
+    return new Recipe.Runtime("go", "golang:" + Runtimes.KNOWN.tag("go", v, text), text, source + " \"" + request + "\"");
   }
 }

@@ -56,7 +56,7 @@ final class JvmRecipe {
               + " requires it", "add sbt.version=<version> to project/build.properties");
           sbt = "1.10.7";
         }
-        r.packages.add("curl");
+        r.buildPackages.add("curl");
         r.setup.add("curl -fsSL https://github.com/sbt/sbt/releases/download/v" + sbt + "/sbt-" + sbt + ".tgz"
             + " | tar -xz -C /opt && ln -s /opt/sbt/bin/sbt /usr/local/bin/sbt");
         r.build("sbt -Dsbt.log.noformat=true compile stage");

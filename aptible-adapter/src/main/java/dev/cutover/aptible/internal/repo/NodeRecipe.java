@@ -20,6 +20,12 @@ final class NodeRecipe {
       "\\b(db:migrate|migrate(:deploy|:latest|:up)?|migration:run|prisma\\s+migrate\\s+deploy|knex\\s+migrate\\S*|"
       + "sequelize\\s+db:migrate|manage\\.py\\s+migrate)\\b");
 
+  /** npm, npx and corepack on PATH for a Node.js copied out of the node image. */
+  private static final String LINKS = "ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm"
+      + " && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx"
+      + " && if [ -d /usr/local/lib/node_modules/corepack ]; then"
+      + " ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack; fi";
+
   private NodeRecipe() {}
 
   /** A package manager and the commands Heroku's buildpack runs with it. */
@@ -33,7 +39,7 @@ final class NodeRecipe {
     r.buildImage = node.image();
     r.runtimeImage = node.image();
     r.runtimeEntrypoint = true;
-    PackageManager pm = packageManager(app);
+    PackageManager pm = packageManager(app, Version.find(node.version()).orElseThrow().major());
     steps(app, r, pm, Version.find(node.version()).orElseThrow().major(), true);
     r.runtimeEnv.put("NODE_ENV", "production");
     r.defaultWeb = app.hasScript("start") || app.files.exists("server.js") ? "npm start" : "";
@@ -49,16 +55,19 @@ final class NodeRecipe {
     Recipe.Runtime node = version(app);
     r.runtimes.add(node);
     copyNode(r.buildCopies, node.image());
-    r.setup.add(0, "ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s"
-        + " ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx");
+    r.setup.add(0, LINKS);
     if (atRuntime) {
       copyNode(r.runtimeCopies, node.image());
-      r.runtimeSetup.add("ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s"
-          + " ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx");
+      r.runtimeSetup.add(0, LINKS);
     }
     if (app.files.exists("package.json")) {
-      PackageManager pm = packageManager(app);
-      steps(app, r, pm, Version.find(node.version()).orElseThrow().major(), atRuntime);
+      int major = Version.find(node.version()).orElseThrow().major();
+      PackageManager pm = packageManager(app, major);
+      if (!pm.name().startsWith("npm") && !pm.corepack()) {
+        // the node image's global Yarn 1 is not copied; corepack provides it (and pnpm) here
+        pm = new PackageManager(pm.name(), pm.lockfile(), pm.install(), pm.prune(), pm.pruneGuard(), pm.run(), true);
+      }
+      steps(app, r, pm, major, atRuntime);
       r.description += (r.description.isEmpty() ? "" : ", ") + "Node.js " + node.version() + " (" + pm.name()
           + ") for the build";
     }
@@ -98,7 +107,8 @@ final class NodeRecipe {
     }
     Optional<Version> v;
     try {
-      v = Runtimes.KNOWN.newest("node", request.isEmpty() ? "*" : request, false);
+      v = request.strip().matches("v?\\d+\\.\\d+\\.\\d+") ? Version.find(request)
+          : Runtimes.KNOWN.newest("node", request.isEmpty() ? "*" : request, false);
     } catch (IllegalArgumentException e) {
       v = Optional.empty();
     }
@@ -123,13 +133,16 @@ final class NodeRecipe {
 
   /** The official image for a Node.js release, on the Debian release its line was built on. */
   static String image(Version v) {
-    String debian = v.major() >= 18 ? "bookworm" : v.major() >= 14 ? "bullseye" : v.major() >= 10 ? "buster" : "stretch";
-    return "node:" + v + "-" + debian;
+    // lines Node.js still ships on Debian 12; an older release keeps the Debian it was built on
+    return "node:" + Runtimes.KNOWN.tag("node", v, v.toString());
   }
 
   /** Yarn 1, Yarn Berry, pnpm or npm, from packageManager and the lockfiles, as Heroku picks it. */
-  static PackageManager packageManager(App app) {
+  private static PackageManager packageManager(App app, int nodeMajor) {
     JsonNode pkg = app.packageJson();
+    // npm 7 (Node.js 15+) took --include/--omit; npm ci came with npm 5.7 (Node.js 10)
+    String dev = nodeMajor >= 15 ? "--include=dev" : "--production=false";
+    String omit = nodeMajor >= 15 ? "--omit=dev" : "--production";
     String declared = pkg.path("packageManager").asText("");
     List<String> locks = new ArrayList<>();
     for (String f : List.of("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")) {
@@ -172,11 +185,11 @@ final class NodeRecipe {
         ? "npm-shrinkwrap.json" : "";
     if (lock.isEmpty()) {
       noLockfile(app, "package-lock.json");
-      return new PackageManager("npm", "", "npm install --include=dev", "npm prune --omit=dev", "NPM_CONFIG_PRODUCTION",
+      return new PackageManager("npm", "", "npm install " + dev, "npm prune " + omit, "NPM_CONFIG_PRODUCTION",
           "npm run", false);
     }
-    return new PackageManager("npm", lock, "npm ci --include=dev", "npm prune --omit=dev", "NPM_CONFIG_PRODUCTION",
-        "npm run", declared.startsWith("npm@"));
+    return new PackageManager("npm", lock, (nodeMajor >= 10 ? "npm ci " : "npm install ") + dev, "npm prune " + omit,
+        "NPM_CONFIG_PRODUCTION", "npm run", declared.startsWith("npm@"));
   }
 
   private static void noLockfile(App app, String lockfile) {
@@ -194,6 +207,7 @@ final class NodeRecipe {
     if (pm.corepack()) {
       // corepack keeps the package manager it downloads under COREPACK_HOME: inside /app, the final
       // image gets the same one without downloading it when a process first runs yarn or pnpm.
+      // corepack ships with Node.js 14.19 to 24; later releases get it from npm
       String enable = (nodeMajor >= 25 ? "npm install -g corepack@" + Runtimes.KNOWN.get("tool.corepack") + " && " : "")
           + "corepack enable";
       r.setup.add(enable);

@@ -60,8 +60,8 @@ final class PhpRecipe {
     r.buildImage = "php:" + php.version() + "-cli-bookworm";
     r.runtimeImage = "php:" + php.version() + (nginx ? "-fpm" : "-apache") + "-bookworm";
     r.runtimeEntrypoint = true;
-    r.packages.add("git");
-    r.packages.add("unzip");
+    r.buildPackages.add("git");
+    r.buildPackages.add("unzip");
     r.buildCopies.add("--from=composer:" + Runtimes.KNOWN.get("tool.composer") + " /usr/bin/composer /usr/bin/composer");
     boolean hasDependencies = composer.path("require").size() > (composer.path("require").has("php") ? 1 : 0);
     if (app.files.exists("composer.json")) {

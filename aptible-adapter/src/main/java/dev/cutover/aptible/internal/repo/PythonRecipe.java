@@ -73,7 +73,13 @@ final class PythonRecipe {
           + " > .python-version");
     }
     Version v = Runtimes.KNOWN.patchOf("python", request);
-    return new Recipe.Runtime("python", "python:" + v + "-bookworm", v.toString(), source + " \"" + request + "\"");
+    if (!Runtimes.KNOWN.knowsLine("python", v)) {
+      app.findings.warn(Rule.RUNTIME_VERSION, source.startsWith("Heroku") ? "." : source, 0, "Python " + v.major() + "."
+          + v.minor() + " is past its end of life and Heroku no longer builds it; the image uses " + v + " as the"
+          + " app asks", "upgrade to a supported Python (3.10 or newer)");
+    }
+    return new Recipe.Runtime("python", "python:" + Runtimes.KNOWN.tag("python", v, v.toString()), v.toString(),
+        source + " \"" + request + "\"");
   }
 
   /** Installs with the one package manager Heroku would use; returns its name. */

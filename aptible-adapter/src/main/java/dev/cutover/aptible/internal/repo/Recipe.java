@@ -34,6 +34,8 @@ final class Recipe {
   /** Debian packages installed in both stages (Aptfile) and in the final stage only. */
   final Set<String> packages = new LinkedHashSet<>();
   final Set<String> runtimePackages = new LinkedHashSet<>();
+  /** Debian packages the build stage alone needs (unzip for Composer, curl for sbt). */
+  final Set<String> buildPackages = new LinkedHashSet<>();
   /** Commands that prepare the build stage before the repository is copied (tool installs). */
   final List<String> setup = new ArrayList<>();
   final List<Step> install = new ArrayList<>();

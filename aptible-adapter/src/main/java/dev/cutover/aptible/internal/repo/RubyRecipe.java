@@ -98,7 +98,9 @@ final class RubyRecipe {
             + " default " + version, "declare it in the Gemfile (ruby \"" + version + "\") and run bundle lock");
       }
     }
-    return new Recipe.Runtime("ruby", "ruby:" + version + "-bookworm", version, source);
+    Semver.Version v = Semver.Version.find(version).orElseThrow();
+    String tag = version + (v.major() > 3 || v.major() == 3 && v.minor() >= 1 ? "-bookworm" : "");
+    return new Recipe.Runtime("ruby", "ruby:" + tag, version, source);
   }
 
   /** Whether the lockfile resolves {@code name} (a spec line {@code "    name (version)"}). */

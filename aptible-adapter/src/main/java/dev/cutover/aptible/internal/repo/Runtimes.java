@@ -75,6 +75,21 @@ final class Runtimes {
     return admitted.isEmpty() ? Optional.empty() : Optional.of(admitted.get(admitted.size() - 1));
   }
 
+  /**
+   * The image tag for {@code version} of an official image: with the Debian release suffix when the
+   * line is one Cutover knows (still built on Debian 12), without when the release is older (its
+   * tag stays on the Debian it was built on).
+   */
+  String tag(String runtime, Version version, String text) {
+    return text + (knowsLine(runtime, version) ? "-bookworm" : "");
+  }
+
+  /** Whether Cutover knows the line (major.minor; major for node) of {@code version}. */
+  boolean knowsLine(String runtime, Version version) {
+    return releases(runtime).stream().anyMatch(v -> v.major() == version.major()
+        && (runtime.equals("node") || v.minor() == version.minor()));
+  }
+
   /** A request as Python, Go and PHP take it: {@code 3.12} is the newest 3.12.x, {@code 3.12.1} itself. */
   Version patchOf(String runtime, String request) {
     Version asked = Version.find(request).orElseThrow(() -> new IllegalArgumentException("not a version: " + request));
