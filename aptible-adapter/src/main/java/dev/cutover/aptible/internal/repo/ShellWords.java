@@ -44,12 +44,12 @@ final class ShellWords {
         }
         continue;
       }
+      boolean doubled = i + 1 < command.length() && command.charAt(i + 1) == c && (c == '|' || c == '&');
       switch (c) {
         case '\'' -> single = true;
         case '"' -> dbl = true;
-        case '|' -> found.add(i + 1 < command.length() && command.charAt(i + 1) == '|' ? "a list (||)" : "a pipe (|)");
-        case '&' -> found.add(i + 1 < command.length() && command.charAt(i + 1) == '&' ? "a list (&&)"
-            : "a background job (&)");
+        case '|' -> found.add(doubled ? "a list (||)" : "a pipe (|)");
+        case '&' -> found.add(doubled ? "a list (&&)" : "a background job (&)");
         case ';' -> found.add("a list (;)");
         case '<', '>' -> found.add("a redirection (" + c + ")");
         case '(', ')' -> found.add("a subshell (" + c + ")");
@@ -71,6 +71,9 @@ final class ShellWords {
           }
         }
         default -> { }
+      }
+      if (doubled) {
+        i++;
       }
       if (c == ' ' || c == '\t') {
         if (!wordStart) {
