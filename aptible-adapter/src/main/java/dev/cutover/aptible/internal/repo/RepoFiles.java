@@ -109,7 +109,9 @@ final class RepoFiles {
           String name = file.getFileName().toString();
           int dot = name.lastIndexOf('.');
           String ext = dot < 0 ? name : name.substring(dot + 1);
-          if (attrs.isRegularFile() && attrs.size() <= MAX_SOURCE_BYTES && extensions.contains(ext)) {
+          String rel = root.relativize(file).toString().replace('\\', '/');
+          boolean script = rel.matches("(bin|script|scripts)/[^/.]+");
+          if (attrs.isRegularFile() && attrs.size() <= MAX_SOURCE_BYTES && (extensions.contains(ext) || script)) {
             found.add(root.relativize(file).toString().replace('\\', '/'));
           }
           return FileVisitResult.CONTINUE;

@@ -98,8 +98,7 @@ final class RubyRecipe {
             + " default " + version, "declare it in the Gemfile (ruby \"" + version + "\") and run bundle lock");
       }
     }
-    Semver.Version v = Semver.Version.find(version).orElseThrow();
-    String tag = version + (v.major() > 3 || v.major() == 3 && v.minor() >= 1 ? "-bookworm" : "");
+    String tag = Runtimes.KNOWN.tag("ruby", Semver.Version.find(version).orElseThrow(), version);
     return new Recipe.Runtime("ruby", "ruby:" + tag, version, source);
   }
 

@@ -76,12 +76,13 @@ final class Runtimes {
   }
 
   /**
-   * The image tag for {@code version} of an official image: with the Debian release suffix when the
-   * line is one Cutover knows (still built on Debian 12), without when the release is older (its
-   * tag stays on the Debian it was built on).
+   * The image tag for {@code version} of an official image: with the Debian 12 suffix from the first
+   * release published on it ({@code debian12.*}), without for older releases (their tags stay on the
+   * Debian they were built on).
    */
   String tag(String runtime, Version version, String text) {
-    return text + (knowsLine(runtime, version) ? "-bookworm" : "");
+    Version oldest = Version.find(get("debian12." + runtime)).orElseThrow();
+    return text + (version.compareTo(oldest) >= 0 ? "-bookworm" : "");
   }
 
   /** Whether Cutover knows the line (major.minor; major for node) of {@code version}. */
