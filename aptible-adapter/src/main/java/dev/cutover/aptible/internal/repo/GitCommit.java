@@ -44,16 +44,14 @@ public final class GitCommit {
   public static List<String> ignored(Path repo, List<String> paths) {
     List<String> out = new ArrayList<>();
     try {
-      IgnoreNode rules = new IgnoreNode();
-      for (Path f : List.of(repo.resolve(".gitignore"), repo.resolve(".git/info/exclude"))) {
+      StringBuilder text = new StringBuilder();
+      for (Path f : List.of(repo.resolve(".git/info/exclude"), repo.resolve(".gitignore"))) {
         if (Files.isRegularFile(f)) {
-          try (var in = Files.newInputStream(f)) {
-            IgnoreNode n = new IgnoreNode();
-            n.parse(in);
-            rules.getRules().addAll(n.getRules());
-          }
+          text.append(Files.readString(f)).append('\n');
         }
       }
+      IgnoreNode rules = new IgnoreNode();
+      rules.parse(new java.io.ByteArrayInputStream(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       for (String p : paths) {
         boolean ignored = false;
         String prefix = "";

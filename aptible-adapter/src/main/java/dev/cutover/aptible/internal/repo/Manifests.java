@@ -102,11 +102,11 @@ final class Manifests {
     if (app.inventory.isPresent()) {
       app.appJson.path("env").fields().forEachRemaining(e -> {
         JsonNode spec = e.getValue();
-        boolean required = !spec.isObject() || spec.path("required").asBoolean(true);
-        if (required && !app.configVars().contains(e.getKey())) {
+        // a var with a value or a generator was set when the app was created; one without is the user's to set
+        boolean userSets = spec.isObject() && !spec.has("value") && !spec.has("generator");
+        if (userSets && spec.path("required").asBoolean(true) && !app.configVars().contains(e.getKey())) {
           app.findings.warn(Rule.HEROKU_MANIFEST, "app.json", 0, "app.json requires " + e.getKey() + ", which the"
               + " Heroku app does not set, so the Aptible app will not have it either", "set " + e.getKey()
-              + (spec.path("generator").asText("").equals("secret") ? " to a new random secret" : "")
               + " on Aptible, or mark it \"required\": false in app.json");
         }
       });

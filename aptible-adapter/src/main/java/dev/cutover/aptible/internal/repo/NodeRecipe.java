@@ -270,7 +270,7 @@ final class NodeRecipe {
     r.beforeDeploy.addAll(migrate);
     r.expect("heroku-postbuild's build part", build.isEmpty() ? "heroku-postbuild" : build.get(0));
     app.findings.info(Rule.RELEASE_PHASE, "package.json", 0, "heroku-postbuild (\"" + script + "\") migrates the"
-        + " database at build time", "the image runs " + build + " and " + migrate + " runs as before_deploy, against"
+        + " database at build time", "the build runs " + build + "; " + migrate + " runs as before_deploy, against"
         + " the Aptible database, before the new release starts");
   }
 

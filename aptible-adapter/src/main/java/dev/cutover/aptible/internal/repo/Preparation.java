@@ -120,7 +120,8 @@ public final class Preparation {
       new Checker(Dockerfile.parse(text), "Dockerfile", findings).check(chosenPort, recipe, web);
       entrypoint = Optional.of(r.runtimeEntrypoint);
       entrypointFrom = "the ENTRYPOINT of the base image " + r.runtimeImage;
-      changes.add(new RepoChange("Dockerfile", existing.isPresent() ? Action.UPDATE : Action.CREATE,
+      changes.add(existing.filter(text::equals).isPresent() ? new RepoChange("Dockerfile", Action.KEEP,
+          "already the Dockerfile Cutover writes", text) : new RepoChange("Dockerfile", existing.isPresent() ? Action.UPDATE : Action.CREATE,
           (existing.isPresent() ? "replaced as asked" : "Aptible builds from a Dockerfile and the repository has none")
           + "; " + r.description + " (detected from " + app.languageFrom + "), exposes " + chosenPort, text));
     } else {

@@ -1,5 +1,6 @@
 package dev.cutover.aptible.internal.repo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.aptible.RepoFinding.Rule;
 import dev.cutover.aptible.internal.repo.Semver.Version;
 import java.util.ArrayList;
@@ -48,8 +49,9 @@ final class PythonRecipe {
     Optional<String> runtimeTxt = f.read("runtime.txt").map(String::strip).filter(s -> !s.isEmpty());
     Optional<String> pythonVersion = f.read(".python-version").flatMap(t -> t.lines().map(String::strip)
         .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst());
-    Optional<String> pipfile = Recipes.find("\"python_full_version\":\\s*\"([0-9.]+)\"", f.text("Pipfile.lock"))
-        .or(() -> Recipes.find("\"python_version\":\\s*\"([0-9.]+)\"", f.text("Pipfile.lock")));
+    JsonNode requires = json(app, "Pipfile.lock").path("_meta").path("requires");
+    Optional<String> pipfile = Optional.ofNullable(requires.path("python_full_version").textValue())
+        .or(() -> Optional.ofNullable(requires.path("python_version").textValue()));
     if (runtimeTxt.isPresent()) {
       request = runtimeTxt.get().replaceFirst("^python-", "");
       source = "runtime.txt";
@@ -73,13 +75,22 @@ final class PythonRecipe {
           + " > .python-version");
     }
     Version v = Runtimes.KNOWN.patchOf("python", request);
-    if (!Runtimes.KNOWN.knowsLine("python", v)) {
+    if (v.compareTo(Version.find(Runtimes.KNOWN.get("supported.python")).orElseThrow()) < 0) {
       app.findings.warn(Rule.RUNTIME_VERSION, source.startsWith("Heroku") ? "." : source, 0, "Python " + v.major() + "."
           + v.minor() + " is past its end of life and Heroku no longer builds it; the image uses " + v + " as the"
           + " app asks", "upgrade to a supported Python (3.10 or newer)");
     }
     return new Recipe.Runtime("python", "python:" + Runtimes.KNOWN.tag("python", v, v.toString()), v.toString(),
         source + " \"" + request + "\"");
+  }
+
+  private static JsonNode json(App app, String path) {
+    try {
+      return app.files.json(path);
+    } catch (IllegalArgumentException e) {
+      app.findings.error(Rule.LOCKFILE, path, 0, path + " is not valid JSON (" + e.getMessage() + ")", "regenerate it");
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
   }
 
   /** Installs with the one package manager Heroku would use; returns its name. */
