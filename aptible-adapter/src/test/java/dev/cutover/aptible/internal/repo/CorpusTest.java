@@ -86,6 +86,7 @@ class CorpusTest {
         : preparer.plan();
 
     assertThat(snapshot(repo)).as("planning writes nothing").isEqualTo(before);
+    assertThat(plan.render() + plan.findings()).as("no config var value in the plan").doesNotContain("s3cr3t-");
     golden(app, plan);
     new Rules(app, plan).check();
     if (git) {
