@@ -40,6 +40,11 @@ public final class GitCommit {
   /**
    * The paths of {@code paths} that the repository's root {@code .gitignore} (or {@code
    * .git/info/exclude}) ignores, so that a plain {@code git add} would leave them out.
+   *
+   * @param repo the work tree
+   * @param paths paths relative to it
+   * @return the ignored ones, in order
+   * @throws GitException when the ignore rules cannot be read
    */
   public static List<String> ignored(Path repo, List<String> paths) {
     List<String> out = new ArrayList<>();
@@ -77,6 +82,10 @@ public final class GitCommit {
    * Commits {@code paths} (files that exist, relative to the work tree) on HEAD's branch with
    * {@code message}, ignore rules notwithstanding, and checks the commit holds them.
    *
+   * @param workTree the work tree
+   * @param paths the files, relative to it
+   * @param who author and committer
+   * @param message the commit message
    * @return the new commit, or empty when HEAD already holds every file as it is
    * @throws GitException when the repository cannot be written or the commit does not hold a file
    */

@@ -32,7 +32,11 @@ public final class Preparation {
   /**
    * A preparation of {@code repo}.
    *
+   * @param repo the repository's work tree
+   * @param inventory the Heroku app's inventory, when known
+   * @param method how the app reaches Aptible
    * @param port the port the plan decided, or empty for the kept Dockerfile's EXPOSE, else the language's default
+   * @param overwrite whether generated files replace the user's
    */
   public Preparation(Path repo, Optional<AppInventory> inventory, DeployMethod method, Optional<Integer> port,
       boolean overwrite) {
@@ -43,7 +47,12 @@ public final class Preparation {
     this.overwrite = overwrite;
   }
 
-  /** Computes the plan; throws {@link java.io.UncheckedIOException} when a file cannot be read. */
+  /**
+   * Computes the plan; reads the repository, writes nothing.
+   *
+   * @return the plan
+   * @throws java.io.UncheckedIOException when a file cannot be read
+   */
   public RepoPlan compute() {
     RepoFiles files = new RepoFiles(repo);
     Findings findings = new Findings();
