@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
 
 /**
  * The world an invoker IT runs {@code mvn cutover:...} against, started by its {@code setup.groovy}
@@ -63,12 +61,12 @@ public final class ItWorld implements AutoCloseable {
     }
     DemoEnvironment env = DemoEnvironment.start(20, Secret.of(HEROKU_API_KEY), Secret.of(SOURCE_DB_PASSWORD));
     try {
-      Path bin = Files.createDirectories(env.directory().resolve("bin"));
+      Path bin = env.toolsOnPath();
       Path config = Path.of(env.aptible().cliEnvironment().get("APTIBLE_CONFIG_PATH"));
       Files.writeString(Files.createDirectories(config).resolve("tokens.json"),
           "{\"https://auth.aptible.com\":\"" + APTIBLE_TOKEN + "\"}\n");
-      Path aptible = launcher(bin.resolve("aptible"), env.aptible().cliEnvironment(), env.aptible().cliCommand());
-      Path heroku = launcher(bin.resolve("heroku"), Map.of(), env.herokuCli().command());
+      Path aptible = bin.resolve("aptible");
+      Path heroku = bin.resolve("heroku");
       Map<String, String> p = new LinkedHashMap<>();
       p.put("cutover.herokuApiUrl", env.heroku().apiUrl());
       p.put("cutover.herokuDataApiHost", env.heroku().dataApiHost());
@@ -87,20 +85,6 @@ public final class ItWorld implements AutoCloseable {
       env.close();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
-  }
-
-  /** A shell script that runs {@code command} with {@code environment} added, like a tool on the PATH. */
-  private static Path launcher(Path file, Map<String, String> environment, List<String> command) throws IOException {
-    StringBuilder s = new StringBuilder("#!/bin/sh\n");
-    environment.forEach((k, v) -> s.append("export ").append(k).append('=').append(quote(v)).append('\n'));
-    s.append("exec ").append(command.stream().map(ItWorld::quote).collect(Collectors.joining(" "))).append(" \"$@\"\n");
-    Files.writeString(file, s);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-    return file;
-  }
-
-  private static String quote(String value) {
-    return "'" + value.replace("'", "'\\''") + "'";
   }
 
   /**
