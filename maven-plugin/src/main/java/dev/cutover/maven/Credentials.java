@@ -36,7 +36,8 @@ final class Credentials {
    */
   Optional<Login> find(String serverId, String envVar, ValidationException.Collector problems) {
     Optional<Login> server = server(serverId, problems);
-    if (server.isPresent() || envVar == null) {
+    // a server that is there but broken is reported, never silently replaced by the environment
+    if (server.isPresent() || envVar == null || hasServer(serverId)) {
       return server;
     }
     String value = environment.apply(envVar);
@@ -44,12 +45,16 @@ final class Credentials {
         : Optional.of(new Login(null, Secret.of(value.strip()), "environment variable " + envVar));
   }
 
+  private boolean hasServer(String serverId) {
+    return serverId != null && settings != null && settings.getServer(serverId) != null;
+  }
+
   /** Server {@code serverId} of settings.xml, decrypted; empty when there is no such server. */
   Optional<Login> server(String serverId, ValidationException.Collector problems) {
-    Server server = serverId == null || settings == null ? null : settings.getServer(serverId);
-    if (server == null) {
+    if (!hasServer(serverId)) {
       return Optional.empty();
     }
+    Server server = settings.getServer(serverId);
     SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
     String field = "settings.xml <server> " + serverId;
     for (SettingsProblem p : result.getProblems()) {
