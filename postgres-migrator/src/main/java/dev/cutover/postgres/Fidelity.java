@@ -131,7 +131,8 @@ final class Fidelity {
   /**
    * Copies the source's database settings, the source user's settings (onto the target's user) and
    * the database comment, replacing the target's: a setting the restore derived that the source lacks
-   * is removed.
+   * is removed. Also re-applies the source's revocations from PUBLIC, which an archive made without
+   * privileges (Heroku's) does not carry.
    *
    * @return the database settings applied, name to value
    */
@@ -146,6 +147,7 @@ final class Fidelity {
     } catch (SQLException e) {
       throw PgCli.failed("settings", "reading database settings", source, e);
     }
+    List<String> revocations = sourceRevocations(source);
     try (Connection t = PgCli.open(target, "settings")) {
       TargetDatabase.resetDatabaseSettings(t);
       for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -157,6 +159,7 @@ final class Fidelity {
             TargetDatabase.items(e.getKey(), e.getValue())), warnings);
       }
       TargetDatabase.setDatabaseComment(t, comment);
+      keepRevocations(t, target, revocations, warnings);
     } catch (SQLException e) {
       throw PgCli.failed("settings", "applying database settings " + settings, target, e);
     }
@@ -201,14 +204,25 @@ final class Fidelity {
     }
   }
 
+  /**
+   * The revocations from PUBLIC the source has and a restore without privileges (a {@code --no-acl}
+   * archive, as Heroku's are) does not: EXECUTE on routines (a SECURITY DEFINER function must not
+   * become callable by everyone) and USAGE on types, as statements to run on the target.
+   */
   static List<String> sourceRevocations(PgConnection source) {
     try (Connection c = PgCli.open(source, "restore")) {
-      return TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, "
-          + "p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p join pg_namespace n "
-          + "on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
+      List<String> out = new ArrayList<>(TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON ROUTINE %I.%I(%s) "
+          + "FROM PUBLIC', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p "
+          + "join pg_namespace n on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
           + " and not exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE')"
           + " and not exists (select 1 from pg_depend d where d.objid = p.oid and d.classid = 'pg_proc'::regclass "
-          + "and d.deptype = 'e')");
+          + "and d.deptype = 'e')"));
+      out.addAll(TargetDatabase.strings(c, "select format('REVOKE USAGE ON TYPE %I.%I FROM PUBLIC', n.nspname, t.typname) "
+          + "from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typacl is not null and "
+          + TargetDatabase.USER_SCHEMA + " and not exists (select 1 from aclexplode(t.typacl) a where a.grantee = 0 "
+          + "and a.privilege_type = 'USAGE') and not exists (select 1 from pg_depend d where d.objid = t.oid "
+          + "and d.classid = 'pg_type'::regclass and d.deptype = 'e')"));
+      return out;
     } catch (SQLException e) {
       throw PgCli.failed("restore", "reading the source's revocations", source, e);
     }

@@ -314,8 +314,9 @@ public final class PgMigrator implements DatabaseMover {
    * the archive installs extensions into but does not create (a Heroku {@code heroku_ext}) are
    * created first; with a {@code source}, so are its extensions, at the versions the source has (an
    * archive does not record them, and an extension cannot be downgraded after the fact). Afterwards
-   * the database's settings, comment and the app role's settings, which the archive carries but
-   * pg_restore applies only when it creates the database, are applied: the database's onto the
+   * the source's revocations from PUBLIC (with a {@code source}: an archive made without privileges
+   * has none) and the database's settings, comment and the app role's settings, which the archive
+   * carries but pg_restore applies only when it creates the database, are applied: the database's onto the
    * target, the app role's (the source database's owner, and the source's user) onto the target's
    * user. Privileges are not restored (but revocations from PUBLIC are kept); everything belongs to
    * the target's user. What was done is in {@link RestoreResult#warnings()}.
@@ -383,7 +384,9 @@ public final class PgMigrator implements DatabaseMover {
       appRoles.add(properties.owner());
     }
     source.ifPresent(s -> appRoles.add(s.user()));
+    List<String> sourceRevocations = source.map(Fidelity::sourceRevocations).orElse(List.of());
     PgCli.withConnection(target, "restore", c -> {
+      Fidelity.keepRevocations(c, target, sourceRevocations, warnings);
       if (strategy != RestoreStrategy.GUIDE_SQL) {
         Fidelity.keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
         warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
@@ -469,7 +472,9 @@ public final class PgMigrator implements DatabaseMover {
    * Copies the source database's database-level settings ({@code ALTER DATABASE … SET}, for all
    * roles), its comment and the source user's settings ({@code ALTER ROLE … [IN DATABASE …] SET},
    * onto the target's user, in the target database) to the target, replacing the target's: a setting
-   * the restore applied or derived that the source does not have is removed. A setting the target
+   * the restore applied or derived that the source does not have is removed. The source's revocations
+   * from PUBLIC (EXECUTE on routines, USAGE on types) are applied again too: an archive made without
+   * privileges, as Heroku's are, does not carry them, and the target must not be more open. A setting the target
    * refuses is logged and skipped (verification then reports it). Blocks for a few queries.
    *
    * @return the database settings applied, name to value

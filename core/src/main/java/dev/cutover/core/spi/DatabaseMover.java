@@ -71,7 +71,9 @@ public interface DatabaseMover {
   /**
    * Copies the source database's database-level settings ({@code ALTER DATABASE … SET}) to the
    * target, replacing the target's (a setting the restore derived is removed when the source has no
-   * such setting). Idempotent. The default copies nothing, for a mover that cannot reach the source
+   * such setting), with what else only the live source can tell (the source role's settings, the
+   * database comment, revocations from PUBLIC that an archive without privileges drops). Idempotent.
+   * The default copies nothing, for a mover that cannot reach the source
    * directly.
    *
    * @return the settings applied, name to value

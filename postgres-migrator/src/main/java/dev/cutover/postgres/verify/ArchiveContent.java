@@ -125,7 +125,18 @@ final class ArchiveContent {
       IOException {
     String temp = "cutover_archive_rows_" + TEMP.incrementAndGet();
     String columns = String.join(", ", table.columns().stream().map(Sql::ident).toList());
-    s.execute("CREATE TEMP TABLE " + temp + " AS SELECT " + columns + " FROM ONLY " + table.quoted() + " r WITH NO DATA");
+    // the target's column types (domains and type modifiers included), read from the catalogue: the
+    // table itself is not touched, so neither its constraints nor row security get in the way
+    List<String> definitions = new ArrayList<>();
+    for (String c : table.columns()) {
+      String type = s.string("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = "
+          + "?::regclass AND a.attname = ? AND NOT a.attisdropped", table.quoted(), c);
+      if (type == null) {
+        throw new SQLException("the target's table " + table.qualified() + " has no column " + c);
+      }
+      definitions.add(Sql.ident(c) + " " + type);
+    }
+    s.execute("CREATE TEMP TABLE " + temp + " (" + String.join(", ", definitions) + ")");
     String copy = "COPY pg_temp." + temp + " (" + columns + ") FROM STDIN"
         + (encoding.equalsIgnoreCase("UTF8") ? "" : " WITH (ENCODING " + Sql.literal(encoding) + ")");
     String digest = Digest.query("ROW(" + String.join(", ", table.columns().stream().map(c -> "r." + Sql.ident(c))

@@ -56,7 +56,7 @@ final class ArchiveVerification {
     }
     DatabaseProperties properties = DatabaseProperties.of(toc);
     String appRole = appRoles.isEmpty() ? properties.owner() : appRoles.get(0);
-    try (Side side = Side.open(target, jobs, false)) {
+    try (Side side = Side.target(target, jobs)) {
       ReadSession s = side.first();
       Map<String, Map<String, String>> catalogue = Catalogue.read(s, new Roles(List.of(target.user())));
       List<Relation> relations = Relation.list(s);

@@ -42,6 +42,9 @@ final class Chunks {
    */
   record Result(Digest digest, Duration time, String error) {}
 
+  /** The savepoint each piece runs in. */
+  static final String SAVEPOINT = "cutover_piece";
+
   private Chunks() {}
 
   /**
@@ -91,14 +94,14 @@ final class Chunks {
       Digest d = null;
       String error = null;
       try {
-        s.execute("SAVEPOINT cutover_piece");
+        s.execute("SAVEPOINT " + SAVEPOINT);
         d = p.run(s);
-        s.execute("RELEASE SAVEPOINT cutover_piece");
+        s.execute("RELEASE SAVEPOINT " + SAVEPOINT);
       } catch (Exception e) {
         error = e instanceof SQLException sql ? sql.getMessage() + " [SQLSTATE " + sql.getSQLState() + "]"
             : e.getClass().getSimpleName() + ": " + e.getMessage();
         try {
-          s.execute("ROLLBACK TO SAVEPOINT cutover_piece");
+          s.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
         } catch (SQLException ignored) {
           // the session is broken: the remaining pieces on it fail and say so
         }

@@ -126,7 +126,7 @@ public final class DatabaseVerifier {
     findings.check("evidence", "content", VerificationReport.Evidence.LIVE_SOURCE.description() + " or "
         + VerificationReport.Evidence.BACKUP_ARCHIVE.description(), VerificationReport.Evidence.COUNTS_ONLY.description());
     Map<String, Long> counted = new TreeMap<>(request.restored().orElseThrow().rowsRestored());
-    try (Side t = Side.open(request.target(), 1, true)) {
+    try (Side t = Side.target(request.target(), 1)) {
       Map<String, Chunks.Result> digests = t.digests(Relation.list(t.first()), "cutover-verify-counts");
       counted.forEach((table, rows) -> {
         Chunks.Result r = digests.get(table);

@@ -38,7 +38,7 @@ final class LiveVerification {
       return t;
     });
     try {
-      Side[] sides = openBoth(two, () -> Side.open(source, jobs, true), () -> Side.open(target, jobs, true));
+      Side[] sides = openBoth(two, () -> Side.source(source, jobs), () -> Side.target(target, jobs));
       try (Side src = sides[0]; Side tgt = sides[1]) {
         Roles sourceRoles = new Roles(appRoles);
         // the app's roles read as the app on the target too: a restore that kept owners and grants

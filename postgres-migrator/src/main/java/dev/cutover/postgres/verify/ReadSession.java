@@ -33,6 +33,7 @@ final class ReadSession implements AutoCloseable {
   private final Connection connection;
   private final PgConnection where;
   private final int serverVersionNum;
+  private boolean ownsTarget;
 
   private ReadSession(Connection connection, PgConnection where) throws SQLException {
     this.connection = connection;
@@ -93,6 +94,18 @@ final class ReadSession implements AutoCloseable {
     try (Statement st = connection.createStatement()) {
       st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ" + (readOnly ? ", READ ONLY" : ""));
     }
+  }
+
+  /**
+   * Marks this session as reading the restored target, whose transaction may change (and roll back)
+   * what it must to read everything: see {@link Relation}. Never set on a source session.
+   */
+  void ownsTarget(boolean owns) {
+    this.ownsTarget = owns;
+  }
+
+  boolean ownsTarget() {
+    return ownsTarget;
   }
 
   /** The server's {@code server_version_num}, e.g. 150020. */

@@ -34,18 +34,30 @@ final class Side implements AutoCloseable {
     this.sessions = sessions;
   }
 
+  /** Opens {@code jobs} read-only sessions to the source on one snapshot. */
+  static Side source(PgConnection c, int jobs) {
+    return open(c, jobs, true, false);
+  }
+
   /**
-   * Opens {@code jobs} sessions on one snapshot: read-only, or (for the temporary tables archive
-   * verification loads) read-write.
+   * Opens {@code jobs} sessions to the restored target on one snapshot: read-write transactions
+   * (for archive verification's temporary tables; rolled back, never committed) whose sessions may
+   * lift what keeps them from reading every row (see {@link ReadSession#ownsTarget}).
    */
-  static Side open(PgConnection c, int jobs, boolean readOnly) {
+  static Side target(PgConnection c, int jobs) {
+    return open(c, jobs, false, true);
+  }
+
+  private static Side open(PgConnection c, int jobs, boolean readOnly, boolean target) {
     List<ReadSession> sessions = new ArrayList<>();
     try {
       ReadSession first = ReadSession.open(c);
+      first.ownsTarget(target);
       sessions.add(first);
       String snapshot = first.exportSnapshot(readOnly);
       for (int i = 1; i < jobs; i++) {
         ReadSession s = ReadSession.open(c);
+        s.ownsTarget(target);
         sessions.add(s);
         s.joinSnapshot(snapshot, readOnly);
       }

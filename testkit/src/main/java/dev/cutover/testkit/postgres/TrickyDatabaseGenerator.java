@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <p>What it creates: extensions in a Heroku-style {@code heroku_ext} schema ({@code hstore}) and in
  * {@code public} ({@code citext}, {@code pgcrypto}); database-level settings (a {@code search_path}
- * that includes {@code heroku_ext}, {@code statement_timeout}, a custom {@code cutover.tenant}) and a
+ * that includes {@code heroku_ext}, {@code statement_timeout}) and a
  * setting of the connecting role in the database ({@code work_mem}); a database comment and a column
  * comment; a table with forced row-level security, a policy and a {@code "C"}-collated column; an
  * unlogged table; an inherited table whose parent gained a column after it (so the column order
@@ -149,7 +149,6 @@ public final class TrickyDatabaseGenerator {
     s.add("comment on column users.email is 'login name, compared case-insensitively'");
     s.add("comment on database \"" + dbName + "\" is 'the tricky database: what breaks migrations'");
     s.add("alter database \"" + dbName + "\" set statement_timeout = '5min'");
-    s.add("alter database \"" + dbName + "\" set cutover.tenant = 'acme'");
     s.add("alter role current_user in database \"" + dbName + "\" set work_mem = '8MB'");
     s.add("create table tenant_notes (id int primary key, tenant text collate \"C\" not null, note text, "
         + "noted_at timestamptz not null default now())");

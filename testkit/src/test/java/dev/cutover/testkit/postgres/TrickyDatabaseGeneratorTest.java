@@ -31,7 +31,7 @@ class TrickyDatabaseGeneratorTest {
             .isEqualTo("citext@public,hstore@heroku_ext,pgcrypto@public");
         assertThat(db.queryString("select array_to_string(setconfig, ';') from pg_db_role_setting s "
             + "join pg_database d on d.oid = s.setdatabase where d.datname = current_database() and s.setrole = 0"))
-            .isEqualTo("search_path=\"$user\", public, heroku_ext;statement_timeout=5min;cutover.tenant=acme");
+            .isEqualTo("search_path=\"$user\", public, heroku_ext;statement_timeout=5min");
         assertThat(db.queryString("select array_to_string(setconfig, ';') from pg_db_role_setting s "
             + "join pg_database d on d.oid = s.setdatabase where d.datname = current_database() "
             + "and s.setrole = 'postgres'::regrole")).isEqualTo("work_mem=8MB");
