@@ -120,6 +120,8 @@ final class ArchiveVerification {
       Chunks.Result b = results.get(t.qualified());
       String expected = a == null ? Digest.EMPTY.toString() : describe(a);
       String actual = b == null ? Digest.EMPTY.toString() : describe(b);
+      findings.check("rows", t.qualified(), a == null ? "0" : Long.toString(a.digest().rows()),
+          b == null ? "0" : Long.toString(b.digest().rows()));
       findings.check("content", t.qualified(), expected, actual);
       Relation r = byName.get(t.qualified());
       findings.table(new TableCheck(t.qualified(), r == null ? "partitioned table" : r.kind(),

@@ -84,6 +84,7 @@ final class LiveVerification {
       Chunks.Result ad = targetDigests.get(name);
       String exp = describe(e, ed);
       String act = describe(a, ad);
+      findings.check("rows", name, rowText(e, ed), rowText(a, ad));
       findings.check("content", name, exp, act);
       Duration time = max(ed, ad);
       boolean compared = ed != null && ad != null && ed.error() == null && ad.error() == null;
@@ -110,6 +111,17 @@ final class LiveVerification {
       return Digest.EMPTY.toString();
     }
     return d.error() != null ? "could not be read: " + d.error() : d.digest().toString();
+  }
+
+  /** The row count as the rows check shows it ({@code 500}, {@code (missing)}, {@code not populated}). */
+  static String rowText(Relation r, Chunks.Result d) {
+    if (r == null) {
+      return Findings.MISSING;
+    }
+    if (!r.populated()) {
+      return "not populated";
+    }
+    return d == null || d.error() != null ? (d == null ? "0" : "unknown") : Long.toString(d.digest().rows());
   }
 
   private static long rows(Relation r, Chunks.Result d) {
