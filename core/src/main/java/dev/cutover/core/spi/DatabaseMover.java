@@ -6,6 +6,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.WriteCounters;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -42,5 +43,16 @@ public interface DatabaseMover {
    */
   default Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
     return Map.of();
+  }
+
+  /**
+   * Reads {@code database}'s own write counters (commits, rows inserted, updated and deleted per
+   * table), leaving out the session that reads them; {@link WriteCounters#since} compares two
+   * snapshots. Read-only. The default reads nothing, for a mover that cannot reach the database.
+   *
+   * @return the snapshot, or empty when this mover cannot read one
+   */
+  default Optional<WriteCounters> writeCounters(PgConnection database) {
+    return Optional.empty();
   }
 }

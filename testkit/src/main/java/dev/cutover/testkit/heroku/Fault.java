@@ -82,6 +82,7 @@ public record Fault(String method, String path, int status, String errorId, Stri
       case 409 -> "conflict";
       case 422 -> "invalid_params";
       case 429 -> "rate_limit";
+      case 503 -> "service_unavailable";
       default -> code >= 500 ? "internal_server_error" : "error";
     };
   }
@@ -92,6 +93,7 @@ public record Fault(String method, String path, int status, String errorId, Stri
       case 403 -> "You do not have access to this resource.";
       case 404 -> "Couldn't find that app.";
       case 429 -> "Your account reached the API rate limit";
+      case 503 -> "The service is temporarily unavailable; please try again.";
       default -> code >= 500 ? "Internal server error." : "Request failed.";
     };
   }
