@@ -260,7 +260,7 @@ public final class FakeHeroku implements AutoCloseable {
   /** Faults first, then the checks Heroku makes (version, credentials, rate limit), then the route. */
   private Reply answer(String method, String path, String query, Map<String, String> headers, String body)
       throws IOException {
-    Optional<Fault> fault = takeFault(method, path);
+    Optional<Fault> fault = takeFault(method, path, query);
     if (fault.isPresent() && fault.get().status() > 0) {
       return faultReply(fault.get());
     }
@@ -309,7 +309,7 @@ public final class FakeHeroku implements AutoCloseable {
   // ---------------------------------------------------------------- storage
 
   private DownloadServer.Answer handleDownload(DownloadServer.Request r) {
-    Optional<Fault> fault = takeFault(r.method(), r.path());
+    Optional<Fault> fault = takeFault(r.method(), r.path(), r.query());
     DownloadServer.Answer answer;
     Matcher sig = SIGNATURE.matcher(r.query());
     Optional<Path> file = data.signedDump(sig.find() ? sig.group(1) : null, r.path());
@@ -336,9 +336,9 @@ public final class FakeHeroku implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  private Optional<Fault> takeFault(String method, String path) {
+  private Optional<Fault> takeFault(String method, String path, String query) {
     for (ActiveFault f : faults) {
-      if (f.fault().matches(method, path) && f.left().getAndUpdate(n -> n == Integer.MAX_VALUE ? n : n - 1) > 0) {
+      if (f.fault().matches(method, path, query) && f.left().getAndUpdate(n -> n == Integer.MAX_VALUE ? n : n - 1) > 0) {
         if (!f.fault().delay().isZero()) {
           try {
             Thread.sleep(f.fault().delay().toMillis());
