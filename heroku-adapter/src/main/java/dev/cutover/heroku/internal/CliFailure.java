@@ -132,6 +132,7 @@ public final class CliFailure {
    */
   public MigrationException exception(String step, String what, String app, int attempts, CommandFailedException e) {
     String tail = String.join(" | ", tail(e.outputTail(), 5));
+    tail = tail.endsWith(".") ? tail.substring(0, tail.length() - 1) : tail;
     String facts = " (" + detail + ", exit " + e.exitCode() + (attempts > 1 ? ", after " + attempts + " attempts" : "")
         + ")";
     String advice = switch (cause) {
@@ -183,8 +184,11 @@ public final class CliFailure {
     }
   }
 
+  /** The last {@code n} lines that say something: without the CLI's ` ›` gutter, blank lines and its terms-of-service notice. */
   private static List<String> tail(List<String> lines, int n) {
-    return lines.subList(Math.max(0, lines.size() - n), lines.size());
+    List<String> said = lines.stream().map(l -> l.replaceFirst("^\\s*›\\s*", "").strip())
+        .filter(l -> !l.isEmpty() && !l.contains("terms of service") && !l.contains("terms-of-service")).toList();
+    return said.subList(Math.max(0, said.size() - n), said.size());
   }
 
   @Override
