@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
  * @param database the database's name
  * @param takenAt the server's clock when the snapshot was read
  * @param commits the database's committed transactions ({@code xact_commit}) when read; readers and
- *     autovacuum count too, and each snapshot adds one commit of its own, which {@link #since}
- *     subtracts
+ *     autovacuum count too, and each snapshot adds two of its own (its connection's start and its
+ *     read), which {@link #since} subtracts
  * @param statsResetAt when the database's statistics were last reset, or empty if never
  * @param tables every user table ({@code schema.name}) with its counters
  * @param otherSessions the other client sessions connected when the snapshot was read (our own
@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  */
 public record WriteCounters(String database, Instant takenAt, long commits, String statsResetAt,
     Map<String, TableWrites> tables, List<String> otherSessions, Duration flushDelay) {
+  /** The commits one snapshot's own session adds: the server's when it connects, and its read. */
+  private static final int OWN_COMMITS = 2;
 
   /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
   public WriteCounters {
@@ -96,8 +98,8 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
    * @param written the tables whose rows changed, by name
    * @param created tables that exist only in the later snapshot
    * @param dropped tables that exist only in the earlier snapshot
-   * @param otherCommits transactions committed in between by other sessions (readers and autovacuum
-   *     included, so not proof of a write on their own)
+   * @param otherCommits transactions committed in between by sessions other than the two snapshots'
+   *     (readers, Cutover's own verification and autovacuum included, so never proof of a write)
    * @param countersReset whether the statistics were reset in between: then nothing is proven
    * @param otherSessions the other sessions connected at the later snapshot
    */
@@ -189,7 +191,7 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
     }
     List<String> dropped = new TreeMap<>(earlier.tables).keySet().stream().filter(t -> !tables.containsKey(t))
         .toList();
-    long others = Math.max(0, commits - earlier.commits - 1);
+    long others = Math.max(0, commits - earlier.commits - OWN_COMMITS);
     return new Comparison(earlier.takenAt, takenAt, written, created, dropped, others, reset, otherSessions);
   }
 

@@ -308,6 +308,11 @@ public final class FakeApp {
     return writers.stream().filter(w -> w.dynoType.equals(type)).mapToLong(FakeWriter::writes).sum();
   }
 
+  /** The names of the dynos running now, e.g. {@code [web.1, worker.1]}, as {@code GET .../dynos} lists them. */
+  public synchronized List<String> dynos() {
+    return dynosJson().stream().map(d -> d.path("name").asText()).toList();
+  }
+
   /** Whether maintenance mode is on (as the CLI or client last set it). */
   public synchronized boolean maintenance() {
     return maintenance;
