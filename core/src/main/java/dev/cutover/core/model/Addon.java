@@ -21,7 +21,19 @@ import java.util.Objects;
  */
 public record Addon(String name, String service, String plan, List<String> configVars, String id, String ownerApp,
     List<String> attachmentNames, String state, boolean runsJobs) {
-  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
+  /**
+   * Validates the components and copies collections; throws {@link NullPointerException} on a null component.
+   *
+   * @param name see {@link #name()}
+   * @param service see {@link #service()}
+   * @param plan see {@link #plan()}
+   * @param configVars see {@link #configVars()}
+   * @param id see {@link #id()}
+   * @param ownerApp see {@link #ownerApp()}
+   * @param attachmentNames see {@link #attachmentNames()}
+   * @param state see {@link #state()}
+   * @param runsJobs see {@link #runsJobs()}
+   */
   public Addon {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(service, "service");
@@ -46,7 +58,12 @@ public record Addon(String name, String service, String plan, List<String> confi
     this(name, service, plan, configVars, "", "", List.of(), "", false);
   }
 
-  /** Whether {@code app} owns it (also true when the owner is not known). */
+  /**
+   * Whether {@code app} owns it.
+   *
+   * @param app an app's name
+   * @return true when {@code app} is the owner, or the owner is not known
+   */
   public boolean ownedBy(String app) {
     return ownerApp.isEmpty() || ownerApp.equals(app);
   }

@@ -40,7 +40,23 @@ public record AppInventory(
     String generation,
     List<InventoryGap> gaps) {
 
-  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
+  /**
+   * Validates the components and copies collections; throws {@link NullPointerException} on a null component.
+   *
+   * @param app see {@link #app()}
+   * @param stack see {@link #stack()}
+   * @param region see {@link #region()}
+   * @param buildpacks see {@link #buildpacks()}
+   * @param formation see {@link #formation()}
+   * @param processTypes see {@link #processTypes()}
+   * @param configVars see {@link #configVars()}
+   * @param addons see {@link #addons()}
+   * @param domains see {@link #domains()}
+   * @param databases see {@link #databases()}
+   * @param takenAt see {@link #takenAt()}
+   * @param generation see {@link #generation()}
+   * @param gaps see {@link #gaps()}
+   */
   public AppInventory {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(stack, "stack");
@@ -80,8 +96,10 @@ public record AppInventory(
   }
 
   /**
-   * The primary database: the one attached as {@code DATABASE}, else the first that is not a
-   * follower, else the first.
+   * The primary database.
+   *
+   * @return the one attached as {@code DATABASE}, else the first that is not a follower, else the
+   *     first; empty when the app has no database
    */
   public Optional<PostgresInfo> primaryDatabase() {
     return databases.stream().filter(d -> !d.follower() && d.attachmentNames().contains("DATABASE")).findFirst()
@@ -89,39 +107,69 @@ public record AppInventory(
         .or(() -> databases.stream().findFirst());
   }
 
-  /** Every database that is not a follower, the primary first: the ones whose data is moved. */
+  /**
+   * The databases whose data is moved.
+   *
+   * @return every database that is not a follower, the primary first
+   */
   public List<PostgresInfo> primaryDatabases() {
     Optional<PostgresInfo> primary = primaryDatabase();
     return java.util.stream.Stream.concat(primary.stream(),
         databases.stream().filter(d -> !d.follower() && primary.map(p -> !p.equals(d)).orElse(true))).toList();
   }
 
-  /** The followers (read-only replicas): listed, never migrated. */
+  /**
+   * The followers (read-only replicas): listed, never migrated.
+   *
+   * @return the databases that follow another
+   */
   public List<PostgresInfo> followers() {
     return databases.stream().filter(PostgresInfo::follower).toList();
   }
 
-  /** The add-ons known to run jobs of their own (e.g. Heroku Scheduler), which scaling does not stop. */
+  /**
+   * The add-ons known to run jobs of their own (e.g. Heroku Scheduler), which scaling does not stop.
+   *
+   * @return those add-ons, in inventory order
+   */
   public List<Addon> jobAddons() {
     return addons.stream().filter(Addon::runsJobs).toList();
   }
 
-  /** The add-ons of {@code service}, e.g. {@code heroku-redis}. */
+  /**
+   * The add-ons of one service.
+   *
+   * @param service e.g. {@code heroku-redis}
+   * @return its add-ons, in inventory order
+   */
   public List<Addon> addons(String service) {
     return addons.stream().filter(a -> a.service().equals(service)).toList();
   }
 
-  /** The release phase command ({@code release} process type), when the app has one. */
+  /**
+   * The release phase command.
+   *
+   * @return the {@code release} process type's command, when the app has one
+   */
   public Optional<String> releasePhase() {
     return Optional.ofNullable(processTypes.get("release"));
   }
 
-  /** The config var named {@code name}. */
+  /**
+   * One config var.
+   *
+   * @param name e.g. {@code DATABASE_URL}
+   * @return the config var, when the app has it
+   */
   public Optional<ConfigVar> configVar(String name) {
     return configVars.stream().filter(v -> v.name().equals(name)).findFirst();
   }
 
-  /** Custom domains only (not {@code *.herokuapp.com}). */
+  /**
+   * The custom domains.
+   *
+   * @return the domains of kind {@code custom} (not {@code *.herokuapp.com})
+   */
   public List<Domain> customDomains() {
     return domains.stream().filter(d -> "custom".equals(d.kind())).toList();
   }

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param reason why, e.g. {@code GET /apps/my-app/releases answered 404 not_found}
  */
 public record InventoryGap(String part, String reason) {
-  /** Validates the components; throws {@link NullPointerException} on a null component. */
+  /**
+   * Validates the components; throws {@link NullPointerException} on a null component.
+   *
+   * @param part see {@link #part()}
+   * @param reason see {@link #reason()}
+   */
   public InventoryGap {
     Objects.requireNonNull(part, "part");
     Objects.requireNonNull(reason, "reason");

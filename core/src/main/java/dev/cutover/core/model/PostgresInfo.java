@@ -27,7 +27,21 @@ import java.util.Objects;
 public record PostgresInfo(String addonName, String attachmentName, String plan, String version, long dataSizeBytes,
     String addonId, String ownerApp, List<String> attachmentNames, List<String> configVars, boolean follower,
     String leader) {
-  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
+  /**
+   * Validates the components and copies collections; throws {@link NullPointerException} on a null component.
+   *
+   * @param addonName see {@link #addonName()}
+   * @param attachmentName see {@link #attachmentName()}
+   * @param plan see {@link #plan()}
+   * @param version see {@link #version()}
+   * @param dataSizeBytes see {@link #dataSizeBytes()}
+   * @param addonId see {@link #addonId()}
+   * @param ownerApp see {@link #ownerApp()}
+   * @param attachmentNames see {@link #attachmentNames()}
+   * @param configVars see {@link #configVars()}
+   * @param follower see {@link #follower()}
+   * @param leader see {@link #leader()}
+   */
   public PostgresInfo {
     Objects.requireNonNull(addonName, "addonName");
     Objects.requireNonNull(attachmentName, "attachmentName");
@@ -55,13 +69,22 @@ public record PostgresInfo(String addonName, String attachmentName, String plan,
         List.of(attachmentName + "_URL"), false, "");
   }
 
-  /** The major version, e.g. 16, or 0 when not known. */
+  /**
+   * The major version.
+   *
+   * @return e.g. 16, or 0 when not known
+   */
   public int majorVersion() {
     String major = version.split("\\.")[0];
     return major.matches("\\d+") ? Integer.parseInt(major) : 0;
   }
 
-  /** Whether {@code app} owns the add-on (also true when the owner is not known). */
+  /**
+   * Whether {@code app} owns the add-on.
+   *
+   * @param app an app's name
+   * @return true when {@code app} is the owner, or the owner is not known
+   */
   public boolean ownedBy(String app) {
     return ownerApp.isEmpty() || ownerApp.equals(app);
   }

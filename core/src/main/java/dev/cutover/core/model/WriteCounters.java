@@ -41,7 +41,17 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
   /** The commits one snapshot's own session adds: the server's when it connects, and its read. */
   private static final int OWN_COMMITS = 2;
 
-  /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
+  /**
+   * Validates the components and copies collections; throws {@link NullPointerException} on a null component.
+   *
+   * @param database see {@link #database()}
+   * @param takenAt see {@link #takenAt()}
+   * @param commits see {@link #commits()}
+   * @param statsResetAt see {@link #statsResetAt()}
+   * @param tables see {@link #tables()}
+   * @param otherSessions see {@link #otherSessions()}
+   * @param flushDelay see {@link #flushDelay()}
+   */
   public WriteCounters {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(takenAt, "takenAt");
@@ -69,7 +79,14 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
    * @param deleted rows deleted in between
    */
   public record WrittenTable(String table, long inserted, long updated, long deleted) {
-    /** Validates the components; throws {@link NullPointerException} on a null component. */
+    /**
+     * Validates the components; throws {@link NullPointerException} on a null component.
+     *
+     * @param table see {@link #table()}
+     * @param inserted see {@link #inserted()}
+     * @param updated see {@link #updated()}
+     * @param deleted see {@link #deleted()}
+     */
     public WrittenTable {
       Objects.requireNonNull(table, "table");
     }
@@ -105,7 +122,18 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
    */
   public record Comparison(Instant from, Instant to, List<WrittenTable> written, List<String> created,
       List<String> dropped, long otherCommits, boolean countersReset, List<String> otherSessions) {
-    /** Validates the components and copies collections; throws {@link NullPointerException} on a null component. */
+    /**
+     * Validates the components and copies collections; throws {@link NullPointerException} on a null component.
+     *
+     * @param from see {@link #from()}
+     * @param to see {@link #to()}
+     * @param written see {@link #written()}
+     * @param created see {@link #created()}
+     * @param dropped see {@link #dropped()}
+     * @param otherCommits see {@link #otherCommits()}
+     * @param countersReset see {@link #countersReset()}
+     * @param otherSessions see {@link #otherSessions()}
+     */
     public Comparison {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
@@ -115,12 +143,20 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
       otherSessions = List.copyOf(otherSessions);
     }
 
-    /** Whether no table was written, created or dropped and the counters were not reset in between. */
+    /**
+     * Whether the freeze held.
+     *
+     * @return true when no table was written, created or dropped and the counters were not reset
+     */
     public boolean frozen() {
       return written.isEmpty() && created.isEmpty() && dropped.isEmpty() && !countersReset;
     }
 
-    /** The names of the tables written, created or dropped, in that order. */
+    /**
+     * The tables that changed.
+     *
+     * @return the names of the tables written, created or dropped, in that order
+     */
     public List<String> tablesChanged() {
       List<String> out = new ArrayList<>(written.stream().map(WrittenTable::table).toList());
       out.addAll(created);
@@ -129,8 +165,10 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
     }
 
     /**
-     * One line for a message or report, e.g. {@code "written between 12:00:01Z and 12:04:10Z:
-     * public.events (+12 inserted); 3 other commits; other sessions: app@10.0.0.5 (worker.1) active"}.
+     * One line for a message or report.
+     *
+     * @return e.g. {@code "written between 12:00:01Z and 12:04:10Z: public.events (+12 inserted); 3 other
+     *     commits; other sessions: app@10.0.0.5 (worker.1) active"}
      */
     public String describe() {
       String span = "between " + from + " and " + to;
@@ -163,6 +201,7 @@ public record WriteCounters(String database, Instant takenAt, long commits, Stri
    * What changed between {@code earlier} and this snapshot. Pure: reads nothing.
    *
    * @param earlier a snapshot of the same database taken before this one
+   * @return what changed in between
    * @throws IllegalArgumentException when {@code earlier} is of another database
    */
   public Comparison since(WriteCounters earlier) {

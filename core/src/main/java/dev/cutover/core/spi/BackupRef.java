@@ -13,7 +13,14 @@ import java.util.Objects;
  *     itself. Journal it with the id: downloading needs it.
  */
 public record BackupRef(String id, int num, long sizeBytes, String app) {
-  /** Validates the components; throws {@link NullPointerException} on a null component. */
+  /**
+   * Validates the components; throws {@link NullPointerException} on a null component.
+   *
+   * @param id see {@link #id()}
+   * @param num see {@link #num()}
+   * @param sizeBytes see {@link #sizeBytes()}
+   * @param app see {@link #app()}
+   */
   public BackupRef {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(app, "app");

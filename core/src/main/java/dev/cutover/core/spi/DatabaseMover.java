@@ -50,6 +50,7 @@ public interface DatabaseMover {
    * table), leaving out the session that reads them; {@link WriteCounters#since} compares two
    * snapshots. Read-only. The default reads nothing, for a mover that cannot reach the database.
    *
+   * @param database the database to read, e.g. the source
    * @return the snapshot, or empty when this mover cannot read one
    */
   default Optional<WriteCounters> writeCounters(PgConnection database) {

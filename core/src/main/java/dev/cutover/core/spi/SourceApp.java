@@ -25,8 +25,9 @@ public interface SourceApp {
   void maintenance(boolean on);
 
   /**
-   * The formation now: each process type with its quantity, size and command. Read-only. The
-   * default reads the whole inventory.
+   * The formation now. Read-only. The default reads the whole inventory.
+   *
+   * @return each process type with its quantity, size and command
    */
   default List<Formation> formation() {
     return inventory().formation();

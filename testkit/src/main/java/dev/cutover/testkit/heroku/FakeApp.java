@@ -298,7 +298,10 @@ public final class FakeApp {
     return writer("scheduler", true, sql);
   }
 
-  /** Starts a detached one-off dyno ({@code heroku run:detached}) that runs {@code sql} every few milliseconds until the fake closes. */
+  /**
+   * Starts a detached one-off dyno ({@code heroku run:detached}) that runs {@code sql} every few
+   * milliseconds until the fake closes, whatever the formation says.
+   */
   public FakeApp oneOffDyno(String sql) {
     return writer("run", true, sql);
   }

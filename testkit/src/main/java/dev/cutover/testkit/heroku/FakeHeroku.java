@@ -318,7 +318,8 @@ public final class FakeHeroku implements AutoCloseable {
     } else if (expiredDownloads) {
       answer = xml(403, "AccessDenied", "Request has expired");
     } else if (file.isEmpty()) {
-      answer = xml(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+      answer = xml(403, "SignatureDoesNotMatch",
+          "The request signature we calculated does not match the signature you provided.");
     } else if (!Files.isRegularFile(file.get())) {
       answer = xml(404, "NoSuchKey", "The specified key does not exist.");
     } else {

@@ -28,7 +28,12 @@ import java.util.regex.Pattern;
  */
 public record Fault(String method, String path, int status, String errorId, String message, Duration retryAfter,
     Duration delay, int times, String query) {
-  /** Validates the components; throws {@link NullPointerException} on a null one, {@link IllegalArgumentException} on a bad count. */
+  /**
+   * Validates the components.
+   *
+   * @throws NullPointerException on a null component
+   * @throws IllegalArgumentException when {@code times} is below 1 or a pattern does not compile
+   */
   public Fault {
     Objects.requireNonNull(method, "method");
     Pattern.compile(Objects.requireNonNull(path, "path"));
