@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.cutover.heroku.internal.InventoryReader;
+import dev.cutover.heroku.internal.DatabaseReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,10 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ParsingTest {
   @Test
   void parseSize_pgInfoForms_bytes() {
-    assertThat(InventoryReader.parseSize("8.0 MB")).isEqualTo(8L * 1024 * 1024);
-    assertThat(InventoryReader.parseSize("512 kB")).isEqualTo(512L * 1024);
-    assertThat(InventoryReader.parseSize("1.5 GB")).isEqualTo(1536L * 1024 * 1024);
-    assertThat(InventoryReader.parseSize("n/a")).isEqualTo(-1);
+    assertThat(DatabaseReader.parseSize("8.0 MB")).isEqualTo(8L * 1024 * 1024);
+    assertThat(DatabaseReader.parseSize("512 kB")).isEqualTo(512L * 1024);
+    assertThat(DatabaseReader.parseSize("1.5 GB")).isEqualTo(1536L * 1024 * 1024);
+    assertThat(DatabaseReader.parseSize("n/a")).isEqualTo(-1);
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.cutover.heroku.internal;
 import static dev.cutover.heroku.internal.Json.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cutover.core.ApiException;
 import dev.cutover.core.Redactor;
 import dev.cutover.core.Secret;
 import dev.cutover.core.model.Addon;
@@ -17,15 +16,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads one app's inventory through the Platform API and the Postgres data API, the way Heroku
@@ -37,7 +32,6 @@ import java.util.regex.Pattern;
  * readable. Thread-safe; every method blocks.
  */
 public final class InventoryReader {
-  private static final String POSTGRES_PLAN_PREFIX = "heroku-postgresql:";
   /** Add-on services that run jobs of their own (in one-off dynos or from outside), which scaling does not stop. */
   private static final Set<String> JOB_SERVICES =
       Set.of("scheduler", "advanced-scheduler", "crontogo", "temporize", "process-scheduler");
@@ -46,21 +40,20 @@ public final class InventoryReader {
   /** The CLI's own range for the newest releases ({@code heroku buildpacks} on fir). */
   private static final String NEWEST_RELEASES = "version ..; max=10, order=desc";
   private static final String MORE_RELEASES = "version ..; max=1000, order=desc";
-  private static final Pattern SIZE = Pattern.compile("([\\d.]+)\\s*(bytes|B|kB|KB|MB|GB|TB)");
 
   private final String app;
   private final PlatformApi api;
-  private final PlatformApi dataApi;
   private final Redactor redactor;
   private final Clock clock;
+  private final DatabaseReader databases;
 
   /** A reader for {@code app}; makes no request until asked. */
   public InventoryReader(String app, PlatformApi api, PlatformApi dataApi, Redactor redactor, Clock clock) {
     this.app = Objects.requireNonNull(app, "app");
     this.api = Objects.requireNonNull(api, "api");
-    this.dataApi = Objects.requireNonNull(dataApi, "dataApi");
     this.redactor = Objects.requireNonNull(redactor, "redactor");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.databases = new DatabaseReader(app, Objects.requireNonNull(dataApi, "dataApi"), redactor);
   }
 
   /** The process types and buildpacks of the current release. */
@@ -83,10 +76,10 @@ public final class InventoryReader {
     List<ConfigVar> configVars = configVars();
     Release release = currentRelease(ctx, gaps);
     List<String> buildpacks = generation.equals("fir") ? release.buildpacks()
-        : optional(gaps, "buildpacks", List.of(), () -> classicBuildpacks(ctx));
+        : Gaps.optional(gaps, "buildpacks", List.of(), () -> classicBuildpacks(ctx));
     return new AppInventory(app, stack, text(appNode.path("region"), "name"), buildpacks, formation(),
         release.processTypes(), configVars, addons(addonNodes, attachmentNodes), domains(),
-        databases(ctx, addonNodes, attachmentNodes, values(configVars), gaps), clock.instant(), generation, gaps);
+        databases.read(ctx, addonNodes, attachmentNodes, values(configVars), gaps), clock.instant(), generation, gaps);
   }
 
   /** Every config var (empty values included); each value is registered with the redactor. */
@@ -156,7 +149,7 @@ public final class InventoryReader {
   /** Every Postgres database attached to the app, followers included; throws when the data API fails. */
   public List<PostgresInfo> databases() {
     PlatformApi.Context ctx = ctx("heroku.databases");
-    return databases(ctx, addonNodes(ctx), attachmentNodes(ctx), values(configVars()), null);
+    return databases.read(ctx, addonNodes(ctx), attachmentNodes(ctx), values(configVars()), null);
   }
 
   private List<JsonNode> addonNodes(PlatformApi.Context ctx) {
@@ -171,8 +164,8 @@ public final class InventoryReader {
     List<Addon> out = new ArrayList<>();
     for (JsonNode a : addonNodes) {
       String id = text(a, "id");
-      List<JsonNode> attachments = attachmentsOf(id, attachmentNodes);
-      List<String> vars = configVarsOf(attachments);
+      List<JsonNode> attachments = DatabaseReader.attachmentsOf(id, attachmentNodes);
+      List<String> vars = DatabaseReader.configVarsOf(attachments);
       if (vars.isEmpty()) {
         a.path("config_vars").forEach(v -> vars.add(v.asText()));
       }
@@ -183,88 +176,6 @@ public final class InventoryReader {
     return out;
   }
 
-  private List<PostgresInfo> databases(PlatformApi.Context ctx, List<JsonNode> addonNodes, List<JsonNode> attachmentNodes,
-      Map<String, String> configValues, List<InventoryGap> gaps) {
-    Map<String, JsonNode> postgres = new LinkedHashMap<>();
-    for (JsonNode at : attachmentNodes) {
-      String id = text(at.path("addon"), "id");
-      Optional<JsonNode> addon = addonNodes.stream().filter(a -> text(a, "id").equals(id)).findFirst();
-      String plan = addon.map(a -> text(a.path("plan"), "name")).orElse(text(at.path("addon").path("plan"), "name"));
-      if (plan.startsWith(POSTGRES_PLAN_PREFIX)) {
-        postgres.putIfAbsent(id, addon.orElse(at.path("addon")));
-      }
-    }
-    addonNodes.stream().filter(a -> text(a.path("plan"), "name").startsWith(POSTGRES_PLAN_PREFIX))
-        .forEach(a -> postgres.putIfAbsent(text(a, "id"), a));
-    Map<String, String> addonNameByUrl = new LinkedHashMap<>();
-    Map<String, JsonNode> infoById = new LinkedHashMap<>();
-    postgres.forEach((id, addon) -> {
-      String addonName = text(addon, "name");
-      JsonNode info = optional(gaps, "database " + addonName, null,
-          () -> dataApi.get(ctx, "client/v11/databases/" + id, Map.of()));
-      if (info != null) {
-        infoById.put(id, info);
-        String url = text(info, "resource_url");
-        if (!url.isEmpty()) {
-          Secrets.register(redactor, url);
-          addonNameByUrl.put(url, addonName);
-        }
-      }
-    });
-    List<PostgresInfo> out = new ArrayList<>();
-    postgres.forEach((id, addon) -> {
-      List<JsonNode> attachments = attachmentsOf(id, attachmentNodes);
-      List<String> names = attachments.stream().map(at -> text(at, "name")).toList();
-      List<String> vars = configVarsOf(attachments);
-      if (vars.isEmpty()) {
-        names.forEach(n -> vars.add(n + "_URL"));
-      }
-      JsonNode info = infoById.getOrDefault(id, PlatformApi.MAPPER.nullNode());
-      String following = text(info, "following");
-      String leader = "";
-      if (!following.isEmpty()) {
-        Secrets.register(redactor, following);
-        leader = addonNameByUrl.getOrDefault(following, leaderByConfigVar(following, configValues, attachmentNodes));
-      }
-      String owner = text(addon.path("app"), "name");
-      String main = names.contains("DATABASE") ? "DATABASE" : names.isEmpty() ? text(addon, "name") : names.get(0);
-      out.add(new PostgresInfo(text(addon, "name"), main, text(addon.path("plan"), "name").isEmpty()
-          ? planOf(id, attachmentNodes) : text(addon.path("plan"), "name"), pgVersion(info), dataSize(info), id,
-          owner.isEmpty() ? app : owner, names, vars, !following.isEmpty(), leader));
-    });
-    return out;
-  }
-
-  /** The add-on whose attachment's config var holds {@code url}, as the CLI resolves a follower's leader. */
-  private static String leaderByConfigVar(String url, Map<String, String> configValues, List<JsonNode> attachments) {
-    for (Map.Entry<String, String> v : configValues.entrySet()) {
-      if (v.getValue().equals(url)) {
-        String attachment = v.getKey().replaceFirst("_URL$", "");
-        for (JsonNode at : attachments) {
-          if (text(at, "name").equals(attachment)) {
-            return text(at.path("addon"), "name");
-          }
-        }
-      }
-    }
-    return "";
-  }
-
-  private static String planOf(String addonId, List<JsonNode> attachments) {
-    return attachmentsOf(addonId, attachments).stream().map(at -> text(at.path("addon").path("plan"), "name"))
-        .filter(p -> !p.isEmpty()).findFirst().orElse("");
-  }
-
-  private static List<JsonNode> attachmentsOf(String addonId, List<JsonNode> attachments) {
-    return attachments.stream().filter(at -> text(at.path("addon"), "id").equals(addonId)).toList();
-  }
-
-  private static List<String> configVarsOf(List<JsonNode> attachments) {
-    Set<String> vars = new LinkedHashSet<>();
-    attachments.forEach(at -> at.path("config_vars").forEach(v -> vars.add(v.asText())));
-    return new ArrayList<>(vars);
-  }
-
   /**
    * The current release's process types and (on fir) buildpacks: one page of the ten newest
    * releases, a second of up to 1000 only when none of those is current, then its slug or OCI image.
@@ -272,14 +183,14 @@ public final class InventoryReader {
    * @param gaps where to note what could not be read, or null to throw instead
    */
   private Release currentRelease(PlatformApi.Context ctx, List<InventoryGap> gaps) {
-    List<JsonNode> newest = optional(gaps, "process types", null,
+    List<JsonNode> newest = Gaps.optional(gaps, "process types", null,
         () -> api.page(ctx, appPath("/releases"), Map.of(), NEWEST_RELEASES));
     if (newest == null) {
       return Release.NONE;
     }
     Optional<JsonNode> current = current(newest);
     if (current.isEmpty() && newest.size() >= 10) {
-      List<JsonNode> more = optional(gaps, "process types", List.of(),
+      List<JsonNode> more = Gaps.optional(gaps, "process types", List.of(),
           () -> api.page(ctx, appPath("/releases"), Map.of(), MORE_RELEASES));
       current = current(more);
     }
@@ -299,13 +210,13 @@ public final class InventoryReader {
     String version = "v" + release.path("version").asInt();
     if (!image.isEmpty()) {
       String imageId = image;
-      JsonNode images = optional(gaps, "process types", null,
+      JsonNode images = Gaps.optional(gaps, "process types", null,
           () -> api.get(ctx, appPath("/oci-images/" + imageId), Map.of()));
       return images == null ? Release.NONE : ociImage(images.path(0));
     }
     if (!slug.isEmpty()) {
       String slugId = slug;
-      JsonNode slugNode = optional(gaps, "process types", null, () -> api.get(ctx, appPath("/slugs/" + slugId), Map.of()));
+      JsonNode slugNode = Gaps.optional(gaps, "process types", null, () -> api.get(ctx, appPath("/slugs/" + slugId), Map.of()));
       return slugNode == null ? Release.NONE : new Release(slug(slugNode), List.of());
     }
     if (gaps != null && !text(release, "status").equals("succeeded")) {
@@ -356,23 +267,6 @@ public final class InventoryReader {
     return out;
   }
 
-  /**
-   * {@code read}'s result, or {@code fallback} with a gap noted when the API answers that the part
-   * is not there (403, 404, 410) and {@code gaps} is given. Server errors and the rest propagate.
-   */
-  private static <T> T optional(List<InventoryGap> gaps, String part, T fallback, Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (ApiException e) {
-      if (gaps == null || (e.status() != 403 && e.status() != 404 && e.status() != 410)) {
-        throw e;
-      }
-      gaps.add(new InventoryGap(part, e.method() + " " + e.path() + " answered " + e.status()
-          + e.errorId().map(id -> " " + id).orElse("")));
-      return fallback;
-    }
-  }
-
   private static Map<String, String> values(List<ConfigVar> vars) {
     Map<String, String> out = new LinkedHashMap<>();
     vars.forEach(v -> out.put(v.name(), v.value().reveal()));
@@ -382,44 +276,6 @@ public final class InventoryReader {
   private static String generation(JsonNode appNode) {
     String g = text(appNode.path("generation"), "name");
     return g.isEmpty() ? "cedar" : g;
-  }
-
-  private static String pgVersion(JsonNode db) {
-    String v = text(db, "postgres_version");
-    return v.isEmpty() ? infoValue(db, "PG Version").orElse("") : v;
-  }
-
-  private static long dataSize(JsonNode db) {
-    if (db.path("num_bytes").isNumber()) {
-      return db.path("num_bytes").asLong();
-    }
-    return infoValue(db, "Data Size").map(InventoryReader::parseSize).orElse(-1L);
-  }
-
-  private static Optional<String> infoValue(JsonNode db, String key) {
-    for (JsonNode i : db.path("info")) {
-      if (key.equals(text(i, "name")) && i.path("values").size() > 0) {
-        return Optional.of(i.path("values").get(0).asText());
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** Parses sizes as pg:info prints them: {@code 8.1 MB}, {@code 1.18 GB}, {@code 512 kB}; -1 when not a size. */
-  public static long parseSize(String text) {
-    Matcher m = SIZE.matcher(text);
-    if (!m.find()) {
-      return -1;
-    }
-    double n = Double.parseDouble(m.group(1));
-    int power = switch (m.group(2)) {
-      case "kB", "KB" -> 1;
-      case "MB" -> 2;
-      case "GB" -> 3;
-      case "TB" -> 4;
-      default -> 0;
-    };
-    return (long) (n * Math.pow(1024, power));
   }
 
   private static boolean isDynoMetadata(String name) {

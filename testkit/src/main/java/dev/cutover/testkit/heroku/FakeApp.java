@@ -1,7 +1,6 @@
 package dev.cutover.testkit.heroku;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.core.model.PgConnection;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +70,7 @@ public final class FakeApp {
     this.name = Objects.requireNonNull(name, "name");
     this.id = uuid("app:" + name);
     this.herokuDomain = name + "-" + id.replace("-", "").substring(0, 12) + ".herokuapp.com";
-    domains.add(domain(herokuDomain, "heroku", null));
+    domains.add(HerokuJson.domain(appRef(), herokuDomain, "heroku", null));
   }
 
   /** The app's name. */
@@ -159,7 +158,7 @@ public final class FakeApp {
   /** Adds custom domains (the {@code herokuapp.com} domain exists from the start). */
   public synchronized FakeApp domains(String... hostnames) {
     for (String h : hostnames) {
-      domains.add(domain(h, "custom", h + ".herokudns.com"));
+      domains.add(HerokuJson.domain(appRef(), h, "custom", h + ".herokudns.com"));
     }
     return this;
   }
@@ -239,7 +238,7 @@ public final class FakeApp {
     }
     synchronized (this) {
       List<String> vars = List.of(as + "_URL");
-      attachments.add(attachment(as, addon, vars));
+      attachments.add(HerokuJson.attachment(appRef(), as, addon, vars));
       if (!addons.contains(addon)) {
         addons.add(addon);
       }
@@ -345,30 +344,7 @@ public final class FakeApp {
   // ---- what the fake API serves ----
 
   synchronized ObjectNode json() {
-    ObjectNode a = JSON.createObjectNode();
-    a.put("id", id);
-    a.put("name", name);
-    a.put("acm", false);
-    a.putNull("archived_at");
-    a.put("buildpack_provided_description", buildpacks.isEmpty() ? null : buildpacks.get(0));
-    a.putObject("build_stack").put("id", uuid("stack:" + stack)).put("name", stack);
-    a.putObject("stack").put("id", uuid("stack:" + stack)).put("name", stack);
-    a.put("created_at", CREATED);
-    a.put("updated_at", CREATED);
-    a.put("released_at", CREATED);
-    a.putObject("generation").put("id", uuid("generation:" + generation)).put("name", generation);
-    a.put("git_url", "https://git.heroku.com/" + name + ".git");
-    a.putNull("internal_routing");
-    a.put("maintenance", maintenance);
-    a.putObject("owner").put("id", uuid("owner")).put("email", "owner@example.com");
-    a.putNull("organization");
-    a.putNull("team");
-    a.putObject("region").put("id", uuid("region:" + region)).put("name", region);
-    a.putNull("repo_size");
-    a.put("slug_size", 0);
-    a.putNull("space");
-    a.put("web_url", "https://" + herokuDomain + "/");
-    return a;
+    return HerokuJson.app(appRef(), stack, region, generation, maintenance, buildpacks, herokuDomain);
   }
 
   synchronized void setMaintenance(boolean on) {
@@ -434,13 +410,15 @@ public final class FakeApp {
       boolean stillRunning = writers.stream().anyMatch(w -> !w.oneOff && w.dynoType.equals(type) && w.connected());
       int n = quantity > 0 ? quantity : stillRunning ? 1 : 0;
       for (int i = 1; i <= n; i++) {
-        out.add(dyno(type + "." + i, type, f.path("command").asText(), f.path("size").asText()));
+        out.add(HerokuJson.dyno(appRef(), type + "." + i, type, f.path("command").asText(), f.path("size").asText(),
+            Math.max(1, releaseCount)));
       }
     }
     for (int i = 0; i < writers.size(); i++) {
       FakeWriter w = writers.get(i);
       if (w.oneOff && w.connected()) {
-        out.add(dyno(w.dynoType + "." + (4000 + i), w.dynoType, "psql -c '" + w.sql + "'", "Basic"));
+        out.add(HerokuJson.dyno(appRef(), w.dynoType + "." + (4000 + i), w.dynoType, "psql -c '" + w.sql + "'", "Basic",
+            Math.max(1, releaseCount)));
       }
     }
     return out;
@@ -520,86 +498,13 @@ public final class FakeApp {
   }
 
   private ObjectNode addAddon(String addonName, String plan, String attachmentName, List<String> vars, String state) {
-    String service = service(plan);
-    String addonId = uuid("addon:" + name + ":" + addonName);
-    ObjectNode a = JSON.createObjectNode();
-    a.put("id", addonId);
-    a.put("name", addonName);
-    a.putObject("addon_service").put("id", uuid("service:" + service)).put("name", service)
-        .put("human_name", service).put("state", "ga").put("supports_multiple_installations", true);
-    ObjectNode planNode = a.putObject("plan").put("id", uuid("plan:" + plan)).put("name", plan)
-        .put("human_name", plan.substring(plan.indexOf(':') + 1)).put("state", "public");
-    planNode.putObject("price").put("cents", 0).put("unit", "month");
-    a.set("app", appRef());
-    a.putObject("billing_entity").put("id", id).put("name", name).put("type", "app");
-    a.putObject("billed_price").put("cents", 0).put("contract", false).put("unit", "month");
-    ArrayNode cv = a.putArray("config_vars");
-    vars.forEach(cv::add);
-    a.putArray("actions");
-    a.put("provider_id", addonId);
-    a.put("state", state);
-    a.putNull("web_url");
-    a.put("created_at", CREATED);
-    a.put("updated_at", CREATED);
+    ObjectNode a = HerokuJson.addon(appRef(), addonName, plan, vars, state);
     addons.add(a);
-    attachments.add(attachment(attachmentName, a, vars));
+    attachments.add(HerokuJson.attachment(appRef(), attachmentName, a, vars));
     return a;
   }
 
-  /** An attachment of {@code addon} to this app with every field an {@code Accept-Inclusion} can add. */
-  private ObjectNode attachment(String attachmentName, ObjectNode addon, List<String> vars) {
-    ObjectNode at = JSON.createObjectNode();
-    at.put("id", uuid("attachment:" + name + ":" + attachmentName));
-    at.put("name", attachmentName);
-    ObjectNode addonRef = at.putObject("addon");
-    addonRef.put("id", addon.path("id").asText()).put("name", addon.path("name").asText());
-    addonRef.set("app", addon.path("app").deepCopy());
-    addonRef.putObject("plan").put("id", addon.path("plan").path("id").asText())
-        .put("name", addon.path("plan").path("name").asText());
-    at.set("app", appRef());
-    at.putNull("namespace");
-    ArrayNode atVars = at.putArray("config_vars");
-    vars.forEach(atVars::add);
-    at.put("web_url", "https://addons-sso.heroku.com/apps/" + id + "/addons/" + addon.path("id").asText());
-    at.putNull("log_input_url");
-    at.put("created_at", CREATED);
-    at.put("updated_at", CREATED);
-    return at;
-  }
-
-  private ObjectNode domain(String hostname, String kind, String cname) {
-    ObjectNode d = JSON.createObjectNode();
-    d.put("id", uuid("domain:" + name + ":" + hostname));
-    d.put("hostname", hostname);
-    d.put("kind", kind);
-    d.put("cname", cname);
-    d.put("status", "succeeded");
-    d.putNull("acm_status");
-    d.putNull("acm_status_reason");
-    d.putNull("sni_endpoint");
-    d.set("app", appRef());
-    d.put("created_at", CREATED);
-    d.put("updated_at", CREATED);
-    return d;
-  }
-
-  private ObjectNode dyno(String dynoName, String type, String command, String size) {
-    ObjectNode d = JSON.createObjectNode();
-    d.putNull("attach_url");
-    d.put("command", command);
-    d.put("created_at", CREATED);
-    d.put("id", uuid("dyno:" + name + ":" + dynoName));
-    d.put("name", dynoName);
-    d.set("app", appRef());
-    d.putObject("release").put("id", uuid("release:" + name)).put("version", Math.max(1, releaseCount));
-    d.put("size", size);
-    d.put("state", "up");
-    d.put("type", type);
-    d.put("updated_at", CREATED);
-    return d;
-  }
-
-  private static String service(String plan) {
+  static String service(String plan) {
     return plan.contains(":") ? plan.substring(0, plan.indexOf(':')) : plan;
   }
 
