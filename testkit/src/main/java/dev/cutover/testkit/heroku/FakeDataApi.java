@@ -205,7 +205,6 @@ final class FakeDataApi {
     info(info, "Fork/Follow", db.plan.endsWith("essential-0") ? "Unsupported" : "Available");
     info(info, "Rollback", "Unsupported");
     info(info, "Continuous Protection", "Off");
-    info(info, "Billing App", db.owner.name());
     return d;
   }
 
