@@ -8,12 +8,12 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.process.Command;
 import dev.cutover.core.process.ProcessRunner;
+import dev.cutover.testkit.postgres.PgFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -164,7 +163,7 @@ final class FakeDataApi {
     String version = "";
     long bytes = -1;
     int tables = 0;
-    try (Connection c = connect(db.connection); Statement st = c.createStatement()) {
+    try (Connection c = PgFixture.open(db.connection); Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("select current_setting('server_version'), pg_database_size(current_database()),"
           + " (select count(*) from information_schema.tables where table_schema not in ('pg_catalog','information_schema'))")) {
         rs.next();
@@ -314,13 +313,6 @@ final class FakeDataApi {
         + "&X-Amz-Signature=" + signature);
     o.put("expires_at", HEROKU_TIME.format(Instant.now().plusSeconds(600)));
     return o;
-  }
-
-  private static Connection connect(PgConnection db) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", db.user());
-    p.setProperty("password", db.password().reveal());
-    return DriverManager.getConnection(db.jdbcUrl(), p);
   }
 
   private static long sizeOf(Path file) {

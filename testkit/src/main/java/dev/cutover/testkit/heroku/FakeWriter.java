@@ -1,12 +1,11 @@
 package dev.cutover.testkit.heroku;
 
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.testkit.postgres.PgFixture;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,11 +113,9 @@ final class FakeWriter {
   }
 
   private static Connection connect(PgConnection db) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", db.user());
-    p.setProperty("password", db.password().reveal());
-    p.setProperty("ApplicationName", "fake-dyno");
-    return DriverManager.getConnection(db.jdbcUrl(), p);
+    Connection c = PgFixture.open(db);
+    c.setClientInfo("ApplicationName", "fake-dyno");
+    return c;
   }
 
   @Override
