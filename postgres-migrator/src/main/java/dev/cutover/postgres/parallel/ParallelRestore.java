@@ -6,6 +6,9 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.postgres.archive.ArchiveReader;
+import dev.cutover.postgres.archive.ArchiveToc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -80,7 +83,10 @@ public final class ParallelRestore {
       throw new PgToolException(RestoreEngine.STEP, RestoreEngine.STEP + ": archive not found or not a file ("
           + archive + ")", false, null);
     }
-    return new RestoreEngine(this, archive, target).run();
+    ArchiveToc toc = ArchiveReader.readToc(archive);
+    try (ArchiveData data = ArchiveData.open(archive, toc, binaryCopy)) {
+      return new RestoreEngine(this, toc, data, target, Checkpoint.NONE, RestoreStrategy.PARALLEL).run();
+    }
   }
 
   int jobs() {
