@@ -318,6 +318,9 @@ public final class PgMigrator implements DatabaseMover {
     } else if (strategy == RestoreStrategy.STREAM) {
       problems.add("strategy", strategy, "streams from the source database, not from an archive",
           "call stream(source, target, replaceExisting, listener), or choose PG_RESTORE or PARALLEL");
+    } else if (strategy == RestoreStrategy.DIRECT) {
+      problems.add("strategy", strategy, "copies from the source database, not from an archive",
+          "call copyDirect(source, target, replaceExisting, journal, listener), or choose PG_RESTORE or PARALLEL");
     }
     problems.throwIfAny();
     redactor.register(target.password());
@@ -336,7 +339,7 @@ public final class PgMigrator implements DatabaseMover {
       case GUIDE_SQL -> restorers.guideSql(archive, target, events);
       case PG_RESTORE -> restorers.pgRestore(archive, target, events);
       case PARALLEL -> restorers.parallel(archive, target, events);
-      case STREAM -> throw new IllegalStateException("rejected above");
+      case STREAM, DIRECT -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
     PgCli.withConnection(target, "restore", c -> {

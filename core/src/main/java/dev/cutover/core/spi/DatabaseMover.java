@@ -1,6 +1,7 @@
 package dev.cutover.core.spi;
 
 import dev.cutover.core.MigrationListener;
+import dev.cutover.core.PgToolException;
 import dev.cutover.core.model.ArchiveSummary;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
@@ -42,5 +43,34 @@ public interface DatabaseMover {
    */
   default Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
     return Map.of();
+  }
+
+  /**
+   * Fails with a clear message, before any downtime, when {@link RestoreStrategy#DIRECT} cannot copy from
+   * {@code source} here (the source unreachable, client tools too old for it). The default says that this
+   * mover cannot copy directly.
+   *
+   * @throws PgToolException saying what is missing and which strategy works instead
+   */
+  default void checkCanCopyDirect(PgConnection source) {
+    throw new PgToolException("restore.check", "restore.check: " + getClass().getSimpleName()
+        + " cannot copy straight from the source database; use a strategy that restores a backup (PARALLEL)", false,
+        null);
+  }
+
+  /**
+   * Copies {@code source} straight into {@code target} ({@link RestoreStrategy#DIRECT}): every table from one
+   * snapshot of the source, which is only read. {@code target} must be empty unless {@code replaceExisting}
+   * or {@code journal} holds the progress of an earlier, interrupted copy into it: then what that attempt
+   * finished is checked and skipped, and the rest is copied. Blocks until done.
+   *
+   * @param journal where finished work is recorded as it commits, and read back on a re-run
+   * @throws PgToolException when this mover cannot copy directly (the default) or the copy fails
+   */
+  default RestoreResult copyDirect(PgConnection source, PgConnection target, boolean replaceExisting,
+      CopyJournal journal, MigrationListener listener) {
+    checkCanCopyDirect(source);
+    throw new IllegalStateException(getClass().getSimpleName() + ".checkCanCopyDirect accepted DIRECT but "
+        + "copyDirect is not implemented");
   }
 }
