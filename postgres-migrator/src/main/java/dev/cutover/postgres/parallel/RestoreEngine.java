@@ -221,6 +221,7 @@ final class RestoreEngine {
       remaining--;
       if (item.kind == Item.Kind.TABLE_DATA) {
         dataLeft--;
+        rows.put(item.entry.qualifiedName(), item.rows);
       }
       if (item.feedsRefresh()) {
         feedsLeft--;
