@@ -112,6 +112,57 @@ class DirectCopyDifferentialTest {
   }
 
   @Test
+  void copy_everyKindOfColumn_equalsPgDumpPipedToPgRestore() throws SQLException {
+    String db = LocalPg.unique("cut_dir_diff_types");
+    LocalPg.createDatabase(db);
+    try {
+      // builtin: every column of a built-in type (binary COPY); padded: char(n) among them (blanks dropped on
+      // the way); custom: an enum, a domain, an array of the enum (text COPY: their OIDs differ by database).
+      LocalPg.psql(db, """
+          CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+          CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+          CREATE TABLE builtin (id int8 PRIMARY KEY, i2 int2, i4 int4, o oid, bo boolean, t text, v varchar(10),
+            cb bpchar, b bytea, j jsonb, js json, n numeric, f4 real, f8 double precision, ts timestamp,
+            tz timestamptz, d date, tm time, tmz timetz, iv interval, u uuid, ia int[], ta text[], ca char(3)[],
+            ip inet, cidr cidr, mac macaddr, bits bit varying, pt point, box box, x xml, r int4range, tr tstzrange,
+            tsv tsvector, m money, nm name, ch "char");
+          INSERT INTO builtin VALUES
+            (1, -32768, -2147483648, 4294967295, true, E'tab\\there\\nnew \\\\N', 'Grüße', 'ab  ', '\\x00ff10',
+             '{"a": [1, 2.5, null], "b": "ü"}', '{"k" : 1 }', -123456789012345678901234567890.123456789, 'NaN',
+             '-Infinity', '-infinity', '2026-03-29 02:30:00+02', '4713-01-01 BC', '24:00:00', '23:59:59.999999+14',
+             '-178000000 years 3 mons -4 days 00:00:01.5', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+             '{1,NULL,3}', '{"with space","q\\\"uote",NULL,""}', '{"ab ",NULL,"x"}', '::ffff:10.0.0.1/120',
+             '10.0.0.0/8', '08:00:2b:01:02:03', B'1011', '(1.5,-2)', '((0,0),(1,1))', '<a x="1">ü</a>',
+             '[1,10)', '[2026-01-01 00:00+00,infinity)', 'a fat:2 cat', '-92233720368547758.08', 'pg_x', 'z'),
+            (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+             NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+             NULL),
+            (3, 0, 0, 0, false, '', '', '', '', '[]', '""', 0, '-0', 1e308, 'infinity', 'infinity', 'infinity',
+             '00:00', '00:00+00', '0', '00000000-0000-0000-0000-000000000000', '{}', '{}', '{}', '0.0.0.0', '::/0',
+             '00:00:00:00:00:00', B'', '(0,0)', '((0,0),(0,0))', '', 'empty', 'empty', '', 0, '', ' ');
+          INSERT INTO builtin (id, t, n, f8, tz, j) SELECT g, md5(g::text), g / 7.0, g / 3.0, '2026-01-01'::timestamptz
+            + g * interval '1 min', jsonb_build_object('g', g) FROM generate_series(10, 5000) g;
+          CREATE TABLE padded (id int PRIMARY KEY, c char(84), c1 char(1), note char(10), v varchar(5));
+          INSERT INTO padded VALUES (1, 'x', ' ', 'ü  ü     ', 'ab  '), (2, '', '', NULL, ''), (3, NULL, NULL, '', NULL),
+            (4, repeat('日', 84), 'ü', repeat(' ', 10), ' ');
+          INSERT INTO padded SELECT g, repeat('y', g % 85), chr(97 + g % 26), left(md5(g::text), g % 11), 'v'
+            FROM generate_series(10, 30000) g;
+          CREATE TABLE custom (id int PRIMARY KEY, m mood, ms mood[], p posint, t text);
+          INSERT INTO custom VALUES (1, 'ok', '{sad,happy,NULL}', 7, 'x'), (2, NULL, NULL, NULL, NULL);
+          INSERT INTO custom SELECT g, 'happy', '{ok}', g, md5(g::text) FROM generate_series(3, 3000) g;
+          """);
+
+      RestoreResult result = direct(db, DirectCopy.builder().jobs(2).build());
+
+      assertThat(DbSnapshot.of(DIR)).isEqualTo(reference(db));
+      assertThat(result.rowsRestored()).containsEntry("public.builtin", 4_994L).containsEntry("public.padded", 29_995L)
+          .containsEntry("public.custom", 3_000L);
+    } finally {
+      LocalPg.dropDatabase(db);
+    }
+  }
+
+  @Test
   void copy_splitTablesOverThreeConnectionsWithoutFreeze_equalsPgDumpPipedToPgRestore() throws SQLException {
     direct(SRC, DirectCopy.builder().jobs(3).splitTablesLargerThan(64 << 10).freeze(false).build());
 
