@@ -12,9 +12,11 @@ import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.process.Command;
 import dev.cutover.core.process.ProcessRunner;
+import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.postgres.parallel.DirectCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * RestoreResult restored = pg.restore(dump, target, RestoreStrategy.PG_RESTORE, false, listener);
  * pg.copyDatabaseSettings(source, target);                   // when the source is reachable
  * VerificationReport report = pg.verify(target, Optional.of(source), restored);
+ *
+ * pg.checkCanCopyDirect(source);                             // or no backup at all: DIRECT, before downtime
+ * RestoreResult copied = pg.copyDirect(source, target, false, journal, listener);
  * }</pre>
  *
  * <p>Passwords reach the client programs only through {@code PGPASSWORD} in their environment,
@@ -186,7 +191,8 @@ public final class PgMigrator implements DatabaseMover {
    * Fails, before any downtime, when {@code strategy} cannot restore {@code archive} with the tools
    * found here: a {@code pg_restore} too old for the archive's format version (GUIDE_SQL, PG_RESTORE),
    * {@code psql} missing (GUIDE_SQL), a format newer than the SDK's own reader (PARALLEL), or a
-   * {@code pg_dump} older than the source server the archive came from (STREAM).
+   * {@code pg_dump} older than the source server the archive came from (STREAM). DIRECT restores no
+   * archive: it is always refused here (check it with {@link #checkCanCopyDirect}).
    *
    * @throws PgToolException saying which version is needed and which strategy works instead
    */
@@ -194,6 +200,11 @@ public final class PgMigrator implements DatabaseMover {
   public void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(strategy, "strategy");
+    if (strategy == RestoreStrategy.DIRECT) {
+      throw new PgToolException("restore.check", "restore.check: DIRECT copies from the live source database, not "
+          + "from a backup archive: check it with checkCanCopyDirect(source) and run it with copyDirect(...); to restore "
+          + "a backup choose PARALLEL", false, null);
+    }
     int minor = archiveMinor(archive.archiveVersion());
     String written = "archive " + archive.archiveVersion() + " was written by pg_dump " + firstWord(archive.pgDumpVersion());
     if (strategy == RestoreStrategy.PARALLEL) {
@@ -389,6 +400,83 @@ public final class PgMigrator implements DatabaseMover {
       warnings.add("database-level settings copied from the source: " + copied);
     }
     return finish(RestoreStrategy.STREAM, start, target, outcome, warnings, events);
+  }
+
+  /**
+   * Fails, before any downtime, when DIRECT cannot copy from {@code source}: the source cannot be reached,
+   * or the {@code pg_dump} found here (which reads the schema) is older than the source server. Blocks for
+   * one connection and the tool discovery.
+   *
+   * @throws PgToolException saying what to install, or that PARALLEL from a backup works instead
+   */
+  @Override
+  public void checkCanCopyDirect(PgConnection source) {
+    Objects.requireNonNull(source, "source");
+    redactor.register(source.password());
+    requireDumpCanRead(tools().require("pg_dump"), source, "restore.check");
+  }
+
+  /**
+   * Copies {@code source} straight into {@code target} with the SDK's engine ({@link RestoreStrategy#DIRECT},
+   * see {@link DirectCopy}): every table from one snapshot of the source, which is only read, over
+   * {@code jobs} connection pairs; then the source's revocations of EXECUTE from PUBLIC and its
+   * database-level settings are carried over. Blocks until done.
+   *
+   * <p>When {@code journal} holds the progress of an earlier, interrupted copy into {@code target}, that copy
+   * continues: what it finished is checked and skipped ({@code replaceExisting} does not apply). Otherwise
+   * the target must be empty, or is emptied first when {@code replaceExisting}.
+   *
+   * @param journal receives an entry as each table, index or other piece of work commits on the target;
+   *     give the same journal to the re-run after a failure
+   * @throws ValidationException when source and target are the same database, or a fresh copy's target is
+   *     not empty and {@code replaceExisting} is false
+   * @throws PgToolException when pg_dump is older than the source server, a statement fails, or the target
+   *     no longer holds what the journal says an earlier attempt copied
+   */
+  @Override
+  public RestoreResult copyDirect(PgConnection source, PgConnection target, boolean replaceExisting,
+      CopyJournal journal, MigrationListener listener) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    if (TargetDatabase.sameDatabase(source, target)) {
+      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
+          "is the source database", "give a different target database")));
+    }
+    redactor.register(source.password());
+    redactor.register(target.password());
+    MigrationListener events = MigrationListener.safe(listener);
+    PgTool pgDump = tools().require("pg_dump");
+    requireDumpCanRead(pgDump, source, "restore");
+    Instant start = Instant.now();
+    List<String> warnings = new ArrayList<>();
+    boolean resuming = DirectCopy.hasProgress(journal);
+    if (!resuming) {
+      PgCli.withConnection(target, "restore", c -> prepareTarget(c, target, replaceExisting, warnings));
+    }
+    DirectCopy direct = DirectCopy.builder().jobs(jobs).redactor(redactor).listener(events).pgDump(pgDump.path())
+        .processRunner(runner).schemaTimeout(timeout).build();
+    RestoreResult copied;
+    ArchiveToc schema;
+    try (DirectCopy.Snapshot snapshot = direct.open(source)) {
+      schema = snapshot.schema();
+      if (!resuming) {
+        PgCli.withConnection(target, "restore", c -> createExtensionSchemas(c, target,
+            ArchivePlan.schemasExtensionsNeed(snapshot.schema()), warnings));
+      }
+      copied = snapshot.copyTo(target, journal);
+    }
+    warnings.addAll(copied.warnings());
+    PgCli.withConnection(target, "restore", c -> {
+      keepRevocations(c, target, ArchivePlan.publicRevocations(schema), warnings);
+      warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(schema) + ")");
+    });
+    Map<String, String> settings = copyDatabaseSettings(source, target);
+    if (!settings.isEmpty()) {
+      warnings.add("database-level settings copied from the source: " + settings);
+    }
+    return finish(RestoreStrategy.DIRECT, start, target, new Restorers.Outcome(Optional.of(copied.rowsRestored()),
+        copied.expectedErrors(), List.of()), warnings, events);
   }
 
   private RestoreResult finish(RestoreStrategy strategy, Instant start, PgConnection target, Restorers.Outcome outcome,

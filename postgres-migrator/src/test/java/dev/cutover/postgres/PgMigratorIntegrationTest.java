@@ -137,6 +137,56 @@ class PgMigratorIntegrationTest {
   }
 
   @Test
+  void copyDirect_sourceReachable_verificationPassesRevocationAndSettingsKept() throws Exception {
+    try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
+      migrator.checkCanCopyDirect(source.connection());
+      dev.cutover.core.spi.CopyJournal journal = dev.cutover.core.spi.CopyJournal.inMemory();
+      RestoreResult result;
+      try (AutoCloseable hidden = tricky.hideRoles()) {
+        result = migrator.copyDirect(source.connection(), target.connection(), false, journal, MigrationListener.NONE);
+      }
+      assertThat(result.strategy()).isEqualTo(RestoreStrategy.DIRECT);
+      assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
+      assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
+      assertThat(result.warnings()).anyMatch(w -> w.startsWith("database-level settings copied from the source"));
+      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+      assertThat(revokedFromPublic(target)).isTrue();
+      assertThat(target.queryString("select 'a=>1'::hstore -> 'a'")).isEqualTo("1");
+      assertThat(journal.entries()).extracting(dev.cutover.core.spi.CopyJournal.Entry::item)
+          .contains("pre-data", "TABLE DATA public.users");
+      // A journal holding a finished copy: the re-run checks it and has nothing left to do.
+      RestoreResult again = migrator.copyDirect(source.connection(), target.connection(), false, journal,
+          MigrationListener.NONE);
+      assertThat(again.rowsRestored()).isEqualTo(result.rowsRestored());
+      assertThat(migrator.verify(target.connection(), Optional.of(source.connection()), again).passed()).isTrue();
+    }
+  }
+
+  @Test
+  void copyDirect_nonEmptyTargetWithoutJournal_refusedBeforeAnyChange() {
+    TestDatabase target = restoredCopy();
+    try (target) {
+      assertThatThrownBy(() -> migrator.copyDirect(source.connection(), target.connection(), false,
+          dev.cutover.core.spi.CopyJournal.inMemory(), MigrationListener.NONE))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("is not empty");
+      assertThatThrownBy(() -> migrator.copyDirect(source.connection(), source.connection(), true,
+          dev.cutover.core.spi.CopyJournal.inMemory(), MigrationListener.NONE))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("is the source database");
+    }
+  }
+
+  @Test
+  void restoreAndCheck_direct_refusedWithTheWayToRunIt() {
+    assertThatThrownBy(() -> migrator.checkCanRestore(migrator.inspect(archive), RestoreStrategy.DIRECT))
+        .isInstanceOf(PgToolException.class).hasMessageContaining("checkCanCopyDirect(source)");
+    try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
+      assertThatThrownBy(() -> migrator.restore(archive, target.connection(), RestoreStrategy.DIRECT, false,
+          MigrationListener.NONE)).isInstanceOf(ValidationException.class).hasMessageContaining("copyDirect(");
+    }
+  }
+
+  @Test
   void verify_deletedRow_reportsRowMismatch() {
     try (TestDatabase target = restoredCopy()) {
       target.execute("delete from public.invoices where number = (select max(number) from public.invoices)");
@@ -241,7 +291,7 @@ class PgMigratorIntegrationTest {
   }
 
   @Test
-  void dumpStreamGuideSql_canaryPassword_neverInArgvOrOutput() {
+  void dumpStreamGuideSqlDirect_canaryPassword_neverInArgvOrOutput() {
     dev.cutover.core.Secret canary = dev.cutover.core.Secret.of("canary-Pw-4711-xyz");
     Redactor redactor = Redactor.create();
     redactor.register(canary);
@@ -266,6 +316,7 @@ class PgMigratorIntegrationTest {
       recorded.stream(src, tgt, false, listener);
       RestoreResult r = recorded.restore(dump, tgt, RestoreStrategy.GUIDE_SQL, true, listener);
       seen.addAll(r.warnings());
+      seen.addAll(recorded.copyDirect(src, tgt, true, dev.cutover.core.spi.CopyJournal.inMemory(), listener).warnings());
     }
     assertThat(runner.commands).extracting(c -> c.program().replaceAll(".*/", ""))
         .contains("pg_dump", "bash", "pg_restore", "psql");

@@ -152,6 +152,22 @@ class DirectCopyResumeTest {
         .hasMessageContaining("replaceExisting");
   }
 
+  @Test
+  void copyTo_sourceSchemaChangedSinceTheInterruptedCopy_refusesToContinue() {
+    LocalPg.createDatabase(TGT);
+    CopyJournal journal = CopyJournal.inMemory();
+    AtomicInteger tablesDone = new AtomicInteger();
+    assertThatThrownBy(() -> DirectCopy.builder().jobs(1).listener(killTargetAfter(1, tablesDone)).build()
+        .copy(LocalPg.connection(SRC), LocalPg.connection(TGT), journal)).isInstanceOf(PgToolException.class);
+    LocalPg.psql(SRC, "COMMENT ON TABLE t6 IS 'changed in between'");
+    try {
+      assertThatThrownBy(() -> DirectCopy.builder().build().copy(LocalPg.connection(SRC), LocalPg.connection(TGT),
+          journal)).isInstanceOf(PgToolException.class).hasMessageContaining("the source's schema changed");
+    } finally {
+      LocalPg.psql(SRC, "COMMENT ON TABLE t6 IS NULL");
+    }
+  }
+
   private static List<String> tablesIn(CopyJournal journal) {
     return tablesIn(journal.entries());
   }
