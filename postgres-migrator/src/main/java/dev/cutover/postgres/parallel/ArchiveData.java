@@ -23,14 +23,13 @@ import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
 /**
- * The data of a {@code pg_dump -Fc} archive on disk: each table's COPY text decompressed on its own reader
- * thread (converted to COPY BINARY where {@link BinaryCopy} can) and shared by the connections that load
- * the table; large objects read from the archive.
+ * The data of a {@code pg_dump -Fc} archive, on disk or still arriving ({@link ArchiveBlocks}): each table's
+ * COPY text decompressed on its own reader thread (converted to COPY BINARY where {@link BinaryCopy} can)
+ * and shared by the connections that load the table; large objects read from the archive.
  */
 final class ArchiveData implements RestoreInput {
-  private final Path archive;
   private final ArchiveToc toc;
-  private final DataBlocks blocks;
+  private final ArchiveBlocks blocks;
   private final boolean binaryCopy;
   /** The dump's encoding when it is not UTF8 (COPY then names it), else null. */
   private final String copyEncoding;
@@ -39,8 +38,7 @@ final class ArchiveData implements RestoreInput {
   private final Map<Integer, BinaryCopy> binary = new ConcurrentHashMap<>();
   private final Map<Integer, TableStream> streams = new ConcurrentHashMap<>();
 
-  private ArchiveData(Path archive, ArchiveToc toc, DataBlocks blocks, boolean binaryCopy) {
-    this.archive = archive;
+  ArchiveData(ArchiveToc toc, ArchiveBlocks blocks, boolean binaryCopy) {
     this.toc = toc;
     this.blocks = blocks;
     this.binaryCopy = binaryCopy;
@@ -48,10 +46,10 @@ final class ArchiveData implements RestoreInput {
     this.copyEncoding = encoding.equalsIgnoreCase("UTF8") ? null : encoding;
   }
 
-  /** Locates the data blocks of {@code archive}, whose TOC is {@code toc}. */
+  /** Locates the data blocks of the complete file {@code archive}, whose TOC is {@code toc}. */
   static ArchiveData open(Path archive, ArchiveToc toc, boolean binaryCopy) {
     try {
-      return new ArchiveData(archive, toc, DataBlocks.locate(archive, toc), binaryCopy);
+      return new ArchiveData(toc, ArchiveBlocks.of(archive, toc, DataBlocks.locate(archive, toc)), binaryCopy);
     } catch (IOException e) {
       throw new PgToolException(RestoreEngine.STEP, RestoreEngine.STEP + ": cannot read the data blocks of " + archive
           + " (" + e.getMessage() + "); the archive is truncated or corrupt", false, e);
@@ -60,7 +58,7 @@ final class ArchiveData implements RestoreInput {
 
   @Override
   public Map<Integer, Long> lengths() {
-    return blocks.length();
+    return blocks.lengths();
   }
 
   @Override
@@ -71,6 +69,16 @@ final class ArchiveData implements RestoreInput {
   @Override
   public long bytesRead() {
     return bytesRead.get();
+  }
+
+  @Override
+  public boolean ready(Item item) {
+    return blocks.ready(item.id());
+  }
+
+  @Override
+  public void onReady(Runnable wake) {
+    blocks.onReady(wake);
   }
 
   @Override
@@ -116,13 +124,9 @@ final class ArchiveData implements RestoreInput {
   public void start(Item item) {
     TableStream stream = new TableStream(item.parts);
     streams.put(item.id(), stream);
-    long position = blocks.start().getOrDefault(item.id(), -1L);
     BinaryCopy converter = binary.get(item.id());
     producers.execute(() -> stream.produce(() -> {
-      if (position < 0) {
-        throw new IOException("no data block for entry " + item.id() + " in the archive");
-      }
-      BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
+      BlockReader reader = blocks.open(item.id(), bytesRead);
       try {
         return new FilterInputStream(reader.tableData()) {
           @Override
@@ -170,14 +174,10 @@ final class ArchiveData implements RestoreInput {
 
   @Override
   public long largeObjects(Session s, Item item) throws Exception {
-    long position = blocks.start().getOrDefault(item.id(), -1L);
-    if (position < 0) {
-      throw new IOException("no data block for entry " + item.id() + " in the archive");
-    }
     LargeObjectManager lom = s.pg().getLargeObjectAPI();
     byte[] buf = new byte[1 << 16];
     long n = 0;
-    try (BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead)) {
+    try (BlockReader reader = blocks.open(item.id(), bytesRead)) {
       for (long oid = reader.nextLargeObject(); oid >= 0; oid = reader.nextLargeObject()) {
         LargeObject lo = lom.open(oid, LargeObjectManager.WRITE);
         try (InputStream data = reader.largeObjectData()) {
@@ -197,6 +197,7 @@ final class ArchiveData implements RestoreInput {
   public void close() {
     abort();
     producers.shutdownNow();
+    blocks.close();
   }
 
   /** A column's {@code pg_attribute.atttypid} and {@code atttypmod}. */

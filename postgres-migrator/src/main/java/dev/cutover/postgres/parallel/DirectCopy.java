@@ -110,13 +110,17 @@ public final class DirectCopy {
     try {
       coordinator = SourceSession.exporting(source);
       String snapshot = coordinator.snapshot();
+      log.debug("snapshot {} exported: {} ms", snapshot, Duration.between(start, Instant.now()).toMillis());
       Future<ArchiveToc> schema = opener.submit(() -> dumpSchema(source, snapshot, dir.resolve("schema.dump")));
       for (int i = 0; i < engine.jobs(); i++) {
         joining.add(opener.submit(() -> SourceSession.joining(source, snapshot)));
       }
       SourceCatalog catalog = SourceCatalog.read(coordinator);
       lock(coordinator, catalog);
+      log.debug("catalogue read, {} tables locked: {} ms", catalog.tables().size(),
+          Duration.between(start, Instant.now()).toMillis());
       ArchiveToc dumped = await(schema);
+      log.debug("schema dumped: {} ms", Duration.between(start, Instant.now()).toMillis());
       Map<Long, String[]> sequences = SourceCatalog.sequenceValues(coordinator, DirectToc.sequences(dumped));
       Map<Long, String> largeObjects = DirectToc.needsLargeObjects(dumped) ? SourceCatalog.largeObjects(coordinator)
           : Map.of();

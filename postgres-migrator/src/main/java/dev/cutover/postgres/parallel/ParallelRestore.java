@@ -9,6 +9,11 @@ import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.core.spi.CopyJournal;
+import dev.cutover.postgres.archive.IncomingArchive;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -76,6 +81,17 @@ public final class ParallelRestore {
    *     (running statements are cancelled, the interrupt flag is set again)
    */
   public RestoreResult restore(Path archive, PgConnection target) {
+    return restore(archive, target, null);
+  }
+
+  /**
+   * As {@link #restore(Path, PgConnection)}, resumable: as each piece of work commits on the target an entry
+   * is appended to {@code journal}, and what an earlier, interrupted restore of the same archive into
+   * {@code target} recorded there is checked and skipped (the target is then expected to hold that work).
+   *
+   * @throws PgToolException also when the target no longer holds what the journal says was restored
+   */
+  public RestoreResult restore(Path archive, PgConnection target, CopyJournal journal) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(target, "target");
     redactor.register(target.password());
@@ -85,8 +101,44 @@ public final class ParallelRestore {
     }
     ArchiveToc toc = ArchiveReader.readToc(archive);
     try (ArchiveData data = ArchiveData.open(archive, toc, binaryCopy)) {
-      return new RestoreEngine(this, toc, data, target, Checkpoint.NONE, RestoreStrategy.PARALLEL).run();
+      return new RestoreEngine(this, toc, data, target, checkpoint(journal, toc), RestoreStrategy.PARALLEL).run();
     }
+  }
+
+  /**
+   * Restores an archive while it is still being downloaded: starts as soon as its table of contents has
+   * arrived, and loads each table as its data arrives (pg_dump writes the tables' data one after another;
+   * the indexes of a table are built once its data is in), so the restore ends shortly after the download
+   * instead of starting after it. Blocks until done. Tables are not split over connections here.
+   *
+   * <p>When the download fails ({@link IncomingArchive#fail}), the restore stops with that failure: the
+   * loads under way are rolled back, and what committed is in {@code journal}, so restoring a new
+   * download of the same backup with the same journal finishes the work without redoing it.
+   *
+   * @param journal receives an entry as each piece of work commits; read back on a re-run
+   *     ({@link CopyJournal#inMemory()} when no resume is wanted)
+   * @throws PgToolException when the download fails, the archive cannot be read, or a statement fails
+   * @throws dev.cutover.core.MigrationCancelledException when the calling thread is interrupted
+   */
+  public RestoreResult restore(IncomingArchive archive, PgConnection target, CopyJournal journal) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    redactor.register(target.password());
+    ArchiveToc toc;
+    try (InputStream in = new BufferedInputStream(archive.open(0), 1 << 16)) {
+      toc = ArchiveReader.readToc(in, archive.file().toString());
+    } catch (IOException e) {
+      throw new PgToolException(RestoreEngine.STEP, RestoreEngine.STEP + ": cannot read the table of contents of "
+          + archive.file() + " (" + e.getMessage() + ")", false, e);
+    }
+    try (ArchiveData data = new ArchiveData(toc, new IncomingBlocks(archive, toc), binaryCopy)) {
+      return new RestoreEngine(this, toc, data, target, checkpoint(journal, toc), RestoreStrategy.PARALLEL).run();
+    }
+  }
+
+  private static Checkpoint checkpoint(CopyJournal journal, ArchiveToc toc) {
+    return journal == null ? Checkpoint.NONE : new JournalCheckpoint(journal, toc);
   }
 
   int jobs() {
