@@ -16,7 +16,9 @@ import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.postgres.archive.IncomingArchive;
 import dev.cutover.postgres.parallel.DirectCopy;
+import dev.cutover.postgres.parallel.ParallelRestore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -364,6 +366,76 @@ public final class PgMigrator implements DatabaseMover {
   }
 
   /**
+   * Restores {@code archive} while it downloads. With PARALLEL the SDK's engine starts on the first bytes
+   * (see {@link ParallelRestore#restore(IncomingArchive, PgConnection, CopyJournal)}): the target is checked
+   * and prepared, and each table loads as its data arrives, so the restore ends shortly after the download.
+   * Other strategies need the whole file and wait for it. Around the engine it does what
+   * {@link #restore} does (extension schemas first; revocations and derived settings after). Blocks until
+   * done; the growing file is looked at every 20 ms, so the downloader need do nothing but complete
+   * {@code downloaded}.
+   *
+   * @param downloaded completes when the download is complete, exceptionally when it broke off (then the
+   *     restore stops with that failure; restore a new download of the same backup with the same journal)
+   * @throws ValidationException for a missing target or journal, or a fresh restore's non-empty target
+   *     without {@code replaceExisting}
+   * @throws PgToolException when the download breaks off, the archive cannot be read, or a statement fails
+   */
+  @Override
+  public RestoreResult restoreWhileDownloading(Path archive, java.util.concurrent.CompletionStage<?> downloaded,
+      PgConnection target, RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal,
+      MigrationListener listener) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(downloaded, "downloaded");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    if (strategy != RestoreStrategy.PARALLEL) {
+      return DatabaseMover.super.restoreWhileDownloading(archive, downloaded, target, strategy, replaceExisting,
+          journal, listener);
+    }
+    redactor.register(target.password());
+    MigrationListener events = MigrationListener.safe(listener);
+    IncomingArchive incoming = IncomingArchive.of(archive);
+    downloaded.whenComplete((done, failure) -> {
+      if (failure != null) {
+        incoming.fail(failure instanceof Exception e ? e : new RuntimeException(failure));
+      } else {
+        try {
+          incoming.complete();
+        } catch (IOException e) {
+          incoming.fail(e);
+        }
+      }
+    });
+    Instant start = Instant.now();
+    List<String> warnings = new ArrayList<>();
+    boolean resuming = ParallelRestore.hasProgress(journal);
+    ArchiveToc toc;
+    try (InputStream in = new java.io.BufferedInputStream(incoming.open(0), 1 << 16)) {
+      toc = ArchiveReader.readToc(in, archive.toString());
+    } catch (IOException e) {
+      throw new PgToolException("restore", "restore: cannot read the table of contents of " + archive + " ("
+          + e.getMessage() + ")", true, e);
+    }
+    checkCanRestore(toc.summary(archive.toFile().length()), strategy);
+    PgCli.withConnection(target, "restore", c -> {
+      if (!resuming) {
+        prepareTarget(c, target, replaceExisting, warnings);
+      }
+      createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+    });
+    RestoreResult restored = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events).build()
+        .restore(incoming, target, journal);
+    warnings.addAll(restored.warnings());
+    PgCli.withConnection(target, "restore", c -> {
+      keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
+      warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
+      deriveSettings(c, target, warnings);
+    });
+    return finish(strategy, start, target, new Restorers.Outcome(Optional.of(restored.rowsRestored()),
+        restored.expectedErrors(), List.of()), warnings, events);
+  }
+
+  /**
    * Copies {@code source} into {@code target} with {@code pg_dump | pg_restore --no-owner --no-acl}
    * and no file in between (uncompressed on the local pipe), then carries the source's
    * database-level settings and its revocations of EXECUTE from PUBLIC over. Blocks until done. Needs
@@ -450,7 +522,7 @@ public final class PgMigrator implements DatabaseMover {
     requireDumpCanRead(pgDump, source, "restore");
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    boolean resuming = DirectCopy.hasProgress(journal);
+    boolean resuming = ParallelRestore.hasProgress(journal);
     if (!resuming) {
       PgCli.withConnection(target, "restore", c -> prepareTarget(c, target, replaceExisting, warnings));
     }

@@ -164,6 +164,36 @@ class PgMigratorIntegrationTest {
   }
 
   @Test
+  void restoreWhileDownloading_parallelAndPgRestore_verificationPasses() throws Exception {
+    try (dev.cutover.testkit.heroku.FakeHeroku fake = dev.cutover.testkit.heroku.FakeHeroku.start();
+        TestDatabase parallel = server.createDatabase("cut_pg_tgt_");
+        TestDatabase pgRestore = server.createDatabase("cut_pg_tgt_")) {
+      fake.app("src-app").postgres(source.connection());
+      String url = dev.cutover.postgres.parallel.FakeBackups.capture(fake, "src-app");
+      fake.downloadRate(512 << 10);
+      for (var c : java.util.List.of(java.util.Map.entry(RestoreStrategy.PARALLEL, parallel),
+          java.util.Map.entry(RestoreStrategy.PG_RESTORE, pgRestore))) {
+        Path file = dir.resolve("incoming-" + c.getKey() + ".dump");
+        java.util.concurrent.CompletableFuture<Long> download = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          long n = dev.cutover.postgres.parallel.FakeBackups.download(url, fake.caCertificatePem(), file,
+              dev.cutover.postgres.archive.IncomingArchive.of(file));
+          if (n < 0) {
+            throw new IllegalStateException("download failed");
+          }
+          return n;
+        });
+
+        RestoreResult result = migrator.restoreWhileDownloading(file, download, c.getValue().connection(), c.getKey(),
+            false, dev.cutover.core.spi.CopyJournal.inMemory(), MigrationListener.NONE);
+
+        assertThat(result.totalRows()).as(c.getKey().name()).isEqualTo(TOTAL_ROWS);
+        VerificationReport report = migrator.verify(c.getValue().connection(), Optional.of(source.connection()), result);
+        assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void copyDirect_nonEmptyTargetWithoutJournal_refusedBeforeAnyChange() {
     TestDatabase target = restoredCopy();
     try (target) {

@@ -10,6 +10,8 @@ import dev.cutover.core.model.VerificationReport;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /** Moves and checks the data. Implemented by {@code PgMigrator}. */
 public interface DatabaseMover {
@@ -27,6 +29,26 @@ public interface DatabaseMover {
    */
   RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener);
+
+  /**
+   * Restores {@code archive} while a downloader is still writing it, so that the restore ends shortly after
+   * the download instead of starting after it. {@code downloaded} completes when the last byte is written
+   * (or exceptionally when the download broke off: the restore then stops with that failure, and what
+   * committed is in {@code journal}). {@code journal} works as for {@link #copyDirect}: with the progress of
+   * an earlier attempt into {@code target} it continues that attempt, otherwise the target must be empty
+   * unless {@code replaceExisting}. The default waits for the download and then calls {@link #restore}
+   * (a mover that cannot read a growing file, or a strategy that cannot, does just that).
+   */
+  default RestoreResult restoreWhileDownloading(Path archive, CompletionStage<?> downloaded, PgConnection target,
+      RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal, MigrationListener listener) {
+    try {
+      downloaded.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw new PgToolException("restore", "restore: the download of " + archive.getFileName() + " failed ("
+          + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", true, e.getCause());
+    }
+    return restore(archive, target, strategy, replaceExisting, listener);
+  }
 
   /**
    * Compares {@code target} with {@code source} when given, else with what {@code restored} counted.

@@ -161,14 +161,6 @@ public final class DirectCopy {
     }
   }
 
-  /**
-   * Whether {@code journal} holds the progress of an earlier copy (its schema at least): then the target
-   * holds that copy's work, and {@link Snapshot#copyTo} continues it rather than starting on an empty target.
-   */
-  public static boolean hasProgress(CopyJournal journal) {
-    return journal.entries().stream().anyMatch(e -> e.item().equals(JournalCheckpoint.PRE_DATA));
-  }
-
   /** Locks every table in the snapshot's transaction, as pg_dump does: nothing can drop or alter one until the end. */
   private static void lock(SourceSession coordinator, SourceCatalog catalog) throws SQLException {
     if (catalog.tables().isEmpty()) {

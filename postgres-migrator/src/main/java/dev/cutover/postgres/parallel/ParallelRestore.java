@@ -137,6 +137,15 @@ public final class ParallelRestore {
     }
   }
 
+  /**
+   * Whether {@code journal} holds the progress of an earlier restore or {@link DirectCopy} (its schema at
+   * least): then the target holds that work, and a restore or copy with this journal continues it rather
+   * than starting on an empty target.
+   */
+  public static boolean hasProgress(CopyJournal journal) {
+    return journal.entries().stream().anyMatch(e -> e.item().equals(JournalCheckpoint.PRE_DATA));
+  }
+
   private static Checkpoint checkpoint(CopyJournal journal, ArchiveToc toc) {
     return journal == null ? Checkpoint.NONE : new JournalCheckpoint(journal, toc);
   }
