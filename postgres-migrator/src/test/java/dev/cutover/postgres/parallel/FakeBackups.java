@@ -2,6 +2,7 @@ package dev.cutover.postgres.parallel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.core.Secret;
 import dev.cutover.postgres.archive.IncomingArchive;
 import dev.cutover.testkit.heroku.FakeHeroku;
 import java.io.IOException;
@@ -33,6 +34,12 @@ public final class FakeBackups {
 
   /** Captures a backup of {@code app}'s database and returns its signed download URL. Blocks until the dump is done. */
   public static String capture(FakeHeroku fake, String app) throws IOException, InterruptedException {
+    return capture(fake.apiUrl(), fake.apiKey(), app);
+  }
+
+  /** As {@link #capture(FakeHeroku, String)}, for a fake running in another JVM (its API root and key). */
+  public static String capture(String apiUrl, Secret apiKey, String app) throws IOException, InterruptedException {
+    FakeApi fake = new FakeApi(apiUrl, apiKey);
     HttpClient http = HttpClient.newHttpClient();
     String addon = null;
     for (JsonNode a : call(http, fake, "GET", "/apps/" + app + "/addons")) {
@@ -60,7 +67,9 @@ public final class FakeBackups {
         + "/actions/public-url").path("url").asText();
   }
 
-  private static JsonNode call(HttpClient http, FakeHeroku fake, String method, String path)
+  private record FakeApi(String apiUrl, Secret apiKey) {}
+
+  private static JsonNode call(HttpClient http, FakeApi fake, String method, String path)
       throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(fake.apiUrl() + path))
         .header("Authorization", "Bearer " + fake.apiKey().reveal())
