@@ -374,8 +374,15 @@ public final class PgMigrator implements DatabaseMover {
    * done; the growing file is looked at every 20 ms, so the downloader need do nothing but complete
    * {@code downloaded}.
    *
+   * @param archive the file the downloader writes
    * @param downloaded completes when the download is complete, exceptionally when it broke off (then the
    *     restore stops with that failure; restore a new download of the same backup with the same journal)
+   * @param target the database to restore into
+   * @param strategy PARALLEL restores while downloading; the others wait for the whole file
+   * @param replaceExisting whether a fresh restore may empty a non-empty target first
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @param listener progress and output
+   * @return rows per table, warnings
    * @throws ValidationException for a missing target or journal, or a fresh restore's non-empty target
    *     without {@code replaceExisting}
    * @throws PgToolException when the download breaks off, the archive cannot be read, or a statement fails
@@ -479,6 +486,7 @@ public final class PgMigrator implements DatabaseMover {
    * or the {@code pg_dump} found here (which reads the schema) is older than the source server. Blocks for
    * one connection and the tool discovery.
    *
+   * @param source the database DIRECT would copy from
    * @throws PgToolException saying what to install, or that PARALLEL from a backup works instead
    */
   @Override
@@ -498,8 +506,13 @@ public final class PgMigrator implements DatabaseMover {
    * continues: what it finished is checked and skipped ({@code replaceExisting} does not apply). Otherwise
    * the target must be empty, or is emptied first when {@code replaceExisting}.
    *
+   * @param source the database to copy, only read
+   * @param target the database to copy into
+   * @param replaceExisting whether a fresh copy may empty a non-empty target first
    * @param journal receives an entry as each table, index or other piece of work commits on the target;
    *     give the same journal to the re-run after a failure
+   * @param listener progress and output, from the copy's threads
+   * @return rows per table, warnings (revocations kept, owners, settings copied)
    * @throws ValidationException when source and target are the same database, or a fresh copy's target is
    *     not empty and {@code replaceExisting} is false
    * @throws PgToolException when pg_dump is older than the source server, a statement fails, or the target

@@ -20,20 +20,38 @@ public interface CopyJournal {
    * @param digest a fingerprint the re-run checks before skipping (the pre-data's SQL), or {@code ""}
    */
   record Entry(String item, long rows, String digest) {
-    /** Validates the components; throws {@link NullPointerException} on a null one. */
+    /**
+     * Validates the components; throws {@link NullPointerException} on a null one.
+     *
+     * @param item what was finished
+     * @param rows rows loaded, else 0
+     * @param digest a fingerprint to check, or {@code ""}
+     */
     public Entry {
       Objects.requireNonNull(item, "item");
       Objects.requireNonNull(digest, "digest");
     }
   }
 
-  /** The entries so far, oldest first. */
+  /**
+   * The entries so far, oldest first.
+   *
+   * @return an immutable copy
+   */
   List<Entry> entries();
 
-  /** Records one more finished piece of work; durable when it returns. */
+  /**
+   * Records one more finished piece of work; durable when it returns.
+   *
+   * @param entry what was finished
+   */
   void append(Entry entry);
 
-  /** A journal held in memory only: survives a failed attempt within this JVM, not a crash of it. */
+  /**
+   * A journal held in memory only: survives a failed attempt within this JVM, not a crash of it.
+   *
+   * @return a new, empty journal
+   */
   static CopyJournal inMemory() {
     return new CopyJournal() {
       private final List<Entry> entries = new ArrayList<>();

@@ -38,6 +38,15 @@ public interface DatabaseMover {
    * an earlier attempt into {@code target} it continues that attempt, otherwise the target must be empty
    * unless {@code replaceExisting}. The default waits for the download and then calls {@link #restore}
    * (a mover that cannot read a growing file, or a strategy that cannot, does just that).
+   *
+   * @param archive the file the downloader writes
+   * @param downloaded completes when the download is complete, exceptionally when it broke off
+   * @param target the database to restore into
+   * @param strategy how to restore
+   * @param replaceExisting whether a fresh restore may empty a non-empty target first
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @param listener progress and output
+   * @return what was restored
    */
   default RestoreResult restoreWhileDownloading(Path archive, CompletionStage<?> downloaded, PgConnection target,
       RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal, MigrationListener listener) {
@@ -72,6 +81,7 @@ public interface DatabaseMover {
    * {@code source} here (the source unreachable, client tools too old for it). The default says that this
    * mover cannot copy directly.
    *
+   * @param source the database DIRECT would copy from
    * @throws PgToolException saying what is missing and which strategy works instead
    */
   default void checkCanCopyDirect(PgConnection source) {
@@ -86,7 +96,12 @@ public interface DatabaseMover {
    * or {@code journal} holds the progress of an earlier, interrupted copy into it: then what that attempt
    * finished is checked and skipped, and the rest is copied. Blocks until done.
    *
+   * @param source the database to copy, only read
+   * @param target the database to copy into
+   * @param replaceExisting whether a fresh copy may empty a non-empty target first
    * @param journal where finished work is recorded as it commits, and read back on a re-run
+   * @param listener progress and output
+   * @return what was copied
    * @throws PgToolException when this mover cannot copy directly (the default) or the copy fails
    */
   default RestoreResult copyDirect(PgConnection source, PgConnection target, boolean replaceExisting,

@@ -47,19 +47,34 @@ public final class IncomingArchive {
     this.file = file;
   }
 
-  /** The archive being written to {@code file} (which may not exist yet). */
+  /**
+   * The archive being written to {@code file} (which may not exist yet).
+   *
+   * @param file the file the downloader writes
+   * @return a new, incomplete archive
+   */
   public static IncomingArchive of(Path file) {
     return new IncomingArchive(Objects.requireNonNull(file, "file"));
   }
 
-  /** A file that is already complete, read the same way. */
+  /**
+   * A file that is already complete, read the same way.
+   *
+   * @param file the complete file
+   * @return a complete archive
+   * @throws IOException when the file cannot be read
+   */
   public static IncomingArchive complete(Path file) throws IOException {
     IncomingArchive a = of(file);
     a.complete(Files.size(file));
     return a;
   }
 
-  /** The file the downloader writes. */
+  /**
+   * The file the downloader writes.
+   *
+   * @return the file
+   */
   public Path file() {
     return file;
   }
@@ -94,6 +109,8 @@ public final class IncomingArchive {
   /**
    * The download broke off: readers waiting for more bytes, and every later read past what arrived, fail
    * with an {@link IOException} that has {@code cause} as its cause. Called by the downloader.
+   *
+   * @param cause why the download broke off
    */
   public void fail(Exception cause) {
     Objects.requireNonNull(cause, "cause");
@@ -108,7 +125,11 @@ public final class IncomingArchive {
     }
   }
 
-  /** Whether the download completed. */
+  /**
+   * Whether the download completed.
+   *
+   * @return true after {@link #complete()}
+   */
   public boolean isComplete() {
     lock.lock();
     try {
@@ -118,7 +139,11 @@ public final class IncomingArchive {
     }
   }
 
-  /** The final size once complete, else -1. */
+  /**
+   * The final size once complete.
+   *
+   * @return the size in bytes, or -1 while not complete
+   */
   public long finalSize() {
     lock.lock();
     try {
@@ -179,6 +204,10 @@ public final class IncomingArchive {
    * Reads the file from {@code position}: a read blocks until bytes arrive, returns the end of the stream
    * only at the end of a complete download, and throws {@link IOException} once the download failed.
    * The caller closes the stream. Not thread-safe (one reader each).
+   *
+   * @param position where to start, in bytes from the start of the file
+   * @return a stream of the file from {@code position}
+   * @throws IOException when the file cannot be opened
    */
   public InputStream open(long position) throws IOException {
     return new InputStream() {

@@ -31,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +83,11 @@ public final class DirectCopy {
     this.schemaTimeout = b.schemaTimeout;
   }
 
-  /** A builder with the defaults: 2 jobs, {@code pg_dump} from the {@code PATH}, no listener, a fresh redactor. */
+  /**
+   * A builder with the defaults: 2 jobs, {@code pg_dump} from the {@code PATH}, no listener, a fresh redactor.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -95,6 +98,8 @@ public final class DirectCopy {
    * {@code pg_dump --schema-only} takes. The caller closes the returned snapshot, which holds the source
    * connections (and the snapshot) until then.
    *
+   * @param source the database to copy (only read)
+   * @return the open snapshot, ready to copy
    * @throws PgToolException when the source cannot be reached or read, or {@code pg_dump} fails (too old for
    *     the source server: the message says which version is needed)
    * @throws MigrationCancelledException when the calling thread is interrupted
@@ -153,6 +158,10 @@ public final class DirectCopy {
   /**
    * {@link #open} {@code source}, {@link Snapshot#copyTo} {@code target}, close. Blocks until done.
    *
+   * @param source the database to copy (only read)
+   * @param target the database to copy into
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @return what was copied
    * @see Snapshot#copyTo
    */
   public RestoreResult copy(PgConnection source, PgConnection target, CopyJournal journal) {
@@ -161,13 +170,16 @@ public final class DirectCopy {
     }
   }
 
-  /** Locks every table in the snapshot's transaction, as pg_dump does: nothing can drop or alter one until the end. */
+  /**
+   * Locks every table it may read in the snapshot's transaction, as pg_dump does: nothing can drop or alter
+   * one until the end. (One it may not read fails the copy, loudly, if it has data to copy.)
+   */
   private static void lock(SourceSession coordinator, SourceCatalog catalog) throws SQLException {
-    if (catalog.tables().isEmpty()) {
-      return;
+    List<String> readable = catalog.tables().values().stream().filter(SourceCatalog.Table::readable)
+        .map(t -> "ONLY " + t.qualified()).toList();
+    if (!readable.isEmpty()) {
+      coordinator.execute("LOCK TABLE " + String.join(", ", readable) + " IN ACCESS SHARE MODE");
     }
-    coordinator.execute("LOCK TABLE " + catalog.tables().values().stream().map(t -> "ONLY " + t.qualified())
-        .collect(Collectors.joining(", ")) + " IN ACCESS SHARE MODE");
   }
 
   /** {@code pg_dump -Fc --section=pre-data --section=post-data --snapshot=...} into {@code file}, read back. */
@@ -279,12 +291,18 @@ public final class DirectCopy {
     /**
      * The source's schema as {@code pg_dump} wrote it (pre-data and post-data, ACLs included), as an archive's
      * table of contents: what the target will be given, for checks around the copy.
+     *
+     * @return the dump's table of contents
      */
     public ArchiveToc schema() {
       return schema;
     }
 
-    /** The snapshot's id ({@code pg_export_snapshot()}). */
+    /**
+     * The snapshot's id ({@code pg_export_snapshot()}), which another session may join while this is open.
+     *
+     * @return the id
+     */
     public String id() {
       return coordinator.snapshot();
     }
@@ -294,6 +312,7 @@ public final class DirectCopy {
      * connections. {@code target} must be empty, unless {@code journal} holds the progress of an earlier,
      * interrupted copy into it (then what that attempt finished is checked and skipped). Can be called once.
      *
+     * @param target the database to copy into
      * @param journal receives an entry as each piece of work commits on the target; read back on a re-run
      *     ({@link CopyJournal#inMemory()} when no resume is wanted)
      * @return rows per table (those a resumed copy skipped included), warnings
@@ -418,6 +437,9 @@ public final class DirectCopy {
     }
 
     /**
+     * Validates the options.
+     *
+     * @return the configured copier
      * @throws ValidationException listing every out-of-range option
      */
     public DirectCopy build() {

@@ -89,6 +89,10 @@ public final class ParallelRestore {
    * is appended to {@code journal}, and what an earlier, interrupted restore of the same archive into
    * {@code target} recorded there is checked and skipped (the target is then expected to hold that work).
    *
+   * @param archive a {@code pg_dump -Fc} archive
+   * @param target the database to restore into
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @return what was restored
    * @throws PgToolException also when the target no longer holds what the journal says was restored
    */
   public RestoreResult restore(Path archive, PgConnection target, CopyJournal journal) {
@@ -115,8 +119,11 @@ public final class ParallelRestore {
    * loads under way are rolled back, and what committed is in {@code journal}, so restoring a new
    * download of the same backup with the same journal finishes the work without redoing it.
    *
+   * @param archive the archive being downloaded
+   * @param target the database to restore into
    * @param journal receives an entry as each piece of work commits; read back on a re-run
    *     ({@link CopyJournal#inMemory()} when no resume is wanted)
+   * @return what was restored
    * @throws PgToolException when the download fails, the archive cannot be read, or a statement fails
    * @throws dev.cutover.core.MigrationCancelledException when the calling thread is interrupted
    */
@@ -141,6 +148,9 @@ public final class ParallelRestore {
    * Whether {@code journal} holds the progress of an earlier restore or {@link DirectCopy} (its schema at
    * least): then the target holds that work, and a restore or copy with this journal continues it rather
    * than starting on an empty target.
+   *
+   * @param journal the journal of the earlier attempts
+   * @return whether it holds an earlier attempt's schema
    */
   public static boolean hasProgress(CopyJournal journal) {
     return journal.entries().stream().anyMatch(e -> e.item().equals(JournalCheckpoint.PRE_DATA));

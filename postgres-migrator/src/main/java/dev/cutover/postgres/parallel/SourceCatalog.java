@@ -38,9 +38,10 @@ record SourceCatalog(Map<Long, Table> tables, List<ConfigTable> extensionConfig,
    * @param bytes its size with TOAST, for the largest-first order
    * @param rows the planner's estimate
    * @param columns the columns COPY sends: not dropped, not generated, in order
+   * @param readable whether the session may read it (then it may also lock it)
    */
   record Table(long oid, String schema, String name, char relkind, long pages, long bytes, long rows,
-      List<Column> columns) {
+      List<Column> columns, boolean readable) {
     Table {
       columns = List.copyOf(columns);
     }
@@ -82,14 +83,15 @@ record SourceCatalog(Map<Long, Table> tables, List<ConfigTable> extensionConfig,
       }
       try (ResultSet rs = st.executeQuery("SELECT c.oid, n.nspname, c.relname, c.relkind,"
           + " pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int,"
-          + " pg_catalog.pg_table_size(c.oid), greatest(c.reltuples, 0)::bigint"
+          + " pg_catalog.pg_table_size(c.oid), greatest(c.reltuples, 0)::bigint,"
+          + " pg_catalog.has_table_privilege(c.oid, 'SELECT')"
           + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
           + " WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'"
           + " AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'")) {
         while (rs.next()) {
           long oid = rs.getLong(1);
           tables.put(oid, new Table(oid, rs.getString(2), rs.getString(3), rs.getString(4).charAt(0), rs.getLong(5),
-              rs.getLong(6), rs.getLong(7), columns.getOrDefault(oid, List.of())));
+              rs.getLong(6), rs.getLong(7), columns.getOrDefault(oid, List.of()), rs.getBoolean(8)));
         }
       }
       List<ConfigTable> config = new ArrayList<>();

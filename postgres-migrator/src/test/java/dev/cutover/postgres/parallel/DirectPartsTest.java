@@ -31,7 +31,7 @@ class DirectPartsTest {
   }
 
   private static SourceCatalog.Table table(long oid, String schema, String name, char relkind, SourceCatalog.Column... c) {
-    return new SourceCatalog.Table(oid, schema, name, relkind, 10, 80_000, 100, List.of(c));
+    return new SourceCatalog.Table(oid, schema, name, relkind, 10, 80_000, 100, List.of(c), true);
   }
 
   @Test

@@ -96,7 +96,7 @@ public final class RestoreMain {
 
   private static long direct(String source, String target, int jobs, Map<String, Double> phases) {
     PgMigrator pg = migrator(jobs);
-    // Preflight, as a migration runs it before maintenance: tool discovery, pg_dump against the server.
+    // Preflight first, as a migration runs it before maintenance (in the wall time, not in the copy phase).
     pg.checkCanCopyDirect(target(source));
     long t = System.nanoTime();
     RestoreResult r = pg.copyDirect(target(source), target(target), false, CopyJournal.inMemory(), MigrationListener.NONE);
