@@ -344,8 +344,8 @@ public final class PgMigrator implements DatabaseMover {
     List<String> warnings = new ArrayList<>();
     // One connection before the restore and one after: through a tunnel each costs a TLS handshake.
     PgCli.withConnection(target, "restore", c -> {
-      prepareTarget(c, target, replaceExisting, warnings);
-      createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+      TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
+      TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
     });
     Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor);
     Restorers.Outcome outcome = switch (strategy) {
@@ -357,10 +357,9 @@ public final class PgMigrator implements DatabaseMover {
     warnings.addAll(outcome.warnings());
     PgCli.withConnection(target, "restore", c -> {
       if (strategy != RestoreStrategy.GUIDE_SQL) {
-        keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
-        warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
+        TargetSteps.keepRevocationsAndReportOwners(c, target, toc, warnings);
       }
-      deriveSettings(c, target, warnings);
+      TargetSteps.deriveSettings(c, target, warnings);
     });
     return finish(strategy, start, target, outcome, warnings, events);
   }
@@ -426,17 +425,16 @@ public final class PgMigrator implements DatabaseMover {
     checkCanRestore(toc.summary(archive.toFile().length()), strategy);
     PgCli.withConnection(target, "restore", c -> {
       if (!resuming) {
-        prepareTarget(c, target, replaceExisting, warnings);
+        TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
       }
-      createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+      TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
     });
     RestoreResult restored = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events).build()
         .restore(incoming, target, journal);
     warnings.addAll(restored.warnings());
     PgCli.withConnection(target, "restore", c -> {
-      keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
-      warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
-      deriveSettings(c, target, warnings);
+      TargetSteps.keepRevocationsAndReportOwners(c, target, toc, warnings);
+      TargetSteps.deriveSettings(c, target, warnings);
     });
     return finish(strategy, start, target, new Restorers.Outcome(Optional.of(restored.rowsRestored()),
         restored.expectedErrors(), List.of()), warnings, events);
@@ -456,24 +454,19 @@ public final class PgMigrator implements DatabaseMover {
       MigrationListener listener) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
-    if (TargetDatabase.sameDatabase(source, target)) {
-      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
-          "is the source database", "give a different target database")));
-    }
-    redactor.register(source.password());
-    redactor.register(target.password());
+    requireDistinct(source, target);
     MigrationListener events = MigrationListener.safe(listener);
     PgTool pgDump = tools().require("pg_dump");
     PgTool pgRestore = tools().require("pg_restore");
     requireDumpCanRead(pgDump, source, "restore");
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    PgCli.withConnection(target, "restore", c -> prepareTarget(c, target, replaceExisting, warnings));
+    PgCli.withConnection(target, "restore", c -> TargetSteps.prepareTarget(c, target, replaceExisting, warnings));
     Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor)
         .stream(pgDump, pgRestore, source, target, events);
     warnings.addAll(outcome.warnings());
-    List<String> revocations = sourceRevocations(source);
-    PgCli.withConnection(target, "restore", c -> keepRevocations(c, target, revocations, warnings));
+    List<String> revocations = TargetSteps.sourceRevocations(source);
+    PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocations(c, target, revocations, warnings));
     Map<String, String> copied = copyDatabaseSettings(source, target);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
@@ -524,12 +517,7 @@ public final class PgMigrator implements DatabaseMover {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(journal, "journal");
-    if (TargetDatabase.sameDatabase(source, target)) {
-      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
-          "is the source database", "give a different target database")));
-    }
-    redactor.register(source.password());
-    redactor.register(target.password());
+    requireDistinct(source, target);
     MigrationListener events = MigrationListener.safe(listener);
     PgTool pgDump = tools().require("pg_dump");
     requireDumpCanRead(pgDump, source, "restore");
@@ -537,7 +525,7 @@ public final class PgMigrator implements DatabaseMover {
     List<String> warnings = new ArrayList<>();
     boolean resuming = ParallelRestore.hasProgress(journal);
     if (!resuming) {
-      PgCli.withConnection(target, "restore", c -> prepareTarget(c, target, replaceExisting, warnings));
+      PgCli.withConnection(target, "restore", c -> TargetSteps.prepareTarget(c, target, replaceExisting, warnings));
     }
     DirectCopy direct = DirectCopy.builder().jobs(jobs).redactor(redactor).listener(events).pgDump(pgDump.path())
         .processRunner(runner).schemaTimeout(timeout).build();
@@ -546,22 +534,29 @@ public final class PgMigrator implements DatabaseMover {
     try (DirectCopy.Snapshot snapshot = direct.open(source)) {
       schema = snapshot.schema();
       if (!resuming) {
-        PgCli.withConnection(target, "restore", c -> createExtensionSchemas(c, target,
+        PgCli.withConnection(target, "restore", c -> TargetSteps.createExtensionSchemas(c, target,
             ArchivePlan.schemasExtensionsNeed(snapshot.schema()), warnings));
       }
       copied = snapshot.copyTo(target, journal);
     }
     warnings.addAll(copied.warnings());
-    PgCli.withConnection(target, "restore", c -> {
-      keepRevocations(c, target, ArchivePlan.publicRevocations(schema), warnings);
-      warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(schema) + ")");
-    });
+    PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocationsAndReportOwners(c, target, schema, warnings));
     Map<String, String> settings = copyDatabaseSettings(source, target);
     if (!settings.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + settings);
     }
     return finish(RestoreStrategy.DIRECT, start, target, new Restorers.Outcome(Optional.of(copied.rowsRestored()),
         copied.expectedErrors(), List.of()), warnings, events);
+  }
+
+  /** Refuses a copy of a database onto itself; registers both passwords with the redactor. */
+  private void requireDistinct(PgConnection source, PgConnection target) {
+    if (TargetDatabase.sameDatabase(source, target)) {
+      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
+          "is the source database", "give a different target database")));
+    }
+    redactor.register(source.password());
+    redactor.register(target.password());
   }
 
   private RestoreResult finish(RestoreStrategy strategy, Instant start, PgConnection target, Restorers.Outcome outcome,
@@ -606,29 +601,6 @@ public final class PgMigrator implements DatabaseMover {
     return settings;
   }
 
-  private static void deriveSettings(Connection t, PgConnection target, List<String> warnings) {
-    try {
-      List<String> needed = extraExtensionSchemas(t);
-      if (needed.isEmpty() || TargetDatabase.databaseSettings(t).containsKey("search_path")) {
-        return;
-      }
-      List<String> path = new ArrayList<>(List.of("$user", "public"));
-      path.addAll(needed);
-      TargetDatabase.applySetting(t, "search_path", String.join(", ", path.stream().map(PgCli::ident).toList()));
-      warnings.add("database-level settings are not in a dump archive; set search_path to " + path
-          + " because extensions live in " + needed + " (as on Heroku); when the source is reachable, "
-          + "copyDatabaseSettings(source, target) carries its exact settings");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "deriving database settings", target, e);
-    }
-  }
-
-  private static List<String> extraExtensionSchemas(Connection c) throws SQLException {
-    List<String> schemas = new ArrayList<>(TargetDatabase.extensionSchemas(c));
-    schemas.removeAll(List.of("public", "pg_catalog"));
-    return schemas;
-  }
-
   // ---------------------------------------------------------------- verification
 
   /**
@@ -652,7 +624,7 @@ public final class PgMigrator implements DatabaseMover {
     }
     List<String> needed;
     try (Connection t = PgCli.open(target, "verify")) {
-      needed = extraExtensionSchemas(t);
+      needed = TargetSteps.extraExtensionSchemas(t);
     } catch (SQLException e) {
       throw PgCli.failed("verify", "reading extensions", target, e);
     }
@@ -676,71 +648,6 @@ public final class PgMigrator implements DatabaseMover {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private static void prepareTarget(Connection c, PgConnection target, boolean replaceExisting, List<String> warnings) {
-    try {
-      Optional<String> contents = TargetDatabase.contents(c);
-      if (contents.isEmpty()) {
-        return;
-      }
-      if (!replaceExisting) {
-        throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
-            "is not empty (" + contents.get() + ")", "restore into an empty database, or pass replaceExisting = true "
-            + "to drop everything in it first (a re-run after a failed restore needs this)")));
-      }
-      TargetDatabase.wipe(c);
-      String w = "target was not empty (" + contents.get() + "): emptied it first, as replaceExisting asked";
-      warnings.add(w);
-      log.info("{}: {}", target, w);
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "checking that the target is empty", target, e);
-    }
-  }
-
-  private static void createExtensionSchemas(Connection c, PgConnection target, List<String> schemas,
-      List<String> warnings) {
-    if (schemas.isEmpty()) {
-      return;
-    }
-    try {
-      for (String schema : schemas) {
-        TargetDatabase.ensureSchema(c, schema);
-      }
-      warnings.add("created schema(s) " + schemas + " first: the archive installs extensions there but does not "
-          + "create them");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "creating schemas " + schemas, target, e);
-    }
-  }
-
-  /** Re-applies the source's {@code REVOKE … FROM PUBLIC} statements a {@code --no-acl} restore drops. */
-  private static void keepRevocations(Connection c, PgConnection target, List<String> revokes, List<String> warnings) {
-    if (revokes.isEmpty()) {
-      return;
-    }
-    try (java.sql.Statement st = c.createStatement()) {
-      for (String revoke : revokes) {
-        st.execute(revoke);
-      }
-      warnings.add("kept " + revokes.size() + " revocation(s) from PUBLIC that a --no-acl restore drops (grants to "
-          + "roles of the source were not carried over)");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "re-applying revocations from PUBLIC", target, e);
-    }
-  }
-
-  private static List<String> sourceRevocations(PgConnection source) {
-    try (Connection c = PgCli.open(source, "restore")) {
-      return TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, "
-          + "p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p join pg_namespace n "
-          + "on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
-          + " and not exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE')"
-          + " and not exists (select 1 from pg_depend d where d.objid = p.oid and d.classid = 'pg_proc'::regclass "
-          + "and d.deptype = 'e')");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "reading the source's revocations", source, e);
-    }
-  }
 
   private void requireDumpCanRead(PgTool pgDump, PgConnection source, String step) {
     int serverMajor;

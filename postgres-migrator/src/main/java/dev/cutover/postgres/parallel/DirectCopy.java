@@ -72,12 +72,10 @@ public final class DirectCopy {
   private final MigrationListener listener;
   private final Duration schemaTimeout;
 
-  private DirectCopy(Builder b) {
+  private DirectCopy(Builder b, ParallelRestore engine) {
     this.redactor = b.redactor;
     this.listener = MigrationListener.safe(b.listener);
-    this.engine = ParallelRestore.builder().jobs(b.jobs).redactor(b.redactor).listener(b.listener)
-        .splitTablesLargerThan(b.splitThresholdBytes).freeze(b.freeze).maintenanceWorkMemMb(b.maintenanceWorkMemMb)
-        .build();
+    this.engine = engine;
     this.pgDump = b.pgDump;
     this.runner = b.processRunner == null ? ProcessRunner.create(b.redactor) : b.processRunner;
     this.schemaTimeout = b.schemaTimeout;
@@ -124,7 +122,7 @@ public final class DirectCopy {
       lock(coordinator, catalog);
       log.debug("catalogue read, {} tables locked: {} ms", catalog.tables().size(),
           Duration.between(start, Instant.now()).toMillis());
-      ArchiveToc dumped = await(schema);
+      ArchiveToc dumped = RestoreEngine.await(schema);
       log.debug("schema dumped: {} ms", Duration.between(start, Instant.now()).toMillis());
       Map<Long, String[]> sequences = SourceCatalog.sequenceValues(coordinator, DirectToc.sequences(dumped));
       Map<Long, String> largeObjects = DirectToc.needsLargeObjects(dumped) ? SourceCatalog.largeObjects(coordinator)
@@ -132,7 +130,7 @@ public final class DirectCopy {
       DirectToc toc = DirectToc.of(dumped, catalog, sequences, largeObjects);
       List<SourceSession> sessions = new ArrayList<>();
       for (Future<SourceSession> f : joining) {
-        sessions.add(await(f));
+        sessions.add(RestoreEngine.await(f));
       }
       log.debug("source snapshot {} open: {} tables, schema by pg_dump, in {} ms", snapshot, toc.tables().size(),
           Duration.between(start, Instant.now()).toMillis());
@@ -203,22 +201,6 @@ public final class DirectCopy {
           + e.exitCode() + "):\n  " + tail + hint), false, e);
     }
     return ArchiveReader.readToc(file);
-  }
-
-  private static <T> T await(Future<T> f) throws SQLException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      throw MigrationCancelledException.interrupted(STEP, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
   }
 
   private static void closeWhenOpen(Future<SourceSession> f) {
@@ -444,20 +426,19 @@ public final class DirectCopy {
      */
     public DirectCopy build() {
       ValidationException.Collector problems = ValidationException.collector("restore");
-      if (jobs < 1 || jobs > 64) {
-        problems.add("jobs", "" + jobs, "must be between 1 and 64", "use the target's core count, e.g. 2 or 4");
-      }
-      if (splitThresholdBytes < 1) {
-        problems.add("splitTablesLargerThan", "" + splitThresholdBytes, "must be positive", "e.g. 1073741824 (1 GiB)");
-      }
-      if (maintenanceWorkMemMb < 1 || maintenanceWorkMemMb > 2_000_000) {
-        problems.add("maintenanceWorkMemMb", "" + maintenanceWorkMemMb, "must be between 1 and 2000000", "e.g. 64");
+      ParallelRestore engine = null;
+      try {
+        // The engine's options are the engine's to check.
+        engine = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(listener)
+            .splitTablesLargerThan(splitThresholdBytes).freeze(freeze).maintenanceWorkMemMb(maintenanceWorkMemMb).build();
+      } catch (ValidationException e) {
+        problems.addAll(e);
       }
       if (schemaTimeout.isNegative() || schemaTimeout.isZero()) {
         problems.add("schemaTimeout", schemaTimeout, "must be positive", "e.g. Duration.ofHours(1)");
       }
       problems.throwIfAny();
-      return new DirectCopy(this);
+      return new DirectCopy(this, engine);
     }
   }
 }

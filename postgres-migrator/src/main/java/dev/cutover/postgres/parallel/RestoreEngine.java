@@ -142,7 +142,8 @@ final class RestoreEngine {
     }
   }
 
-  private static Session await(Future<Session> f) throws SQLException {
+  /** The value of {@code f}, its SQL or runtime failure rethrown; an interrupt is a cancellation. */
+  static <T> T await(Future<T> f) throws SQLException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -150,6 +151,9 @@ final class RestoreEngine {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
       }
       throw new IllegalStateException(e.getCause());
     }

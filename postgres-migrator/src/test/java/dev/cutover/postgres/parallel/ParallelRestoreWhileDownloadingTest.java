@@ -45,12 +45,7 @@ class ParallelRestoreWhileDownloadingTest {
   @BeforeAll
   static void backup() throws Exception {
     LocalPg.assumeAvailable("psql", "pg_dump", "pg_restore", "bash");
-    LocalPg.createDatabase(SRC);
-    Path sql = dir.resolve("tricky.sql");
-    try (var in = ParallelRestoreWhileDownloadingTest.class.getResourceAsStream("tricky.sql")) {
-      Files.copy(in, sql);
-    }
-    LocalPg.psqlFile(SRC, sql);
+    LocalPg.createTrickyDatabase(SRC);
     fake = FakeHeroku.start();
     fake.app("dl-app").postgres(LocalPg.connection(SRC));
     url = FakeBackups.capture(fake, "dl-app");
