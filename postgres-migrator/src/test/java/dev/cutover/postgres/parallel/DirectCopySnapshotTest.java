@@ -2,6 +2,8 @@ package dev.cutover.postgres.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.core.MigrationEvent;
+import dev.cutover.core.MigrationListener;
 import dev.cutover.core.spi.CopyJournal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every table of a direct copy comes from one instant of the source: a writer that keeps inserting into two
  * tables (in one transaction each time) and updating a third while the copy runs leaves no trace in the
- * target, and the two tables, copied at different times, agree.
+ * target, and the two tables, copied at different times, agree. The copy itself only reads the source.
  */
 @Tag("integration")
 class DirectCopySnapshotTest {
@@ -75,8 +77,24 @@ class DirectCopySnapshotTest {
     writer.start();
     try {
       waitFor(committed, 20);
+      // The source sessions, seen from the server while the copy runs: no transaction id, share locks only.
+      List<String> sourceSessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+      MigrationListener watcher = new MigrationListener() {
+        @Override
+        public void output(MigrationEvent.Output event) {
+          if (sourceSessions.isEmpty()) {
+            sourceSessions.add(LocalPg.psql("postgres", "SELECT count(*) || ' sessions, ' || count(backend_xid)"
+                + " || ' with a transaction id' FROM pg_stat_activity WHERE datname = '" + SRC + "'"
+                + " AND application_name LIKE 'cutover-direct-%'").strip());
+            sourceSessions.add(LocalPg.psql("postgres", "SELECT string_agg(DISTINCT l.mode, ',') FROM pg_locks l"
+                + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.datname = '" + SRC + "'"
+                + " AND a.application_name LIKE 'cutover-direct-%' AND l.locktype = 'relation'").strip());
+          }
+        }
+      };
       // One connection: big first (largest), then the two small tables, well after the snapshot.
-      try (DirectCopy.Snapshot snapshot = DirectCopy.builder().jobs(1).build().open(LocalPg.connection(SRC))) {
+      try (DirectCopy.Snapshot snapshot = DirectCopy.builder().jobs(1).listener(watcher).build()
+          .open(LocalPg.connection(SRC))) {
         long atOpen = committed.get();
         long[] seen = countsIn(snapshot.id());
         waitFor(committed, atOpen + 50);
@@ -88,6 +106,7 @@ class DirectCopySnapshotTest {
         assertThat(copied).as("orders, order lines, sum of big.v in the target").containsExactly(seen);
         assertThat(copied[0]).isEqualTo(copied[1]);
         assertThat(counts(SRC)[0]).as("the source went on changing").isGreaterThan(copied[0] + 50);
+        assertThat(sourceSessions).containsExactly("2 sessions, 0 with a transaction id", "AccessShareLock");
       }
     } finally {
       stop.set(true);
