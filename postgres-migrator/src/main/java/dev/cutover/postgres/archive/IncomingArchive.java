@@ -30,9 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
- * <p>The downloader writes the file however it likes (it only appends); {@link #grew()} just wakes
- * readers early (they also look for new bytes every 20 ms). Thread-safe. Holds no open file: each
- * {@link #open} does, and its stream is closed by the caller.
+ * <p>The downloader writes the file however it likes, only appending, and leaves it where it is until the
+ * restore is done (readers open it by its path); {@link #grew()} just wakes readers early (they also look
+ * for new bytes every 20 ms). Thread-safe. Holds no open file: each {@link #open} does, and its stream is
+ * closed by the caller.
  */
 public final class IncomingArchive {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -218,6 +219,9 @@ public final class IncomingArchive {
         while (channel == null) {
           if (Files.exists(file)) {
             channel = FileChannel.open(file, StandardOpenOption.READ);
+          } else if (isComplete()) {
+            // A downloader must not move the file before the readers are done with it.
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "gone after the download completed");
           } else if (!awaitBeyond(-1, null)) {
             return null;
           }

@@ -70,4 +70,18 @@ class IncomingArchiveTest {
       assertThat(in.readAllBytes()).containsExactly(8, 9);
     }
   }
+
+  @Test
+  void open_fileMovedAwayAfterCompletion_failsInsteadOfWaiting() throws Exception {
+    Path file = dir.resolve("d.dump");
+    Files.write(file, new byte[] {1});
+    IncomingArchive incoming = IncomingArchive.of(file);
+    incoming.complete();
+    Files.move(file, dir.resolve("d.dump.moved"));
+
+    try (InputStream in = incoming.open(0)) {
+      assertThatThrownBy(in::read).isInstanceOf(java.nio.file.NoSuchFileException.class)
+          .hasMessageContaining("gone after the download completed");
+    }
+  }
 }
