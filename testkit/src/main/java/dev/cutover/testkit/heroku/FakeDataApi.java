@@ -270,8 +270,11 @@ final class FakeDataApi {
       ok = false;
     } else {
       try {
-        processRunner.run(Command.builder("pg_dump", "-Fc", "--no-acl", "--no-owner", "-h", c.host(),
-                "-p", String.valueOf(c.port()), "-U", c.user(), "-d", c.database(), "-f", file.toString())
+        // PGBackups pipes pg_dump's output into its uploader (Heroku's transferatu: pg_dump's stdout into
+        // `gof3r put`), so a real backup is written to a pipe and its TOC records no data offsets: so here.
+        processRunner.run(Command.builder("bash", "-c", "set -o pipefail; out=$1; shift; pg_dump \"$@\" | cat > \"$out\"",
+                "fake-heroku-capture", file.toString(), "-Fc", "--no-acl", "--no-owner", "-h", c.host(),
+                "-p", String.valueOf(c.port()), "-U", c.user(), "-d", c.database())
             .secretEnv("PGPASSWORD", c.password())
             .env("PGSSLMODE", c.sslMode())
             .timeout(Duration.ofHours(1))

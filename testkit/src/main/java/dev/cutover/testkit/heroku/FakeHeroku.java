@@ -82,6 +82,7 @@ public final class FakeHeroku implements AutoCloseable {
   private final FakeDataApi data;
   private volatile boolean expiredDownloads;
   private volatile long cutDownloadsAfter = -1;
+  private volatile long downloadRate;
 
   private record ActiveFault(Fault fault, AtomicInteger left) {}
 
@@ -161,6 +162,7 @@ public final class FakeHeroku implements AutoCloseable {
     faults.clear();
     expiredDownloads = false;
     cutDownloadsAfter = -1;
+    downloadRate = 0;
     return this;
   }
 
@@ -185,6 +187,18 @@ public final class FakeHeroku implements AutoCloseable {
   /** Makes downloads announce the full length but stop after {@code bytes} and drop the connection; -1 resets. */
   public FakeHeroku cutDownloadsAfter(long bytes) {
     this.cutDownloadsAfter = bytes;
+    return this;
+  }
+
+  /**
+   * Makes downloads send at most {@code bytesPerSecond} (a slow link to the storage); 0 resets to full
+   * speed. Applies to downloads that start afterwards.
+   */
+  public FakeHeroku downloadRate(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be >= 0: " + bytesPerSecond);
+    }
+    this.downloadRate = bytesPerSecond;
     return this;
   }
 
@@ -323,7 +337,8 @@ public final class FakeHeroku implements AutoCloseable {
     } else if (!Files.isRegularFile(file.get())) {
       answer = xml(404, "NoSuchKey", "The specified key does not exist.");
     } else {
-      answer = new DownloadServer.Answer(200, "application/octet-stream", new byte[0], file.get(), cutDownloadsAfter);
+      answer = new DownloadServer.Answer(200, "application/octet-stream", new byte[0], file.get(), cutDownloadsAfter,
+          downloadRate);
     }
     calls.add(new RecordedCall(r.method(), r.path(), r.query(), r.headers(), "", answer.status()));
     return answer;
@@ -332,7 +347,7 @@ public final class FakeHeroku implements AutoCloseable {
   private static DownloadServer.Answer xml(int status, String code, String message) {
     String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
         + "</Message><RequestId>FAKE</RequestId></Error>";
-    return new DownloadServer.Answer(status, "application/xml", body.getBytes(StandardCharsets.UTF_8), null, -1);
+    return new DownloadServer.Answer(status, "application/xml", body.getBytes(StandardCharsets.UTF_8), null, -1, 0);
   }
 
   // ---------------------------------------------------------------- helpers
