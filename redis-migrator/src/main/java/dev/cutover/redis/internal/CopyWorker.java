@@ -12,10 +12,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * target; the target's replies are read once per batch. A payload is held once, and only until it
  * is written to the target.
  *
- * <p>The TTL sent is what the source said, less the time since it was asked (monotonic clock, from
- * before the question, so it errs short): a key never outlives its source copy. A key gone from the
- * source, or whose TTL ran out meanwhile, is deleted from the target instead, so that a key copied
- * before a crash cannot come back on resume.
+ * <p>TTLs are sent as absolute times on the target's clock ({@code RESTORE … ABSTTL}): the source's
+ * {@code PTTL} counted from before it was asked (monotonic clock), mapped onto the target's
+ * {@code TIME} read after it answered. Both errors make the target's expiry earlier, never later, and
+ * the time a {@code RESTORE} waits in a buffer does not stretch it: a key never outlives its source
+ * copy. A key gone from the source, or whose TTL ran out meanwhile, is deleted from the target
+ * instead, so that a key copied before a crash cannot come back on resume.
  */
 public final class CopyWorker implements Walk.Worker {
   private static final String STEP = "redis.copy";
@@ -23,6 +25,9 @@ public final class CopyWorker implements Walk.Worker {
   private final Link target;
   private final long budgetBytes;
   private boolean sizesRefused;
+  private long targetClockOffsetMs;
+  private long clockSyncedAt;
+  private boolean clockSynced;
 
   /** Takes ownership of both links. */
   public CopyWorker(Link source, Link target, long budgetBytes) {
@@ -33,6 +38,7 @@ public final class CopyWorker implements Walk.Worker {
 
   @Override
   public Walk.Tally handle(int db, List<byte[]> keys) {
+    syncTargetClock();
     source.select(db);
     target.select(db);
     int n = keys.size();
@@ -73,13 +79,18 @@ public final class CopyWorker implements Walk.Worker {
               + e.getMessage() + "). The add-on's plan may not allow DUMP; copy this key by hand or ask the provider",
               false, e);
         }
-        long ttl = pttl[i] < 0 ? 0 : pttl[i] - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - askedAt);
-        if (payload == null || (pttl[i] >= 0 && ttl <= 0)) {
+        long expiresAt = targetClockOffsetMs + TimeUnit.NANOSECONDS.toMillis(askedAt) + pttl[i];
+        if (payload == null || (pttl[i] >= 0 && expiresAt <= targetNowMs())) {
           target.send(Link.Cmd.DEL, key);
           expired++;
+        } else if (pttl[i] < 0) {
+          byte[] dump = (byte[]) payload;
+          target.send(Link.Cmd.RESTORE, key, Link.bytes(0), dump, Link.bytes("REPLACE"));
+          copied++;
+          bytes += dump.length;
         } else {
           byte[] dump = (byte[]) payload;
-          target.send(Link.Cmd.RESTORE, key, Link.bytes(ttl), dump, Link.bytes("REPLACE"));
+          target.send(Link.Cmd.RESTORE, key, Link.bytes(expiresAt), dump, Link.bytes("REPLACE"), Link.bytes("ABSTTL"));
           copied++;
           bytes += dump.length;
         }
@@ -98,6 +109,27 @@ public final class CopyWorker implements Walk.Worker {
       throw refused;
     }
     return new Walk.Tally(copied, bytes, expired);
+  }
+
+  /** Reads the target's clock ({@code TIME}) once a minute; the offset maps the monotonic clock onto it. */
+  private void syncTargetClock() {
+    if (clockSynced && System.nanoTime() - clockSyncedAt < TimeUnit.MINUTES.toNanos(1)) {
+      return;
+    }
+    List<?> time = (List<?>) target.call(Link.Cmd.TIME);
+    long received = System.nanoTime();
+    long targetMs = Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+    targetClockOffsetMs = targetMs - TimeUnit.NANOSECONDS.toMillis(received);
+    clockSyncedAt = received;
+    clockSynced = true;
+  }
+
+  private long targetNowMs() {
+    return targetClockOffsetMs + TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+  }
+
+  private static String text(Object reply) {
+    return new String((byte[]) reply, java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   private MigrationException targetRefused(int db, byte[] key, JedisDataException e) {

@@ -66,7 +66,7 @@ public final class VerifyWorker implements Walk.Worker {
         source.send(Link.Cmd.MEMORY, Link.bytes("USAGE"), key);
       }
     }
-    long askedAt = System.nanoTime();
+    long askedAt = nowMs();
     source.readSelect();
     for (int i = 0; i < n; i++) {
       type[i] = text(source.read());
@@ -77,6 +77,7 @@ public final class VerifyWorker implements Walk.Worker {
         size[i] = usage instanceof Long l ? l : 0;
       }
     }
+    long answeredAt = nowMs();
     long checked = 0;
     long bytes = 0;
     int start = 0;
@@ -101,7 +102,7 @@ public final class VerifyWorker implements Walk.Worker {
           target.send(Link.Cmd.DUMP, keys.get(i));
         }
       }
-      long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - askedAt);
+      long targetAskedAt = nowMs();
       target.readSelect();
       List<Integer> differing = new ArrayList<>();
       List<String> targetTypes = new ArrayList<>();
@@ -113,8 +114,8 @@ public final class VerifyWorker implements Walk.Worker {
         String targetType = text(target.read());
         long targetTtl = target.read() instanceof Long l ? l : -2;
         byte[] targetDigest = digest(target.read());
-        String problem = problem(type[i], pttl[i] < 0 ? pttl[i] : Math.max(0, pttl[i] - elapsed), targetType,
-            targetTtl);
+        String problem = problem(type[i], pttl[i], new long[] {askedAt, answeredAt}, targetType, targetTtl,
+            new long[] {targetAskedAt, nowMs()});
         if (problem == null && !Arrays.equals(digest[i], targetDigest)) {
           differing.add(i);
           targetTypes.add(targetType);
@@ -134,10 +135,14 @@ public final class VerifyWorker implements Walk.Worker {
     return new Walk.Tally(checked, bytes, n - checked);
   }
 
-  /** What is wrong with the target's copy of a key, or {@code null}; {@code ttl} is the source's now. */
-  private String problem(String type, long ttl, String targetType, long targetTtl) {
+  /**
+   * What is wrong with the target's copy of a key, or {@code null}. Each TTL was read at some moment
+   * within its window (monotonic ms, asked to answered), so each expiry is known within a window; the
+   * target's may end up to the copy's duration earlier than the source's, never later.
+   */
+  private String problem(String type, long ttl, long[] asked, String targetType, long targetTtl, long[] targetAsked) {
     if (targetType.equals("none")) {
-      return ttl >= 0 && ttl <= toleranceMs ? Findings.EXPIRING : "missing on the target";
+      return ttl >= 0 && asked[0] + ttl - targetAsked[1] <= toleranceMs ? Findings.EXPIRING : "missing on the target";
     }
     if (!type.equals(targetType)) {
       return "type " + type + " on the source, " + targetType + " on the target";
@@ -145,11 +150,18 @@ public final class VerifyWorker implements Walk.Worker {
     if ((ttl < 0) != (targetTtl < 0)) {
       return "TTL " + ttlText(ttl) + " on the source, " + ttlText(targetTtl) + " on the target";
     }
-    if (ttl >= 0 && (targetTtl > ttl + SLACK_MS || targetTtl < ttl - toleranceMs)) {
-      return "TTL " + ttl + " ms on the source, " + targetTtl + " ms on the target (more than the copy's "
-          + toleranceMs + " ms apart)";
+    if (ttl >= 0 && targetAsked[0] + targetTtl > asked[1] + ttl + SLACK_MS) {
+      return "TTL " + ttl + " ms on the source, " + targetTtl + " ms on the target: it would outlive the source's key";
+    }
+    if (ttl >= 0 && targetAsked[1] + targetTtl < asked[0] + ttl - toleranceMs) {
+      return "TTL " + ttl + " ms on the source, " + targetTtl + " ms on the target: shorter by more than the copy's "
+          + toleranceMs + " ms";
     }
     return null;
+  }
+
+  private static long nowMs() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
   }
 
   private static String ttlText(long ttl) {

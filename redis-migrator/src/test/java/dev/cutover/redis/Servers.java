@@ -1,0 +1,38 @@
+package dev.cutover.redis;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cutover.core.Secret;
+import dev.cutover.testkit.redis.RedisServer;
+
+/** Real {@code redis-server}s for integration tests: skips without one, but fails under CI=true. */
+final class Servers {
+  static final Secret SOURCE_PASSWORD = Secret.of("source-canary-pw-5f1c");
+  static final Secret TARGET_PASSWORD = Secret.of("target-canary-pw-93ab");
+
+  private Servers() {}
+
+  static void require() {
+    boolean present = RedisServer.isAvailable();
+    if (!present && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError("CI=true but redis-server is not on the PATH (.ci/run installs it)");
+    }
+    assumeTrue(present, "needs redis-server on the PATH (apt-get install redis-server)");
+  }
+
+  /** A Heroku-like source: a password, and TLS with a self-signed certificate. */
+  static RedisServer source() {
+    require();
+    return RedisServer.builder().password(SOURCE_PASSWORD).tls().start();
+  }
+
+  /** An Aptible-like target as seen through the tunnel: plain, with a password. */
+  static RedisServer target(String... config) {
+    require();
+    RedisServer.Builder b = RedisServer.builder().password(TARGET_PASSWORD);
+    for (int i = 0; i + 1 < config.length; i += 2) {
+      b.config(config[i], config[i + 1]);
+    }
+    return b.start();
+  }
+}
