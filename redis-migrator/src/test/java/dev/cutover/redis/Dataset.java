@@ -13,7 +13,7 @@ import redis.clients.jedis.Protocol.Command;
  * every type (string, list, set, zset, hash, stream with a consumer group), a third with TTLs of
  * one to 24 hours, plus optionally one big random string (incompressible) in db 0.
  */
-final class Dataset {
+public final class Dataset {
   static final String BIG_KEY = "big:blob";
   private static final String[] TYPES = {"string", "list", "set", "zset", "hash", "stream"};
 
@@ -34,7 +34,7 @@ final class Dataset {
     return (i / 7) % 3;
   }
 
-  static void fill(RedisServer server, int keys, int bigKeyMb) {
+  public static void fill(RedisServer server, int keys, int bigKeyMb) {
     Random random = new Random(keys);
     try (Connection c = new Connection(new HostAndPort("127.0.0.1", server.port()), config(server))) {
       for (int db = 0; db < 3; db++) {

@@ -12,7 +12,10 @@ import dev.cutover.core.model.RedisServerInfo;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.testkit.process.ProcessLeakCheck;
 import dev.cutover.testkit.redis.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The acceptance dataset (500,000 keys of every type over three databases, a third with TTLs, a
@@ -94,9 +98,8 @@ class RedisCopyIntegrationTest {
       assertThat(copied.certificatePin()).isEqualTo(source.certificatePin());
       assertThat(journal.get(journal.size() - 1)).isEqualTo(copied);
       assertThat(progress).anyMatch(p -> p.unit().equals("keys") && p.done() == KEYS + 1);
-      for (int db = 0; db < 3; db++) {
-        assertThat(target.call("SELECT", "0")).isEqualTo("OK");
-      }
+      assertThat(target.call("DBSIZE")).isEqualTo(String.valueOf(sourceInfo.keyspace().get(0).keys()));
+      assertThat(target.call("STRLEN", Dataset.BIG_KEY)).isEqualTo(String.valueOf(50 * 1024 * 1024));
       VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), copied);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(report.checks()).filteredOn(c -> c.kind().equals("redis-keys")).hasSize(3)
@@ -130,6 +133,79 @@ class RedisCopyIntegrationTest {
           MigrationListener.NONE);
       assertThat(copied.finished()).isTrue();
       assertThat(copied.startedAtEpochMs()).isEqualTo(checkpoint.startedAtEpochMs());
+      VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), copied);
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+    }
+  }
+
+  @Test
+  void copy_targetRunsOutOfMemoryMidCopy_failsNamingTheKeyThenResumesOnceItHasRoom() {
+    try (RedisServer target = Servers.target("maxmemory-policy", "noeviction")) {
+      AtomicReference<RedisCopyState> last = new AtomicReference<>();
+      AtomicBoolean squeezed = new AtomicBoolean();
+      MigrationListener squeeze = new MigrationListener() {
+        @Override
+        public void progress(MigrationEvent.Progress event) {
+          if (event.unit().equals("keys") && event.done() > 50_000 && squeezed.compareAndSet(false, true)) {
+            target.call("CONFIG", "SET", "maxmemory", "1mb");
+          }
+        }
+      };
+      assertThatThrownBy(() -> redis.copy(pinned(), target.connection(), Optional.empty(), false, last::set, squeeze))
+          .isInstanceOf(MigrationException.class)
+          .hasMessageContaining("the target Redis (127.0.0.1:" + target.port() + ") refused db")
+          .hasMessageContaining("out of memory")
+          .hasMessageContaining("larger container size")
+          .satisfies(e -> assertThat(((MigrationException) e).retryable()).isFalse());
+
+      target.call("CONFIG", "SET", "maxmemory", "0");
+      RedisCopyState copied = redis.copy(pinned(), target.connection(), Optional.of(last.get()), false, last::set,
+          MigrationListener.NONE);
+      VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), copied);
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+    }
+  }
+
+  @Test
+  void copy_targetMaxmemoryBelowTheSourcesData_refusesBeforeWritingAnything() {
+    try (RedisServer target = Servers.target("maxmemory", "20mb")) {
+      assertThatThrownBy(() -> redis.copy(pinned(), target.connection(), Optional.empty(), false, s -> {},
+          MigrationListener.NONE))
+          .isInstanceOf(MigrationException.class)
+          .hasMessageContaining("the target's maxmemory (20 MB) is smaller than the memory the source uses");
+      assertThat(target.call("DBSIZE")).isEqualTo("0");
+    }
+  }
+
+  @Test
+  void copy_killedMidCopyInAChildJvm_resumesFromItsJournalToAVerifiedTarget(@TempDir Path dir) throws Exception {
+    try (RedisServer target = Servers.target()) {
+      Path journal = dir.resolve("journal.json");
+      ProcessBuilder child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+          System.getProperty("java.class.path"), CopyMain.class.getName(), String.valueOf(source.tlsPort()),
+          sourceInfo.certificatePin(), String.valueOf(target.port()), journal.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+      child.environment().put("SOURCE_PASSWORD", Servers.SOURCE_PASSWORD.reveal());
+      child.environment().put("TARGET_PASSWORD", Servers.TARGET_PASSWORD.reveal());
+      Process process = child.start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (CopyMain.load(journal).map(RedisCopyState::keys).orElse(0L) < 50_000 && process.isAlive()
+            && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+      } finally {
+        process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no last journal write
+      }
+      RedisCopyState checkpoint = CopyMain.load(journal).orElseThrow();
+      assertThat(checkpoint.finished()).as(Files.readString(dir.resolve("child.log"))).isFalse();
+      assertThat(checkpoint.keys()).isPositive();
+      assertThat(checkpoint.certificatePin()).isEqualTo(source.certificatePin());
+
+      RedisCopyState copied = redis.copy(source.tlsConnection(), target.connection(), Optional.of(checkpoint), false,
+          state -> CopyMain.save(journal, state), MigrationListener.NONE);
+      assertThat(copied.finished()).isTrue();
+      assertThat(CopyMain.load(journal)).contains(copied);
       VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), copied);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
     }

@@ -6,9 +6,9 @@ import dev.cutover.core.Secret;
 import dev.cutover.testkit.redis.RedisServer;
 
 /** Real {@code redis-server}s for integration tests: skips without one, but fails under CI=true. */
-final class Servers {
-  static final Secret SOURCE_PASSWORD = Secret.of("source-canary-pw-5f1c");
-  static final Secret TARGET_PASSWORD = Secret.of("target-canary-pw-93ab");
+public final class Servers {
+  public static final Secret SOURCE_PASSWORD = Secret.of("source-canary-pw-5f1c");
+  public static final Secret TARGET_PASSWORD = Secret.of("target-canary-pw-93ab");
 
   private Servers() {}
 
@@ -21,13 +21,13 @@ final class Servers {
   }
 
   /** A Heroku-like source: a password, and TLS with a self-signed certificate. */
-  static RedisServer source() {
+  public static RedisServer source() {
     require();
     return RedisServer.builder().password(SOURCE_PASSWORD).tls().start();
   }
 
   /** An Aptible-like target as seen through the tunnel: plain, with a password. */
-  static RedisServer target(String... config) {
+  public static RedisServer target(String... config) {
     require();
     RedisServer.Builder b = RedisServer.builder().password(TARGET_PASSWORD);
     for (int i = 0; i + 1 < config.length; i += 2) {

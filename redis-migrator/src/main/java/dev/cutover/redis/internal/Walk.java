@@ -125,7 +125,7 @@ public final class Walk implements AutoCloseable {
         }
         mark.drain(finished, advance, false);
       }
-      stop(queue, running);
+      stop(queue, running, failure);
       rethrow(failure);
       mark.drain(finished, advance, true);
       if (mark.nextSeq != seq) {
@@ -163,9 +163,15 @@ public final class Walk implements AutoCloseable {
     }
   }
 
-  private void stop(BlockingQueue<Batch> queue, List<Future<?>> running) throws InterruptedException {
+  /** Queues one STOP per worker (after a failure, dropping what waits: a failed worker takes nothing more). */
+  private void stop(BlockingQueue<Batch> queue, List<Future<?>> running, AtomicReference<RuntimeException> failure)
+      throws InterruptedException {
     for (int i = 0; i < running.size(); i++) {
-      queue.put(STOP);
+      while (!queue.offer(STOP, 100, TimeUnit.MILLISECONDS)) {
+        if (failure.get() != null) {
+          queue.removeIf(b -> b != STOP);
+        }
+      }
     }
     for (Future<?> f : running) {
       try {
