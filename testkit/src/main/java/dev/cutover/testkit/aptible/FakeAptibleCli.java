@@ -917,6 +917,7 @@ public final class FakeAptibleCli {
         creds.put("postgresql", "postgresql://" + role + ":" + password + "@" + host + ":" + port + "/" + role);
       } else if (dbType.equals("redis")) {
         String password = randomWord(24);
+        d.put("fake_redis_port", FakeRedis.start(env, id, password));
         creds.put("redis", "redis://aptible:" + password + "@" + host + ":" + port);
         creds.put("redis+ssl", "rediss://aptible:" + password + "@" + host + ":" + (port + 1));
       } else {
@@ -986,15 +987,17 @@ public final class FakeAptibleCli {
   }
 
   /** What {@code db:tunnel} needs: the database, its credential, the valid types. */
-  record TunnelTarget(String handle, String type, String url, List<String> types) {}
+  record TunnelTarget(String handle, String type, String url, List<String> types, String forwardTo) {}
 
   private TunnelTarget tunnelTarget(Args a) {
     ObjectNode db = database(store.read(), a.positionals().get(0), a.opt("environment"));
     JsonNode credential = credential(db, a.opt("type"));
     List<String> types = new ArrayList<>();
     db.get("credentials").forEach(c -> types.add(c.get("type").asText()));
+    // a Redis database's tunnel reaches its own redis-server (plain RESP, whatever the credential type)
+    String forwardTo = db.has("fake_redis_port") ? "127.0.0.1:" + db.get("fake_redis_port").asInt() : null;
     return new TunnelTarget(db.get("handle").asText(), credential.get("type").asText(),
-        credential.get("connection_url").asText(), types);
+        credential.get("connection_url").asText(), types, forwardTo);
   }
 
   private void dbBackup(Args a) {
