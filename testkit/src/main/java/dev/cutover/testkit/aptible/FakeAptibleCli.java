@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * The fake {@code aptible} CLI (0.26.6), run as a separate JVM by the launcher script that
  * {@link FakeAptible} writes. It follows {@code reference/aptible.md} §10: state in
  * {@code $FAKE_APTIBLE_HOME/state.json}, the real output shapes and error texts, real PostgreSQL
- * databases for {@code db:create}, a real TCP forwarder (in a child JVM, orphaned on SIGTERM as
+ * databases for {@code db:create} (a real {@code redis-server} for {@code --type redis}), a real TCP forwarder (in a child JVM, orphaned on SIGTERM as
  * the real {@code ssh} child is) for {@code db:tunnel}.
  *
  * <p>Environment: {@code FAKE_APTIBLE_HOME} (required), {@code FAKE_APTIBLE_FAIL}
@@ -917,7 +917,10 @@ public final class FakeAptibleCli {
         creds.put("postgresql", "postgresql://" + role + ":" + password + "@" + host + ":" + port + "/" + role);
       } else if (dbType.equals("redis")) {
         String password = randomWord(24);
-        d.put("fake_redis_port", FakeRedis.start(env, id, password));
+        int redisPort = FakeRedis.start(env, id, password, err);
+        if (redisPort > 0) {
+          d.put("fake_redis_port", redisPort);
+        }
         creds.put("redis", "redis://aptible:" + password + "@" + host + ":" + port);
         creds.put("redis+ssl", "rediss://aptible:" + password + "@" + host + ":" + (port + 1));
       } else {

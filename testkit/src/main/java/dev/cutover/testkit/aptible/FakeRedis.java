@@ -20,8 +20,15 @@ import java.util.stream.Stream;
 final class FakeRedis {
   private FakeRedis() {}
 
-  /** Starts database {@code id}'s server and waits until it listens; returns its port. */
-  static int start(Map<String, String> env, long id, String password) {
+  /**
+   * Starts database {@code id}'s server and waits until it listens; returns its port, or 0 when no
+   * {@code redis-server} is installed (the database then has credentials but no server, as before).
+   */
+  static int start(Map<String, String> env, long id, String password, java.io.PrintStream err) {
+    if (!installed(env)) {
+      err.println("WARN -- : fake aptible: no redis-server on the PATH; database " + id + " has no server");
+      return 0;
+    }
     Path dir = Path.of(env.get("FAKE_APTIBLE_HOME")).resolve("redis").resolve(String.valueOf(id));
     try {
       Files.createDirectories(dir);
@@ -56,6 +63,15 @@ final class FakeRedis {
       Thread.currentThread().interrupt();
       throw new FakeAptibleCli.Exit(1, "An error occurred: interrupted while starting redis-server");
     }
+  }
+
+  private static boolean installed(Map<String, String> env) {
+    for (String d : env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "")).split(":")) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "redis-server"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops every server started under {@code home} (SIGTERM, then SIGKILL after 5 s). */
