@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
+import dev.cutover.core.Secret;
+import dev.cutover.core.model.RedisConnection;
 import dev.cutover.core.model.RedisCopyState;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.testkit.process.ProcessLeakCheck;
@@ -144,6 +146,18 @@ class RedisVerifyIntegrationTest {
           .createSocket("127.0.0.1", source.tlsPort())) {
         assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLHandshakeException.class);
       }
+    }
+  }
+
+  @Test
+  void describe_urlWithAUserTheServerLacks_authenticatesWithThePasswordAlone() {
+    try (RedisServer source = Servers.source()) {
+      RedisConnection legacy = RedisConnection.parse(Secret.of("rediss://h:" + Servers.SOURCE_PASSWORD.reveal()
+          + "@127.0.0.1:" + source.tlsPort()));
+      assertThat(redis.describe(legacy).version()).isNotEmpty();
+      RedisConnection wrong = RedisConnection.parse(Secret.of("rediss://h:wrong@127.0.0.1:" + source.tlsPort()));
+      assertThatThrownBy(() -> redis.describe(wrong)).isInstanceOf(MigrationException.class)
+          .hasMessageContaining("WRONGPASS").hasMessageContaining("Check the URL's password");
     }
   }
 

@@ -53,11 +53,29 @@ public final class Link implements AutoCloseable {
    * @throws MigrationException when the server cannot be reached, refuses the password or shows another certificate
    */
   public static Link open(String step, String side, RedisConnection server, CertificatePin pin, Duration timeout) {
+    try {
+      return new Link(step, side, server, connect(server, server.user(), pin, timeout));
+    } catch (JedisException e) {
+      if (!server.user().isEmpty() && String.valueOf(e.getMessage()).contains("WRONGPASS")) {
+        // a URL's user name that the server has no ACL user for (Heroku's old "h", a provider's
+        // "aptible" on a requirepass-only server): authenticate as pre-ACL clients do, password only
+        try {
+          return new Link(step, side, server, connect(server, "", pin, timeout));
+        } catch (JedisException ignored) {
+          // report the first failure
+        }
+      }
+      throw new MigrationException(step, step + ": cannot connect to the " + side + " Redis (" + where(server) + ": "
+          + reason(e) + ")" + advice(e), !(e instanceof JedisDataException), e);
+    }
+  }
+
+  private static Connection connect(RedisConnection server, String user, CertificatePin pin, Duration timeout) {
     DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().resp2()
         .connectionTimeoutMillis((int) timeout.toMillis()).socketTimeoutMillis((int) timeout.toMillis())
         .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).clientName("cutover");
-    if (!server.user().isEmpty()) {
-      config.user(server.user());
+    if (!user.isEmpty()) {
+      config.user(user);
     }
     if (!server.password().reveal().isEmpty()) {
       config.password(server.password().reveal());
@@ -65,12 +83,7 @@ public final class Link implements AutoCloseable {
     if (server.tls()) {
       config.ssl(true).sslSocketFactory(pin.socketFactory());
     }
-    try {
-      return new Link(step, side, server, new Connection(new HostAndPort(server.host(), server.port()), config.build()));
-    } catch (JedisException e) {
-      throw new MigrationException(step, step + ": cannot connect to the " + side + " Redis (" + where(server) + ": "
-          + reason(e) + ")" + advice(e), !(e instanceof JedisDataException), e);
-    }
+    return new Connection(new HostAndPort(server.host(), server.port()), config.build());
   }
 
   private static String advice(JedisException e) {

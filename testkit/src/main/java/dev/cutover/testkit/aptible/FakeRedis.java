@@ -33,7 +33,9 @@ final class FakeRedis {
     try {
       Files.createDirectories(dir);
       // the password goes in a file of its own, not argv (ps shows argv to everyone)
-      Files.writeString(dir.resolve("redis.conf"), "requirepass " + password + "\n");
+      // the credential's user is "aptible": an ACL user of that name, and the default user for pre-ACL clients
+      Files.writeString(dir.resolve("redis.conf"), "requirepass " + password + "\nuser aptible on >" + password
+          + " ~* &* +@all\n");
       int port;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         port = s.getLocalPort();
