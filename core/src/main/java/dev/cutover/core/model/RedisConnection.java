@@ -49,6 +49,9 @@ public record RedisConnection(String host, int port, String user, Secret passwor
    * Parses {@code redis://[user]:password@host:port[/db]} or {@code rediss://…} (TLS, no pin yet).
    * The database number, if any, is ignored: every logical database is copied.
    *
+   * @param url the URL, a secret
+   * @return the connection, TLS for {@code rediss://}, not pinned
+   *
    * @throws IllegalArgumentException when it is not such a URL (the message holds no secret)
    */
   public static RedisConnection parse(Secret url) {
@@ -76,12 +79,21 @@ public record RedisConnection(String host, int port, String user, Secret passwor
         "rediss".equals(uri.getScheme()), "");
   }
 
-  /** The same server, trusting only the certificate with fingerprint {@code pin}. */
+  /**
+   * The same server, trusting only the certificate with fingerprint {@code pin}.
+   *
+   * @param pin a SHA-256 fingerprint ({@code AB:CD:…}), e.g. {@link RedisServerInfo#certificatePin()}
+   * @return a copy with the pin
+   */
   public RedisConnection withCertificatePin(String pin) {
     return new RedisConnection(host, port, user, password, tls, pin);
   }
 
-  /** The URL with the password in it: a secret. The pin is not part of it. */
+  /**
+   * The URL with the password in it. The pin is not part of it.
+   *
+   * @return the URL, a secret
+   */
   public Secret url() {
     String auth = password.reveal().isEmpty() && user.isEmpty() ? "" : encode(user) + ":" + encode(password.reveal()) + "@";
     return Secret.of((tls ? "rediss://" : "redis://") + auth + host + ":" + port);
