@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The Redis copy benchmark: {@code RedisBench --keys N --big-mb M --connections C --out FILE}. Fills a
+ * The Redis copy benchmark: {@code RedisBench --keys N --big-mb M --connections C --rtt-ms R --out FILE}. Fills a
  * TLS source with N keys of every type over three databases (a third with TTLs) plus one M MB key,
  * then copies it into fresh targets, each method in its own JVM: Cutover at N keys and at N/5 keys
  * (peak RSS should not grow with keys), and the naive one-connection, one-round-trip-per-command
- * {@code DUMP}/{@code RESTORE} loop at N. Every target is verified against its source. Writes a
+ * {@code DUMP}/{@code RESTORE} loop at N, optionally through a proxy adding {@code --rtt-ms} of round
+ * trip to each server (as between Aptible's tunnel and Heroku). Every target is verified against its source. Writes a
  * Markdown table with keys/s, MB/s, peak RSS and the speed-up over the loop.
  */
 public final class RedisBench {
@@ -43,18 +44,20 @@ public final class RedisBench {
     int keys = 500_000;
     int bigMb = 50;
     int connections = 4;
+    int rttMs = 0;
     Path out = Path.of("bench/results/redis-latest.md");
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--keys" -> keys = Integer.parseInt(args[i + 1]);
         case "--big-mb" -> bigMb = Integer.parseInt(args[i + 1]);
         case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+        case "--rtt-ms" -> rttMs = Integer.parseInt(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    List<Row> rows = run(keys, bigMb, connections);
-    String table = render(keys, bigMb, connections, rows);
+    List<Row> rows = run(keys, bigMb, connections, rttMs);
+    String table = render(keys, bigMb, connections, rttMs, rows);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, table);
     System.out.print(table);
@@ -63,24 +66,31 @@ public final class RedisBench {
     }
   }
 
-  /** Runs the three copies and verifies each target. */
-  public static List<Row> run(int keys, int bigMb, int connections) throws Exception {
+  /**
+   * Runs the three copies and verifies each target.
+   *
+   * @param rttMs round-trip time added between the copier and each server (0: loopback as is)
+   */
+  public static List<Row> run(int keys, int bigMb, int connections, int rttMs) throws Exception {
     List<Row> rows = new ArrayList<>();
-    rows.add(copy("Cutover (" + connections + " connections, pipelined)", keys, bigMb, connections, "cutover"));
-    rows.add(copy("Cutover at a fifth of the keys", Math.max(1, keys / 5), bigMb, connections, "cutover"));
-    rows.add(copy("naive loop (1 connection, unpipelined)", keys, bigMb, connections, "naive"));
+    rows.add(copy("Cutover (" + connections + " connections, pipelined)", keys, bigMb, connections, rttMs, "cutover"));
+    rows.add(copy("Cutover at a fifth of the keys", Math.max(1, keys / 5), bigMb, connections, rttMs, "cutover"));
+    rows.add(copy("naive loop (1 connection, unpipelined)", keys, bigMb, connections, rttMs, "naive"));
     return rows;
   }
 
-  private static Row copy(String method, int keys, int bigMb, int connections, String mode) throws Exception {
-    try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
+  private static Row copy(String method, int keys, int bigMb, int connections, int rttMs, String mode)
+      throws Exception {
+    try (RedisServer source = Servers.source(); RedisServer target = Servers.target();
+        LatencyProxy toSource = new LatencyProxy(source.tlsPort(), rttMs);
+        LatencyProxy toTarget = new LatencyProxy(target.port(), rttMs)) {
       Dataset.fill(source, keys, bigMb);
       RedisMigrator redis = RedisMigrator.builder().build();
       String pin = redis.describe(source.tlsConnection()).certificatePin();
       sync();
       ProcessBuilder child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
           "-cp", System.getProperty("java.class.path"), RedisBenchMain.class.getName(), mode,
-          String.valueOf(source.tlsPort()), pin, String.valueOf(target.port()), String.valueOf(connections))
+          String.valueOf(toSource.port()), pin, String.valueOf(toTarget.port()), String.valueOf(connections))
           .redirectErrorStream(true);
       child.environment().put("SOURCE_PASSWORD", Servers.SOURCE_PASSWORD.reveal());
       child.environment().put("TARGET_PASSWORD", Servers.TARGET_PASSWORD.reveal());
@@ -118,13 +128,13 @@ public final class RedisBench {
     new ProcessBuilder("sync").inheritIO().start().waitFor();
   }
 
-  static String render(int keys, int bigMb, int connections, List<Row> rows) {
+  static String render(int keys, int bigMb, int connections, int rttMs, List<Row> rows) {
     Row naive = rows.stream().filter(r -> r.method().startsWith("naive")).findFirst().orElseThrow();
     StringBuilder sb = new StringBuilder();
     sb.append("# Redis copy benchmark\n\n")
         .append(String.format(Locale.ROOT, "%,d keys of every type in 3 databases, a third with TTLs, one %d MB key;"
-            + " TLS source (self-signed, pinned), plain target, both local redis-server %s; %d connections.%n%n",
-            keys, bigMb, redisVersion(), connections))
+            + " TLS source (self-signed, pinned), plain target, both local redis-server %s; %d connections;"
+            + " %d ms round trip added to each server.%n%n", keys, bigMb, redisVersion(), connections, rttMs))
         .append("| method | keys | MB | seconds | keys/s | MB/s | JVM peak RSS (MB) | vs naive | verified |\n")
         .append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Row r : rows) {
