@@ -42,8 +42,8 @@ import java.util.function.Consumer;
  *
  * <p>Memory: each connection holds at most one batch of keys and one {@code DUMP} payload at a time
  * (a 50 MB key is held once, never twice), so the heap does not grow with the number of keys.
- * Threads: {@code copy} and {@code verify} use {@code connections} worker threads of their own and
- * call the listener and the journal from them and from the calling thread. Immutable and
+ * Threads: {@code copy} and {@code verify} use {@code connections} worker threads of their own for
+ * the connection pairs and call the listener and the journal on the calling thread only. Immutable and
  * thread-safe; found by {@code Migration} with {@link java.util.ServiceLoader} (its defaults).
  */
 public final class RedisMigrator implements RedisMover {
