@@ -84,6 +84,7 @@ public final class RedisMigrator implements RedisMover {
    */
   @Override
   public RedisServerInfo describe(RedisConnection server) {
+    checkPins("redis.describe", server);
     CertificatePin pin = new CertificatePin(server.certificatePin());
     try (Link link = Link.open("redis.describe", "source", server, pin, settings.timeout())) {
       return Info.read(link, pin.pin());
@@ -128,6 +129,7 @@ public final class RedisMigrator implements RedisMover {
     Objects.requireNonNull(resumeFrom, "resumeFrom");
     Objects.requireNonNull(journal, "journal");
     Objects.requireNonNull(listener, "listener");
+    checkPins("redis.copy", source, target);
     return new CopyEngine(settings, clock).copy(source, target, resumeFrom, replaceExisting, journal, listener);
   }
 
@@ -139,8 +141,21 @@ public final class RedisMigrator implements RedisMover {
    */
   @Override
   public VerificationReport verify(RedisConnection source, RedisConnection target, RedisCopyState copied) {
+    checkPins("redis.verify", Objects.requireNonNull(source, "source"), Objects.requireNonNull(target, "target"));
     return new VerifyEngine(settings, clock).verify(Objects.requireNonNull(source, "source"),
         Objects.requireNonNull(target, "target"), Objects.requireNonNull(copied, "copied"));
+  }
+
+  private static void checkPins(String step, RedisConnection... servers) {
+    ValidationException.Collector problems = ValidationException.collector(step);
+    for (RedisConnection server : servers) {
+      if (!server.hasValidPin()) {
+        problems.add("certificatePin", server.certificatePin(), "is not a SHA-256 certificate fingerprint"
+            + (server.tls() ? "" : " (and " + Link.where(server) + " is not a TLS connection)"),
+            "use the AB:CD:… form (32 bytes) that describe() reports, or leave it empty to pin on first use");
+      }
+    }
+    problems.throwIfAny();
   }
 
   @Override

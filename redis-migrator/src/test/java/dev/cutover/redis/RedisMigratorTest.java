@@ -110,7 +110,9 @@ class RedisMigratorTest {
     assertThat(plain.user()).isEqualTo("h");
     assertThatThrownBy(() -> RedisConnection.parse(Secret.of("http://:secret@x:1")))
         .hasMessageNotContaining("secret").hasMessageContaining("scheme must be redis or rediss");
-    assertThatThrownBy(() -> plain.withCertificatePin("AB:CD")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(plain.withCertificatePin("AB:CD").hasValidPin()).isFalse();
+    assertThatThrownBy(() -> redis.describe(tls.withCertificatePin("AB:CD")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("certificatePin = 'AB:CD'");
   }
 
   @Test

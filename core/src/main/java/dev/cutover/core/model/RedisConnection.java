@@ -25,12 +25,13 @@ import java.util.regex.Pattern;
  * @param user ACL user name, or empty to authenticate with the password alone
  * @param password the password, or an empty secret when the server has none
  * @param tls whether to speak TLS ({@code rediss://})
- * @param certificatePin the leaf certificate's SHA-256 fingerprint, or empty (see above); empty without TLS
+ * @param certificatePin the leaf certificate's SHA-256 fingerprint, or empty (see above); empty without
+ *     TLS ({@link #hasValidPin()} checks it)
  */
 public record RedisConnection(String host, int port, String user, Secret password, boolean tls, String certificatePin) {
   private static final Pattern PIN = Pattern.compile("([0-9A-F]{2}:){31}[0-9A-F]{2}");
 
-  /** Validates the components; throws {@link NullPointerException} or {@link IllegalArgumentException}. */
+  /** Validates the components; throws {@link NullPointerException}, or {@link IllegalArgumentException} for a bad port. */
   public RedisConnection {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(user, "user");
@@ -39,10 +40,16 @@ public record RedisConnection(String host, int port, String user, Secret passwor
     if (port <= 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
-    if (!certificatePin.isEmpty() && (!tls || !PIN.matcher(certificatePin).matches())) {
-      throw new IllegalArgumentException("certificatePin must be a SHA-256 fingerprint (AB:CD:… 32 bytes) on a TLS"
-          + " connection: " + certificatePin);
-    }
+  }
+
+  /**
+   * Whether the pin is usable: empty, or a SHA-256 fingerprint on a TLS connection. A copy or
+   * verification refuses a connection whose pin is not, before connecting.
+   *
+   * @return whether {@link #certificatePin()} is empty or well formed for this connection
+   */
+  public boolean hasValidPin() {
+    return certificatePin.isEmpty() || (tls && PIN.matcher(certificatePin).matches());
   }
 
   /**

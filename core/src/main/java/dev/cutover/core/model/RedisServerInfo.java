@@ -1,8 +1,8 @@
 package dev.cutover.core.model;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -13,11 +13,11 @@ import java.util.TreeMap;
  * @param usedMemoryBytes {@code used_memory}
  * @param maxmemoryBytes {@code maxmemory}, 0 when unlimited
  * @param maxmemoryPolicy e.g. {@code noeviction} or {@code allkeys-lru}
- * @param keyspace per logical database number: its keys and how many of them expire
+ * @param keyspace per logical database number, in order: its keys and how many of them expire
  * @param certificatePin the fingerprint of the certificate the server presented (pinned), empty without TLS
  */
 public record RedisServerInfo(String version, String runId, long usedMemoryBytes, long maxmemoryBytes,
-    String maxmemoryPolicy, SortedMap<Integer, Keyspace> keyspace, String certificatePin) {
+    String maxmemoryPolicy, Map<Integer, Keyspace> keyspace, String certificatePin) {
 
   /**
    * One logical database.
@@ -32,7 +32,7 @@ public record RedisServerInfo(String version, String runId, long usedMemoryBytes
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(maxmemoryPolicy, "maxmemoryPolicy");
-    keyspace = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(keyspace));
+    keyspace = Collections.unmodifiableMap(new TreeMap<>(keyspace));
     Objects.requireNonNull(certificatePin, "certificatePin");
   }
 
