@@ -3,6 +3,7 @@ package dev.cutover.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.core.MigrationEvent;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Secret;
@@ -11,6 +12,8 @@ import dev.cutover.core.model.RedisCopyState;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.testkit.process.ProcessLeakCheck;
 import dev.cutover.testkit.redis.RedisServer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -63,6 +66,32 @@ class RedisVerifyIntegrationTest {
           MigrationListener.NONE);
       VerificationReport after = redis.verify(source.tlsConnection(), target.connection(), again);
       assertThat(after.passed()).as(after.describeMismatches()).isTrue();
+    }
+  }
+
+  @Test
+  void copy_resumingAfterTheSourceRestarted_copiesEverythingAgainWithAWarning() {
+    try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
+      Dataset.fill(source, 3000, 0);
+      RedisCopyState first = copy(source, target);
+      RedisCopyState.Database db1 = first.database(1).orElseThrow();
+      // as journalled mid-copy by a server process that has since restarted: its cursors mean nothing now
+      RedisCopyState stale = new RedisCopyState("a-previous-run-id", first.targetRunId(), first.certificatePin(),
+          first.startedAtEpochMs(), 0, List.of(new RedisCopyState.Database(0, "0", true, 1000, 1, 0),
+              new RedisCopyState.Database(1, "1234", false, 10, 1, 0), db1));
+      List<String> warnings = new ArrayList<>();
+      RedisCopyState resumed = redis.copy(source.tlsConnection(), target.connection(), Optional.of(stale), false,
+          s -> {}, new MigrationListener() {
+            @Override
+            public void warning(MigrationEvent.Warning event) {
+              warnings.add(event.message());
+            }
+          });
+      assertThat(warnings).singleElement().asString().contains("run_id changed").contains("from the start");
+      assertThat(resumed.keys()).isEqualTo(first.keys());
+      assertThat(resumed.sourceRunId()).isEqualTo(first.sourceRunId());
+      VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), resumed);
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
     }
   }
 

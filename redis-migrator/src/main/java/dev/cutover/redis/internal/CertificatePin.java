@@ -23,7 +23,6 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class CertificatePin implements X509TrustManager {
   private final AtomicReference<String> pin;
-  private final AtomicReference<String> subject = new AtomicReference<>("");
   private final SSLSocketFactory socketFactory;
 
   /** @param pin a fingerprint ({@code AB:CD:…}) or empty to pin on first use */
@@ -48,11 +47,6 @@ public final class CertificatePin implements X509TrustManager {
     return pin.get();
   }
 
-  /** The pinned certificate's subject, once a handshake has shown it. */
-  public String subject() {
-    return subject.get();
-  }
-
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     if (chain == null || chain.length == 0) {
@@ -64,7 +58,6 @@ public final class CertificatePin implements X509TrustManager {
       throw new CertificateException("the server's certificate (SHA-256 " + seen + ", "
           + chain[0].getSubjectX500Principal().getName() + ") is not the pinned one (SHA-256 " + pin.get() + ")");
     }
-    subject.compareAndSet("", chain[0].getSubjectX500Principal().getName());
   }
 
   @Override

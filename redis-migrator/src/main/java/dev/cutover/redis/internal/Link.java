@@ -39,6 +39,7 @@ public final class Link implements AutoCloseable {
   private final RedisConnection server;
   private final Connection connection;
   private int db;
+  private boolean pendingSelect;
 
   private Link(String step, String side, RedisConnection server, Connection connection) {
     this.step = step;
@@ -141,8 +142,6 @@ public final class Link implements AutoCloseable {
       db = database;
     }
   }
-
-  private boolean pendingSelect;
 
   /** Reads the reply of a {@link #select} queued before the batch's commands, if one was. */
   public void readSelect() {
