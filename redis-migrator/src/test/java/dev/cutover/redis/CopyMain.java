@@ -13,9 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * A copy in a child JVM, for the crash test: {@code CopyMain SOURCE_TLS_PORT PIN TARGET_PORT JOURNAL},
+ * A copy in a child JVM: {@code CopyMain SOURCE_TLS_PORT PIN TARGET_PORT JOURNAL [verify]},
  * passwords in {@code SOURCE_PASSWORD} and {@code TARGET_PASSWORD}. Journals every state to JOURNAL
- * (written beside it and renamed, as a pipeline journal would), so a SIGKILL leaves the last one.
+ * (written beside it and renamed, as a pipeline journal would), so a SIGKILL leaves the last one
+ * (the crash test); with {@code verify}, then verifies and exits 0 only when it passed (the memory
+ * test runs it with a small {@code -Xmx}).
  */
 public final class CopyMain {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -28,8 +30,12 @@ public final class CopyMain {
     RedisConnection target = new RedisConnection("127.0.0.1", Integer.parseInt(args[2]), "",
         Secret.of(System.getenv("TARGET_PASSWORD")), false, "");
     Path journal = Path.of(args[3]);
-    RedisMigrator.builder().connections(2).build().copy(source, target, Optional.empty(), false,
-        state -> save(journal, state), MigrationListener.NONE);
+    RedisMigrator redis = RedisMigrator.builder().connections(2).build();
+    RedisCopyState copied = redis.copy(source, target, Optional.empty(), false, state -> save(journal, state),
+        MigrationListener.NONE);
+    if (args.length > 4 && args[4].equals("verify") && !redis.verify(source, target, copied).passed()) {
+      System.exit(3);
+    }
   }
 
   static void save(Path journal, RedisCopyState state) {

@@ -12,9 +12,12 @@ import dev.cutover.core.model.RedisCopyState;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.testkit.process.ProcessLeakCheck;
 import dev.cutover.testkit.redis.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Verification's failures and TLS trust, on small datasets (each test fills its own source). */
 @Tag("integration")
@@ -92,6 +96,27 @@ class RedisVerifyIntegrationTest {
       assertThat(resumed.sourceRunId()).isEqualTo(first.sourceRunId());
       VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), resumed);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+    }
+  }
+
+  /**
+   * A 160 MB key copied and verified in a JVM whose heap (288 MB) could not hold its payload twice:
+   * the copy streams each DUMP payload into RESTORE and verification digests it as it arrives.
+   */
+  @Test
+  void copyAndVerify_aKeyLargerThanHalfTheHeap_succeedWithoutHoldingItTwice(@TempDir Path dir) throws Exception {
+    try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
+      Dataset.fill(source, 1000, 160);
+      ProcessBuilder child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx288m",
+          "-cp", System.getProperty("java.class.path"), CopyMain.class.getName(), String.valueOf(source.tlsPort()),
+          source.certificatePin(), String.valueOf(target.port()), dir.resolve("journal.json").toString(), "verify")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+      child.environment().put("SOURCE_PASSWORD", Servers.SOURCE_PASSWORD.reveal());
+      child.environment().put("TARGET_PASSWORD", Servers.TARGET_PASSWORD.reveal());
+      Process process = child.start();
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
+      assertThat(target.call("STRLEN", Dataset.BIG_KEY)).isEqualTo(String.valueOf(160 * 1024 * 1024));
     }
   }
 

@@ -5,9 +5,11 @@ import dev.cutover.core.model.RedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.args.Rawable;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -16,8 +18,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * One RESP connection, used by one thread: commands are buffered by {@link #send} and go out when
  * the buffer fills or a reply is read, so a batch costs one round trip. A bulk reply is read
- * straight into one {@code byte[]} and an argument is written from its array without a copy, so a
- * {@code DUMP} payload is held once. Jedis failures become {@link MigrationException}s naming the
+ * straight into one {@code byte[]} and an argument is written from its array without a copy (see
+ * {@link #send}), so a {@code DUMP} payload is held once. Jedis failures become {@link MigrationException}s naming the
  * side ({@code source} or {@code target}) and the server, never a password.
  */
 public final class Link implements AutoCloseable {
@@ -99,10 +101,18 @@ public final class Link implements AutoCloseable {
     return ". Check that the server is up and reachable, then resume";
   }
 
-  /** Queues a command; it is sent when the buffer fills or a reply is read. */
+  /**
+   * Queues a command; it is sent when the buffer fills or a reply is read. The arguments are handed
+   * to Jedis as they are: its {@code sendCommand(cmd, byte[]...)} copies each array first, which
+   * would hold a big {@code DUMP} payload twice.
+   */
   public void send(Cmd command, byte[]... args) {
+    CommandArguments arguments = new CommandArguments(command);
+    for (byte[] arg : args) {
+      arguments.add((Rawable) () -> arg);
+    }
     try {
-      connection.sendCommand(command, args);
+      connection.sendCommand(arguments);
     } catch (JedisException e) {
       throw failure(e);
     }
