@@ -83,14 +83,13 @@ public final class CopyWorker implements Walk.Worker {
         if (payload == null || (pttl[i] >= 0 && expiresAt <= targetNowMs())) {
           target.send(Link.Cmd.DEL, key);
           expired++;
-        } else if (pttl[i] < 0) {
-          byte[] dump = (byte[]) payload;
-          target.send(Link.Cmd.RESTORE, key, Link.bytes(0), dump, Link.bytes("REPLACE"));
-          copied++;
-          bytes += dump.length;
         } else {
           byte[] dump = (byte[]) payload;
-          target.send(Link.Cmd.RESTORE, key, Link.bytes(expiresAt), dump, Link.bytes("REPLACE"), Link.bytes("ABSTTL"));
+          if (pttl[i] < 0) {
+            target.send(Link.Cmd.RESTORE, key, Link.bytes(0), dump, Link.bytes("REPLACE"));
+          } else {
+            target.send(Link.Cmd.RESTORE, key, Link.bytes(expiresAt), dump, Link.bytes("REPLACE"), Link.bytes("ABSTTL"));
+          }
           copied++;
           bytes += dump.length;
         }
