@@ -124,6 +124,7 @@ class RedisCopyIntegrationTest {
           .isInstanceOf(MigrationException.class)
           .hasMessageContaining("lost the connection to the source Redis")
           .hasMessageContaining("127.0.0.1:" + source.tlsPort())
+          .hasMessageNotContaining(Servers.SOURCE_PASSWORD.reveal())
           .satisfies(e -> assertThat(((MigrationException) e).retryable()).isTrue());
       RedisCopyState checkpoint = last.get();
       assertThat(checkpoint.finished()).isFalse();
@@ -156,6 +157,7 @@ class RedisCopyIntegrationTest {
           .hasMessageContaining("the target Redis (127.0.0.1:" + target.port() + ") refused db")
           .hasMessageContaining("out of memory")
           .hasMessageContaining("larger container size")
+          .hasMessageNotContaining(Servers.TARGET_PASSWORD.reveal())
           .satisfies(e -> assertThat(((MigrationException) e).retryable()).isFalse());
 
       target.call("CONFIG", "SET", "maxmemory", "0");
@@ -181,12 +183,9 @@ class RedisCopyIntegrationTest {
   void copy_killedMidCopyInAChildJvm_resumesFromItsJournalToAVerifiedTarget(@TempDir Path dir) throws Exception {
     try (RedisServer target = Servers.target()) {
       Path journal = dir.resolve("journal.json");
-      ProcessBuilder child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-          System.getProperty("java.class.path"), CopyMain.class.getName(), String.valueOf(source.tlsPort()),
+      ProcessBuilder child = Servers.childJvm("512m", CopyMain.class, String.valueOf(source.tlsPort()),
           sourceInfo.certificatePin(), String.valueOf(target.port()), journal.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
-      child.environment().put("SOURCE_PASSWORD", Servers.SOURCE_PASSWORD.reveal());
-      child.environment().put("TARGET_PASSWORD", Servers.TARGET_PASSWORD.reveal());
+          .redirectOutput(dir.resolve("child.log").toFile());
       Process process = child.start();
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -201,6 +200,8 @@ class RedisCopyIntegrationTest {
       assertThat(checkpoint.finished()).as(Files.readString(dir.resolve("child.log"))).isFalse();
       assertThat(checkpoint.keys()).isPositive();
       assertThat(checkpoint.certificatePin()).isEqualTo(source.certificatePin());
+      assertThat(Files.readString(journal)).doesNotContain(Servers.SOURCE_PASSWORD.reveal())
+          .doesNotContain(Servers.TARGET_PASSWORD.reveal());
 
       RedisCopyState copied = redis.copy(source.tlsConnection(), target.connection(), Optional.of(checkpoint), false,
           state -> CopyMain.save(journal, state), MigrationListener.NONE);

@@ -107,12 +107,9 @@ class RedisVerifyIntegrationTest {
   void copyAndVerify_aKeyLargerThanHalfTheHeap_succeedWithoutHoldingItTwice(@TempDir Path dir) throws Exception {
     try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
       Dataset.fill(source, 1000, 160);
-      ProcessBuilder child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx288m",
-          "-cp", System.getProperty("java.class.path"), CopyMain.class.getName(), String.valueOf(source.tlsPort()),
+      ProcessBuilder child = Servers.childJvm("288m", CopyMain.class, String.valueOf(source.tlsPort()),
           source.certificatePin(), String.valueOf(target.port()), dir.resolve("journal.json").toString(), "verify")
-          .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
-      child.environment().put("SOURCE_PASSWORD", Servers.SOURCE_PASSWORD.reveal());
-      child.environment().put("TARGET_PASSWORD", Servers.TARGET_PASSWORD.reveal());
+          .redirectOutput(dir.resolve("child.log").toFile());
       Process process = child.start();
       assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(process.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();

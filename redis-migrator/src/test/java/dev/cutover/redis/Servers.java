@@ -20,6 +20,21 @@ public final class Servers {
     assumeTrue(present, "needs redis-server on the PATH (apt-get install redis-server)");
   }
 
+  /**
+   * A child JVM on this test classpath running {@code main} with {@code args}, the two passwords in its
+   * environment ({@code SOURCE_PASSWORD}, {@code TARGET_PASSWORD}), not its argv.
+   */
+  public static ProcessBuilder childJvm(String heap, Class<?> main, String... args) {
+    java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(
+        ProcessHandle.current().info().command().orElse("java"), "-Xmx" + heap, "-cp",
+        System.getProperty("java.class.path"), main.getName()));
+    argv.addAll(java.util.List.of(args));
+    ProcessBuilder child = new ProcessBuilder(argv).redirectErrorStream(true);
+    child.environment().put("SOURCE_PASSWORD", SOURCE_PASSWORD.reveal());
+    child.environment().put("TARGET_PASSWORD", TARGET_PASSWORD.reveal());
+    return child;
+  }
+
   /** A Heroku-like source: a password, and TLS with a self-signed certificate. */
   public static RedisServer source() {
     require();

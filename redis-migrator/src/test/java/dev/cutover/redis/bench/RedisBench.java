@@ -88,12 +88,8 @@ public final class RedisBench {
       RedisMigrator redis = RedisMigrator.builder().build();
       String pin = redis.describe(source.tlsConnection()).certificatePin();
       sync();
-      ProcessBuilder child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
-          "-cp", System.getProperty("java.class.path"), RedisBenchMain.class.getName(), mode,
-          String.valueOf(toSource.port()), pin, String.valueOf(toTarget.port()), String.valueOf(connections))
-          .redirectErrorStream(true);
-      child.environment().put("SOURCE_PASSWORD", Servers.SOURCE_PASSWORD.reveal());
-      child.environment().put("TARGET_PASSWORD", Servers.TARGET_PASSWORD.reveal());
+      ProcessBuilder child = Servers.childJvm("1g", RedisBenchMain.class, mode, String.valueOf(toSource.port()), pin,
+          String.valueOf(toTarget.port()), String.valueOf(connections));
       Process process = child.start();
       String result = null;
       StringBuilder log = new StringBuilder();
