@@ -19,6 +19,7 @@ import dev.cutover.redis.internal.VerifyEngine;
 import dev.cutover.redis.internal.Versions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,12 @@ public final class RedisMigrator implements RedisMover {
   @Override
   public int requiredMemoryMb(RedisServerInfo source) {
     return (int) Math.max(1, Math.ceil(source.usedMemoryBytes() * HEADROOM / MB));
+  }
+
+  @Override
+  public Optional<String> chooseVersion(RedisServerInfo source, List<String> offered) {
+    return offered.stream().filter(v -> Versions.compare(v, source.majorMinor()) >= 0)
+        .min(Comparator.<String>comparingInt(v -> v.contains("-") ? 1 : 0).thenComparing(Versions::compare));
   }
 
   @Override

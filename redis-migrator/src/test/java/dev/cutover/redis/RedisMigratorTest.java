@@ -84,6 +84,16 @@ class RedisMigratorTest {
   }
 
   @Test
+  void chooseVersion_oldestAtLeastTheSourcesWithDefaultPersistence_orNone() {
+    List<String> offered = List.of("6.2", "7.0-aof", "7.2-nordb", "7.2", "7.2-aof", "8.0", "8.2");
+    assertThat(redis.chooseVersion(info("7.0.15", 1), offered)).contains("7.2");
+    assertThat(redis.chooseVersion(info("6.2.14", 1), offered)).contains("6.2");
+    assertThat(redis.chooseVersion(info("8.0.2", 1), offered)).contains("8.0");
+    assertThat(redis.chooseVersion(info("7.0.15", 1), List.of("6.2", "7.0-aof"))).contains("7.0-aof");
+    assertThat(redis.chooseVersion(info("8.4.0", 1), offered)).isEmpty();
+  }
+
+  @Test
   void builder_badOptions_allReportedAtOnce() {
     assertThatThrownBy(() -> RedisMigrator.builder().connections(0).batchKeys(5).batchBytes(10)
         .timeout(Duration.ZERO).build())

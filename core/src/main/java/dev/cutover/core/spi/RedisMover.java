@@ -44,6 +44,17 @@ public interface RedisMover {
   int requiredMemoryMb(RedisServerInfo source);
 
   /**
+   * The Aptible Redis version to create for {@code source}: the oldest of {@code offered} (as
+   * {@code aptible db:versions} lists them for type {@code redis}) that is at least the source's
+   * major.minor, preferring the default persistence (no {@code -aof}/{@code -nordb} suffix).
+   *
+   * @param source the source's {@link #describe} result
+   * @param offered the versions Aptible offers, e.g. {@code 6.2}, {@code 7.2}, {@code 7.2-aof}, {@code 8.0}
+   * @return the version, or empty when none can read the source's data (a refusal for the plan)
+   */
+  Optional<String> chooseVersion(RedisServerInfo source, List<String> offered);
+
+  /**
    * Fails, before any downtime, when a target of {@code targetVersion} with {@code targetMemoryMb}
    * cannot hold {@code source}'s data (too small, an older Redis than the source's, ...).
    *
