@@ -1,6 +1,7 @@
 package dev.cutover.postgres;
 
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.postgres.archive.ArchiveToc;
 import dev.cutover.postgres.archive.DatabaseProperties;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -90,6 +91,49 @@ final class Fidelity {
   }
 
   /**
+   * Creates every extension of {@code source} (but plpgsql) on the target at the source's version, with
+   * the schemas they live in, before a STREAM or DIRECT copy (see {@link #createExtensionsAsOnSource}).
+   *
+   * @return the schemas created that the copy creates too
+   */
+  static Set<String> createSourceExtensions(Connection c, PgConnection source, PgConnection target,
+      List<String> warnings) {
+    Set<String> created = new LinkedHashSet<>();
+    PgCli.withConnection(source, "restore", s -> {
+      try {
+        created.addAll(createExtensionsAsOnSource(c, target, s, TargetDatabase.strings(s,
+            "select extname from pg_extension where extname <> 'plpgsql' order by oid"), Set.copyOf(
+            TargetDatabase.strings(s, "select n.nspname from pg_namespace n where " + TargetDatabase.USER_SCHEMA)),
+            warnings));
+      } catch (SQLException e) {
+        throw PgCli.failed("restore", "reading the source's extensions", source, e);
+      }
+    });
+    return created;
+  }
+
+  /**
+   * After an archive restore: the database's settings, comment and the app role's settings from the
+   * archive ({@link #applyArchiveProperties}), the app's roles being the source database's owner and
+   * {@code sourceUser} when known; for an archive too old to say them (no {@code DATABASE} entry), a
+   * derived {@code search_path} ({@link TargetSteps#deriveSettings}).
+   */
+  static void carryDatabaseProperties(Connection t, PgConnection target, ArchiveToc toc, Optional<String> sourceUser,
+      List<String> warnings) {
+    DatabaseProperties properties = DatabaseProperties.of(toc);
+    if (!properties.present()) {
+      TargetSteps.deriveSettings(t, target, warnings);
+      return;
+    }
+    Set<String> appRoles = new LinkedHashSet<>();
+    if (!properties.owner().isEmpty()) {
+      appRoles.add(properties.owner());
+    }
+    sourceUser.ifPresent(appRoles::add);
+    applyArchiveProperties(t, target, properties, appRoles, warnings);
+  }
+
+  /**
    * Applies what the archive carries about the database itself: its settings (replacing the target's),
    * the settings of the app's role ({@code appRoles}: the database's owner on the source, and the
    * source's user when known) onto the target's user, and its comment. Settings of other roles are
@@ -147,7 +191,7 @@ final class Fidelity {
     } catch (SQLException e) {
       throw PgCli.failed("settings", "reading database settings", source, e);
     }
-    List<String> revocations = sourceRevocations(source);
+    List<String> revocations = TargetSteps.sourceRevocations(source);
     try (Connection t = PgCli.open(target, "settings")) {
       TargetDatabase.resetDatabaseSettings(t);
       for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -159,73 +203,11 @@ final class Fidelity {
             TargetDatabase.items(e.getKey(), e.getValue())), warnings);
       }
       TargetDatabase.setDatabaseComment(t, comment);
-      keepRevocations(t, target, revocations, warnings);
+      TargetSteps.keepRevocations(t, target, revocations, warnings);
     } catch (SQLException e) {
       throw PgCli.failed("settings", "applying database settings " + settings, target, e);
     }
     return settings;
-  }
-
-  /**
-   * Only for archives without a {@code DATABASE} entry (pg_dump before 11), whose database settings
-   * are unknown: a {@code search_path} that includes the schemas extensions live in, as Heroku's.
-   */
-  static void deriveSettings(Connection t, PgConnection target, List<String> warnings) {
-    try {
-      List<String> needed = new ArrayList<>(TargetDatabase.extensionSchemas(t));
-      needed.removeAll(List.of("public", "pg_catalog"));
-      if (needed.isEmpty() || TargetDatabase.databaseSettings(t).containsKey("search_path")) {
-        return;
-      }
-      List<String> path = new ArrayList<>(List.of("$user", "public"));
-      path.addAll(needed);
-      TargetDatabase.applySetting(t, "search_path", path);
-      warnings.add("the archive does not say the database's settings (pg_dump before 11); set search_path to " + path
-          + " because extensions live in " + needed + "; when the source is reachable, copyDatabaseSettings(source, "
-          + "target) carries its exact settings");
-    } catch (SQLException e) {
-      throw PgCli.failed(STEP, "deriving database settings", target, e);
-    }
-  }
-
-  /** Re-applies the source's {@code REVOKE … FROM PUBLIC} statements a {@code --no-acl} restore drops. */
-  static void keepRevocations(Connection c, PgConnection target, List<String> revokes, List<String> warnings) {
-    if (revokes.isEmpty()) {
-      return;
-    }
-    try (java.sql.Statement st = c.createStatement()) {
-      for (String revoke : revokes) {
-        st.execute(revoke);
-      }
-      warnings.add("kept " + revokes.size() + " revocation(s) from PUBLIC that a --no-acl restore drops (grants to "
-          + "roles of the source were not carried over)");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "re-applying revocations from PUBLIC", target, e);
-    }
-  }
-
-  /**
-   * The revocations from PUBLIC the source has and a restore without privileges (a {@code --no-acl}
-   * archive, as Heroku's are) does not: EXECUTE on routines (a SECURITY DEFINER function must not
-   * become callable by everyone) and USAGE on types, as statements to run on the target.
-   */
-  static List<String> sourceRevocations(PgConnection source) {
-    try (Connection c = PgCli.open(source, "restore")) {
-      List<String> out = new ArrayList<>(TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON ROUTINE %I.%I(%s) "
-          + "FROM PUBLIC', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p "
-          + "join pg_namespace n on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
-          + " and not exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE')"
-          + " and not exists (select 1 from pg_depend d where d.objid = p.oid and d.classid = 'pg_proc'::regclass "
-          + "and d.deptype = 'e')"));
-      out.addAll(TargetDatabase.strings(c, "select format('REVOKE USAGE ON TYPE %I.%I FROM PUBLIC', n.nspname, t.typname) "
-          + "from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typacl is not null and "
-          + TargetDatabase.USER_SCHEMA + " and not exists (select 1 from aclexplode(t.typacl) a where a.grantee = 0 "
-          + "and a.privilege_type = 'USAGE') and not exists (select 1 from pg_depend d where d.objid = t.oid "
-          + "and d.classid = 'pg_type'::regclass and d.deptype = 'e')"));
-      return out;
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "reading the source's revocations", source, e);
-    }
   }
 
   /** One statement that may fail without failing the rest. */

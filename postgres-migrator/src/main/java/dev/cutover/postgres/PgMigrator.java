@@ -11,12 +11,17 @@ import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.model.VerificationRequest;
+import dev.cutover.core.model.WriteCounters;
 import dev.cutover.core.process.Command;
 import dev.cutover.core.process.ProcessRunner;
+import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
 import dev.cutover.postgres.archive.DatabaseProperties;
+import dev.cutover.postgres.archive.IncomingArchive;
+import dev.cutover.postgres.parallel.DirectCopy;
+import dev.cutover.postgres.parallel.ParallelRestore;
 import dev.cutover.postgres.parallel.RestoreHooks;
 import dev.cutover.postgres.verify.DatabaseVerifier;
 import java.io.IOException;
@@ -50,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * RestoreResult restored = pg.restore(dump, target, RestoreStrategy.PG_RESTORE, false, listener);
  * pg.copyDatabaseSettings(source, target);                   // when the source is reachable
  * VerificationReport report = pg.verify(VerificationRequest.of(target).source(source).archive(dump));
+ *
+ * pg.checkCanCopyDirect(source);                             // or no backup at all: DIRECT, before downtime
+ * RestoreResult copied = pg.copyDirect(source, target, false, journal, listener);
  * }</pre>
  *
  * <p>Passwords reach the client programs only through {@code PGPASSWORD} in their environment,
@@ -192,7 +200,8 @@ public final class PgMigrator implements DatabaseMover {
    * Fails, before any downtime, when {@code strategy} cannot restore {@code archive} with the tools
    * found here: a {@code pg_restore} too old for the archive's format version (GUIDE_SQL, PG_RESTORE),
    * {@code psql} missing (GUIDE_SQL), a format newer than the SDK's own reader (PARALLEL), or a
-   * {@code pg_dump} older than the source server the archive came from (STREAM).
+   * {@code pg_dump} older than the source server the archive came from (STREAM). DIRECT restores no
+   * archive: it is always refused here (check it with {@link #checkCanCopyDirect}).
    *
    * @throws PgToolException saying which version is needed and which strategy works instead
    */
@@ -200,6 +209,11 @@ public final class PgMigrator implements DatabaseMover {
   public void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(strategy, "strategy");
+    if (strategy == RestoreStrategy.DIRECT) {
+      throw new PgToolException("restore.check", "restore.check: DIRECT copies from the live source database, not "
+          + "from a backup archive: check it with checkCanCopyDirect(source) and run it with copyDirect(...); to restore "
+          + "a backup choose PARALLEL", false, null);
+    }
     int minor = archiveMinor(archive.archiveVersion());
     String written = "archive " + archive.archiveVersion() + " was written by pg_dump " + firstWord(archive.pgDumpVersion());
     if (strategy == RestoreStrategy.PARALLEL) {
@@ -305,21 +319,24 @@ public final class PgMigrator implements DatabaseMover {
   }
 
   /**
-   * Restores {@code archive} into {@code target} with {@code strategy} (not {@link RestoreStrategy#STREAM},
-   * which needs a source: use {@link #stream}). Blocks until done; client output goes to
-   * {@code listener} as output of step {@code restore}, warnings as warnings.
+   * Restores {@code archive} into {@code target} with {@code strategy} (not {@link RestoreStrategy#STREAM}
+   * or {@link RestoreStrategy#DIRECT}, which read the source: use {@link #stream} or {@link #copyDirect}).
+   * Blocks until done; client output goes to {@code listener} as output of step {@code restore},
+   * warnings as warnings.
    *
    * <p>Before anything else the archive is inspected and {@link #checkCanRestore checked}; a target
    * that is not empty is refused unless {@code replaceExisting}, which empties it first. Schemas that
    * the archive installs extensions into but does not create (a Heroku {@code heroku_ext}) are
    * created first; with a {@code source}, so are its extensions, at the versions the source has (an
-   * archive does not record them, and an extension cannot be downgraded after the fact). Afterwards
-   * the source's revocations from PUBLIC (with a {@code source}: an archive made without privileges
-   * has none) and the database's settings, comment and the app role's settings, which the archive
-   * carries but pg_restore applies only when it creates the database, are applied: the database's onto the
-   * target, the app role's (the source database's owner, and the source's user) onto the target's
-   * user. Privileges are not restored (but revocations from PUBLIC are kept); everything belongs to
-   * the target's user. What was done is in {@link RestoreResult#warnings()}.
+   * archive does not record them, and an extension cannot be downgraded after the fact). What the
+   * archive's own SQL restores wrong is fixed on the way ({@link ArchiveFixes}: an inherited table's
+   * column order, functions that expressions call and that need the source's {@code search_path}).
+   * Afterwards the source's revocations from PUBLIC (with a {@code source}: an archive made without
+   * privileges has none) and the database's settings, comment and the app role's settings, which the
+   * archive carries but pg_restore applies only when it creates the database, are applied: the
+   * database's onto the target, the app role's (the source database's owner, and the source's user)
+   * onto the target's user. Privileges are not restored (but revocations from PUBLIC are kept);
+   * everything belongs to the target's user. What was done is in {@link RestoreResult#warnings()}.
    *
    * @param archive the {@code pg_dump -Fc} archive
    * @param target the target database
@@ -329,7 +346,7 @@ public final class PgMigrator implements DatabaseMover {
    * @param listener progress and warnings
    * @return what the restore did
    * @throws ValidationException for a bad archive, a non-empty target without {@code replaceExisting},
-   *     or STREAM
+   *     or STREAM or DIRECT
    * @throws PgToolException when the tools cannot read the archive or the restore fails; for
    *     GUIDE_SQL, expected role errors are counted in {@link RestoreResult#expectedErrors()} while
    *     any other error fails with its statement and message
@@ -347,6 +364,9 @@ public final class PgMigrator implements DatabaseMover {
     } else if (strategy == RestoreStrategy.STREAM) {
       problems.add("strategy", strategy, "streams from the source database, not from an archive",
           "call stream(source, target, replaceExisting, listener), or choose PG_RESTORE or PARALLEL");
+    } else if (strategy == RestoreStrategy.DIRECT) {
+      problems.add("strategy", strategy, "copies from the source database, not from an archive",
+          "call copyDirect(source, target, replaceExisting, journal, listener), or choose PG_RESTORE or PARALLEL");
     }
     problems.throwIfAny();
     redactor.register(target.password());
@@ -359,8 +379,8 @@ public final class PgMigrator implements DatabaseMover {
     Set<String> createdFirst = new LinkedHashSet<>();
     // One connection before the restore and one after: through a tunnel each costs a TLS handshake.
     PgCli.withConnection(target, "restore", c -> {
-      prepareTarget(c, target, replaceExisting, warnings);
-      createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+      TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
+      TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
       source.ifPresent(src -> PgCli.withConnection(src, "restore", s -> createdFirst.addAll(
           Fidelity.createExtensionsAsOnSource(c, target, s, ArchivePlan.extensions(toc), ArchivePlan.schemas(toc),
               warnings))));
@@ -375,36 +395,110 @@ public final class PgMigrator implements DatabaseMover {
           : PhasedRestore.run(toc, hooks, target, workDir,
               (list, pre) -> restorers.pgRestore(archive, target, list, pre ? 1 : jobs, events));
       case PARALLEL -> restorers.parallel(archive, target, hooks, events);
-      case STREAM -> throw new IllegalStateException("rejected above");
+      case STREAM, DIRECT -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
-    DatabaseProperties properties = DatabaseProperties.of(toc);
-    Set<String> appRoles = new LinkedHashSet<>();
-    if (!properties.owner().isEmpty()) {
-      appRoles.add(properties.owner());
-    }
-    source.ifPresent(s -> appRoles.add(s.user()));
-    List<String> sourceRevocations = source.map(Fidelity::sourceRevocations).orElse(List.of());
+    afterArchiveRestore(toc, target, strategy != RestoreStrategy.GUIDE_SQL, source, warnings);
+    return finish(strategy, start, target, outcome, warnings, events);
+  }
+
+  /**
+   * What every archive restore does to the target after the data: the source's revocations from PUBLIC
+   * (when the source is given), the archive's own (after a {@code --no-acl} restore), and the database's
+   * settings, comment and app role settings from the archive (see {@link Fidelity#carryDatabaseProperties}).
+   */
+  private static void afterArchiveRestore(ArchiveToc toc, PgConnection target, boolean noAcl,
+      Optional<PgConnection> source, List<String> warnings) {
+    List<String> sourceRevocations = source.map(TargetSteps::sourceRevocations).orElse(List.of());
     PgCli.withConnection(target, "restore", c -> {
-      Fidelity.keepRevocations(c, target, sourceRevocations, warnings);
-      if (strategy != RestoreStrategy.GUIDE_SQL) {
-        Fidelity.keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
-        warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
+      TargetSteps.keepRevocations(c, target, sourceRevocations, warnings);
+      if (noAcl) {
+        TargetSteps.keepRevocationsAndReportOwners(c, target, toc, warnings);
       }
-      if (properties.present()) {
-        Fidelity.applyArchiveProperties(c, target, properties, appRoles, warnings);
+      Fidelity.carryDatabaseProperties(c, target, toc, source.map(PgConnection::user), warnings);
+    });
+  }
+
+  /**
+   * Restores {@code archive} while it downloads. With PARALLEL the SDK's engine starts on the first bytes
+   * (see {@link ParallelRestore#restore(IncomingArchive, PgConnection, CopyJournal)}): the target is checked
+   * and prepared, and each table loads as its data arrives, so the restore ends shortly after the download.
+   * Other strategies need the whole file and wait for it. Around the engine it does what
+   * {@link #restore} does without a source (extension schemas first, {@link ArchiveFixes} on the way; revocations,
+   * the database's settings and comment after). Blocks until
+   * done; the growing file is looked at every 20 ms, so the downloader need do nothing but complete
+   * {@code downloaded}.
+   *
+   * @param archive the file the downloader writes
+   * @param downloaded completes when the download is complete, exceptionally when it broke off (then the
+   *     restore stops with that failure; restore a new download of the same backup with the same journal)
+   * @param target the database to restore into
+   * @param strategy PARALLEL restores while downloading; the others wait for the whole file
+   * @param replaceExisting whether a fresh restore may empty a non-empty target first
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @param listener progress and output
+   * @return rows per table, warnings
+   * @throws ValidationException for a missing target or journal, or a fresh restore's non-empty target
+   *     without {@code replaceExisting}
+   * @throws PgToolException when the download breaks off, the archive cannot be read, or a statement fails
+   */
+  @Override
+  public RestoreResult restoreWhileDownloading(Path archive, java.util.concurrent.CompletionStage<?> downloaded,
+      PgConnection target, RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal,
+      MigrationListener listener) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(downloaded, "downloaded");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    if (strategy != RestoreStrategy.PARALLEL) {
+      return DatabaseMover.super.restoreWhileDownloading(archive, downloaded, target, strategy, replaceExisting,
+          journal, listener);
+    }
+    redactor.register(target.password());
+    MigrationListener events = MigrationListener.safe(listener);
+    IncomingArchive incoming = IncomingArchive.of(archive);
+    downloaded.whenComplete((done, failure) -> {
+      if (failure != null) {
+        incoming.fail(failure instanceof Exception e ? e : new RuntimeException(failure));
       } else {
-        Fidelity.deriveSettings(c, target, warnings);
+        try {
+          incoming.complete();
+        } catch (IOException e) {
+          incoming.fail(e);
+        }
       }
     });
-    return finish(strategy, start, target, outcome, warnings, events);
+    Instant start = Instant.now();
+    List<String> warnings = new ArrayList<>();
+    boolean resuming = ParallelRestore.hasProgress(journal);
+    ArchiveToc toc;
+    try (InputStream in = new java.io.BufferedInputStream(incoming.open(0), 1 << 16)) {
+      toc = ArchiveReader.readToc(in, archive.toString());
+    } catch (IOException e) {
+      throw new PgToolException("restore", "restore: cannot read the table of contents of " + archive + " ("
+          + e.getMessage() + ")", true, e);
+    }
+    checkCanRestore(toc.summary(archive.toFile().length()), strategy);
+    PgCli.withConnection(target, "restore", c -> {
+      if (!resuming) {
+        TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
+      }
+      TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+    });
+    RestoreResult restored = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events)
+        .hooks(ArchiveFixes.of(toc, warnings)).build().restore(incoming, target, journal);
+    warnings.addAll(restored.warnings());
+    afterArchiveRestore(toc, target, true, Optional.empty(), warnings);
+    return finish(strategy, start, target, new Restorers.Outcome(Optional.of(restored.rowsRestored()),
+        restored.expectedErrors(), List.of()), warnings, events);
   }
 
   /**
    * Copies {@code source} into {@code target} with {@code pg_dump | pg_restore --no-owner --no-acl}
    * and no file in between (uncompressed on the local pipe), after creating the source's extensions
-   * at its versions; then carries the source's database settings, comment, the source user's settings
-   * (onto the target's user) and its revocations of EXECUTE from PUBLIC over. Blocks until done.
+   * at its versions (and restoring the schema in phases when {@link ArchiveFixes} has something to
+   * fix, see {@link StreamPhases}); then carries the source's database settings, comment, the source
+   * user's settings (onto the target's user) and its revocations from PUBLIC over. Blocks until done.
    * Needs {@code bash} for the pipe.
    *
    * @throws ValidationException when source and target are the same database, or the target is not
@@ -415,12 +509,7 @@ public final class PgMigrator implements DatabaseMover {
       MigrationListener listener) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
-    if (TargetDatabase.sameDatabase(source, target)) {
-      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
-          "is the source database", "give a different target database")));
-    }
-    redactor.register(source.password());
-    redactor.register(target.password());
+    requireDistinct(source, target);
     MigrationListener events = MigrationListener.safe(listener);
     PgTool pgDump = tools().require("pg_dump");
     PgTool pgRestore = tools().require("pg_restore");
@@ -429,29 +518,105 @@ public final class PgMigrator implements DatabaseMover {
     List<String> warnings = new ArrayList<>();
     Set<String> createdFirst = new LinkedHashSet<>();
     PgCli.withConnection(target, "restore", c -> {
-      prepareTarget(c, target, replaceExisting, warnings);
-      PgCli.withConnection(source, "restore", s -> {
-        try {
-          createdFirst.addAll(Fidelity.createExtensionsAsOnSource(c, target, s, TargetDatabase.strings(s,
-              "select extname from pg_extension where extname <> 'plpgsql' order by oid"), Set.copyOf(
-              TargetDatabase.strings(s, "select n.nspname from pg_namespace n where " + TargetDatabase.USER_SCHEMA)),
-              warnings));
-        } catch (SQLException e) {
-          throw PgCli.failed("restore", "reading the source's extensions", source, e);
-        }
-      });
+      TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
+      createdFirst.addAll(Fidelity.createSourceExtensions(c, source, target, warnings));
     });
     Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst);
     Restorers.Outcome outcome = new StreamPhases(runner, timeout, restorers).run(pgDump, pgRestore, source, target,
         warnings, events);
     warnings.addAll(outcome.warnings());
-    List<String> revocations = Fidelity.sourceRevocations(source);
-    PgCli.withConnection(target, "restore", c -> Fidelity.keepRevocations(c, target, revocations, warnings));
     Map<String, String> copied = Fidelity.copyFromSource(source, target, warnings);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
     }
     return finish(RestoreStrategy.STREAM, start, target, outcome, warnings, events);
+  }
+
+  /**
+   * Fails, before any downtime, when DIRECT cannot copy from {@code source}: the source cannot be reached,
+   * or the {@code pg_dump} found here (which reads the schema) is older than the source server. Blocks for
+   * one connection and the tool discovery.
+   *
+   * @param source the database DIRECT would copy from
+   * @throws PgToolException saying what to install, or that PARALLEL from a backup works instead
+   */
+  @Override
+  public void checkCanCopyDirect(PgConnection source) {
+    Objects.requireNonNull(source, "source");
+    redactor.register(source.password());
+    requireDumpCanRead(tools().require("pg_dump"), source, "restore.check");
+  }
+
+  /**
+   * Copies {@code source} straight into {@code target} with the SDK's engine ({@link RestoreStrategy#DIRECT},
+   * see {@link DirectCopy}): every table from one snapshot of the source, which is only read, over
+   * {@code jobs} connection pairs; then the source's revocations of EXECUTE from PUBLIC and its
+   * database-level settings are carried over. Blocks until done.
+   *
+   * <p>When {@code journal} holds the progress of an earlier, interrupted copy into {@code target}, that copy
+   * continues: what it finished is checked and skipped ({@code replaceExisting} does not apply). Otherwise
+   * the target must be empty, or is emptied first when {@code replaceExisting}.
+   *
+   * @param source the database to copy, only read
+   * @param target the database to copy into
+   * @param replaceExisting whether a fresh copy may empty a non-empty target first
+   * @param journal receives an entry as each table, index or other piece of work commits on the target;
+   *     give the same journal to the re-run after a failure
+   * @param listener progress and output, from the copy's threads
+   * @return rows per table, warnings (revocations kept, owners, settings copied)
+   * @throws ValidationException when source and target are the same database, or a fresh copy's target is
+   *     not empty and {@code replaceExisting} is false
+   * @throws PgToolException when pg_dump is older than the source server, a statement fails, or the target
+   *     no longer holds what the journal says an earlier attempt copied
+   */
+  @Override
+  public RestoreResult copyDirect(PgConnection source, PgConnection target, boolean replaceExisting,
+      CopyJournal journal, MigrationListener listener) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    requireDistinct(source, target);
+    MigrationListener events = MigrationListener.safe(listener);
+    PgTool pgDump = tools().require("pg_dump");
+    requireDumpCanRead(pgDump, source, "restore");
+    Instant start = Instant.now();
+    List<String> warnings = new ArrayList<>();
+    boolean resuming = ParallelRestore.hasProgress(journal);
+    if (!resuming) {
+      PgCli.withConnection(target, "restore", c -> TargetSteps.prepareTarget(c, target, replaceExisting, warnings));
+    }
+    DirectCopy direct = DirectCopy.builder().jobs(jobs).redactor(redactor).listener(events).pgDump(pgDump.path())
+        .processRunner(runner).schemaTimeout(timeout).build();
+    RestoreResult copied;
+    ArchiveToc schema;
+    try (DirectCopy.Snapshot snapshot = direct.open(source)) {
+      schema = snapshot.schema();
+      if (!resuming) {
+        PgCli.withConnection(target, "restore", c -> {
+          TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(snapshot.schema()), warnings);
+          Fidelity.createSourceExtensions(c, source, target, warnings);
+        });
+      }
+      copied = snapshot.copyTo(target, journal);
+    }
+    warnings.addAll(copied.warnings());
+    PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocationsAndReportOwners(c, target, schema, warnings));
+    Map<String, String> settings = Fidelity.copyFromSource(source, target, warnings);
+    if (!settings.isEmpty()) {
+      warnings.add("database-level settings copied from the source: " + settings);
+    }
+    return finish(RestoreStrategy.DIRECT, start, target, new Restorers.Outcome(Optional.of(copied.rowsRestored()),
+        copied.expectedErrors(), List.of()), warnings, events);
+  }
+
+  /** Refuses a copy of a database onto itself; registers both passwords with the redactor. */
+  private void requireDistinct(PgConnection source, PgConnection target) {
+    if (TargetDatabase.sameDatabase(source, target)) {
+      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
+          "is the source database", "give a different target database")));
+    }
+    redactor.register(source.password());
+    redactor.register(target.password());
   }
 
   private RestoreResult finish(RestoreStrategy strategy, Instant start, PgConnection target, Restorers.Outcome outcome,
@@ -474,8 +639,8 @@ public final class PgMigrator implements DatabaseMover {
    * onto the target's user, in the target database) to the target, replacing the target's: a setting
    * the restore applied or derived that the source does not have is removed. The source's revocations
    * from PUBLIC (EXECUTE on routines, USAGE on types) are applied again too: an archive made without
-   * privileges, as Heroku's are, does not carry them, and the target must not be more open. A setting the target
-   * refuses is logged and skipped (verification then reports it). Blocks for a few queries.
+   * privileges, as Heroku's are, does not carry them, and the target must not be more open. A setting
+   * the target refuses is logged and skipped (verification then reports it). Blocks for a few queries.
    *
    * @return the database settings applied, name to value
    * @throws PgToolException when either database cannot be reached
@@ -488,6 +653,19 @@ public final class PgMigrator implements DatabaseMover {
     Map<String, String> settings = Fidelity.copyFromSource(source, target, warnings);
     warnings.forEach(w -> log.warn("{}: {}", target, w));
     return settings;
+  }
+
+  /**
+   * Reads {@code database}'s own write counters (commits, and rows inserted, updated and deleted per
+   * table) in one read-only transaction; Cutover's own sessions are left out. Compare two snapshots
+   * with {@link WriteCounters#since}. Blocks for a few queries.
+   *
+   * @return the snapshot (always present)
+   * @throws PgToolException when the database cannot be reached
+   */
+  @Override
+  public Optional<WriteCounters> writeCounters(PgConnection database) {
+    return Optional.of(WriteCounterQuery.read(Objects.requireNonNull(database, "database")));
   }
 
   // ---------------------------------------------------------------- verification
@@ -530,42 +708,6 @@ public final class PgMigrator implements DatabaseMover {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private static void prepareTarget(Connection c, PgConnection target, boolean replaceExisting, List<String> warnings) {
-    try {
-      Optional<String> contents = TargetDatabase.contents(c);
-      if (contents.isEmpty()) {
-        return;
-      }
-      if (!replaceExisting) {
-        throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
-            "is not empty (" + contents.get() + ")", "restore into an empty database, or pass replaceExisting = true "
-            + "to drop everything in it first (a re-run after a failed restore needs this)")));
-      }
-      TargetDatabase.wipe(c);
-      String w = "target was not empty (" + contents.get() + "): emptied it first, as replaceExisting asked";
-      warnings.add(w);
-      log.info("{}: {}", target, w);
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "checking that the target is empty", target, e);
-    }
-  }
-
-  private static void createExtensionSchemas(Connection c, PgConnection target, List<String> schemas,
-      List<String> warnings) {
-    if (schemas.isEmpty()) {
-      return;
-    }
-    try {
-      for (String schema : schemas) {
-        TargetDatabase.ensureSchema(c, schema);
-      }
-      warnings.add("created schema(s) " + schemas + " first: the archive installs extensions there but does not "
-          + "create them");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "creating schemas " + schemas, target, e);
-    }
-  }
 
   private void requireDumpCanRead(PgTool pgDump, PgConnection source, String step) {
     int serverMajor;
