@@ -597,7 +597,7 @@ public final class PgMigrator implements DatabaseMover {
           Fidelity.createSourceExtensions(c, source, target, warnings);
         });
       }
-      copied = snapshot.copyTo(target, journal);
+      copied = snapshot.copyTo(target, journal, toc -> ArchiveFixes.of(toc, warnings));
     }
     warnings.addAll(copied.warnings());
     PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocationsAndReportOwners(c, target, schema, warnings));

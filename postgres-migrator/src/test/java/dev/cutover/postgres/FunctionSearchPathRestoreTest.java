@@ -8,6 +8,7 @@ import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.model.VerificationRequest;
+import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.testkit.postgres.PgFixture;
 import dev.cutover.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
@@ -62,9 +63,13 @@ class FunctionSearchPathRestoreTest {
   @EnumSource(RestoreStrategy.class)
   void restore_checkCallsUnqualifiedFunction_allRowsRestored(RestoreStrategy strategy) {
     try (TestDatabase target = server.createDatabase("cut_fsp_tgt_")) {
-      RestoreResult result = strategy == RestoreStrategy.STREAM
-          ? migrator.stream(source.connection(), target.connection(), false, MigrationListener.NONE)
-          : migrator.restore(archive, target.connection(), strategy, false, Optional.empty(), MigrationListener.NONE);
+      RestoreResult result = switch (strategy) {
+        case STREAM -> migrator.stream(source.connection(), target.connection(), false, MigrationListener.NONE);
+        case DIRECT -> migrator.copyDirect(source.connection(), target.connection(), false, CopyJournal.inMemory(),
+            MigrationListener.NONE);
+        default -> migrator.restore(archive, target.connection(), strategy, false, Optional.empty(),
+            MigrationListener.NONE);
+      };
 
       assertThat(target.queryLong("select count(*) from orders")).isEqualTo(50);
       assertThat(target.queryLong("select count(*) from pg_indexes where indexname = 'orders_ok'")).isOne();

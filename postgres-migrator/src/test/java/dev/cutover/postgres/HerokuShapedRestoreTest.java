@@ -9,6 +9,7 @@ import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.model.VerificationRequest;
+import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.testkit.postgres.PgFixture;
 import dev.cutover.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
@@ -126,9 +127,11 @@ class HerokuShapedRestoreTest {
   /** What the pipeline does: restore, carry the source's settings, verify against the source. */
   private static RestoreResult restore(RestoreStrategy strategy, TestDatabase source, Path archive, PgConnection src,
       TestDatabase target) {
-    RestoreResult result = strategy == RestoreStrategy.STREAM
-        ? migrator.stream(src, target.connection(), false, MigrationListener.NONE)
-        : migrator.restore(archive, target.connection(), strategy, false, Optional.of(src), MigrationListener.NONE);
+    RestoreResult result = switch (strategy) {
+      case STREAM -> migrator.stream(src, target.connection(), false, MigrationListener.NONE);
+      case DIRECT -> migrator.copyDirect(src, target.connection(), false, CopyJournal.inMemory(), MigrationListener.NONE);
+      default -> migrator.restore(archive, target.connection(), strategy, false, Optional.of(src), MigrationListener.NONE);
+    };
     migrator.copyDatabaseSettings(src, target.connection());
     return result;
   }
@@ -142,7 +145,7 @@ class HerokuShapedRestoreTest {
       VerificationReport live = migrator.verify(VerificationRequest.of(target.connection()).source(asApp(heroku)));
       assertThat(live.passed()).as(strategy + ": " + live.describeMismatches()).isTrue();
       assertThat(live.contentVerified()).isTrue();
-      if (strategy != RestoreStrategy.STREAM) {
+      if (strategy != RestoreStrategy.STREAM && strategy != RestoreStrategy.DIRECT) {
         VerificationReport archived = migrator.verify(VerificationRequest.of(target.connection()).archive(herokuArchive));
         assertThat(archived.passed()).as(strategy + " against the archive: " + archived.describeMismatches()).isTrue();
       }
@@ -175,7 +178,7 @@ class HerokuShapedRestoreTest {
 
       VerificationReport live = migrator.verify(VerificationRequest.of(target.connection()).source(ownSchema.connection()));
       assertThat(live.passed()).as(strategy + ": " + live.describeMismatches()).isTrue();
-      if (strategy != RestoreStrategy.STREAM) {
+      if (strategy != RestoreStrategy.STREAM && strategy != RestoreStrategy.DIRECT) {
         VerificationReport archived = migrator.verify(VerificationRequest.of(target.connection())
             .archive(ownSchemaArchive));
         assertThat(archived.passed()).as(strategy + " against the archive: " + archived.describeMismatches()).isTrue();

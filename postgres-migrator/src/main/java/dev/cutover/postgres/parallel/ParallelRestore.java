@@ -194,6 +194,20 @@ public final class ParallelRestore {
     return hooks;
   }
 
+  /** This configuration with other {@code hooks}. */
+  ParallelRestore withHooks(RestoreHooks other) {
+    Builder b = new Builder();
+    b.jobs = jobs;
+    b.redactor = redactor;
+    b.listener = listener;
+    b.splitThresholdBytes = splitThresholdBytes;
+    b.freeze = freeze;
+    b.maintenanceWorkMemMb = maintenanceWorkMemMb;
+    b.binaryCopy = binaryCopy;
+    b.hooks = other;
+    return new ParallelRestore(b);
+  }
+
   @Override
   public String toString() {
     return "ParallelRestore[jobs " + jobs + ", split tables over " + splitThresholdBytes + " archive bytes, freeze "

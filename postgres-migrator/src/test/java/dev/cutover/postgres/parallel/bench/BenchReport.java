@@ -54,6 +54,9 @@ final class BenchReport {
         downloadThenRestore / whileDownloading, median(sequential, r -> r.phases().get("download")),
         median(sequential, r -> r.phases().get("restore")),
         median(sequential, Bench.Run::seconds) / median(overlap, Bench.Run::seconds)));
+    Bench.LOSSES.forEach((method, tables) -> b.append(String.format(Locale.ROOT, "- %s lost the rows of %s "
+        + "(unlogged tables and inheritance children: pgcopydb 0.10 does not copy them); its time is for less work%n",
+        method, tables)));
     b.append(String.format(Locale.ROOT, "- JVM peak RSS, every Cutover JVM: at most %s (target <= 512 MB)%n%n",
         mb(runs.values().stream().flatMap(List::stream).mapToLong(Bench.Run::peakRssKb).max().orElse(-1))));
 
