@@ -2,7 +2,7 @@ package dev.cutover.aptible;
 
 import dev.cutover.core.GitException;
 import dev.cutover.core.ValidationException;
-import dev.cutover.core.migration.RepoPreparation;
+import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.Deploy;
 import java.io.IOException;
@@ -32,21 +32,29 @@ public final class AptibleRepoPreparation implements RepoPreparation {
   /** A preparation with {@link RepoPreparer}'s defaults (existing files are kept). */
   public AptibleRepoPreparation() {}
 
+  /**
+   * The files {@link RepoPreparer} would write and the port the prepared repository serves: the
+   * requested one (refused when the repository's own Dockerfile exposes another), else the
+   * Dockerfile's routed {@code EXPOSE}, else the generated template's port. A deploy without a
+   * repository (an image alone) changes nothing and serves the requested port, else 3000.
+   */
   @Override
-  public List<Change> preview(Deploy deploy, AppInventory inventory) {
+  public Preview preview(Deploy deploy, AppInventory inventory, int requestedPort) {
     Optional<Path> repo = repoOf(deploy);
     if (repo.isEmpty()) {
-      return List.of();
+      return new Preview(List.of(), requestedPort != 0 ? requestedPort : DEFAULT_PORT,
+          requestedPort != 0 ? "as requested" : "the default (no repository to read an EXPOSE from)", List.of());
     }
-    List<RepoChange> writes = preparer(repo.get(), deploy, inventory).plan().writes();
-    if (deploy instanceof Deploy.Git g && !writes.isEmpty()) {
+    RepoPlan plan = preparer(repo.get(), deploy, inventory, requestedPort).plan();
+    if (deploy instanceof Deploy.Git g && !plan.writes().isEmpty()) {
       checkBranch(g);
     }
-    return writes.stream().map(c -> new Change(c.path(), c.reason())).toList();
+    return new Preview(changes(plan), plan.port(), portReason(plan, requestedPort), plan.warnings());
   }
 
+  /** Writes what {@link #preview} listed, for {@code port}, and commits it on the deployed branch for a git deploy. */
   @Override
-  public List<Change> apply(Deploy deploy, AppInventory inventory) {
+  public List<Change> apply(Deploy deploy, AppInventory inventory, int port) {
     Optional<Path> repo = repoOf(deploy);
     if (repo.isEmpty()) {
       return List.of();
@@ -54,15 +62,33 @@ public final class AptibleRepoPreparation implements RepoPreparation {
     if (deploy instanceof Deploy.Git g) {
       checkBranch(g);
     }
-    List<RepoChange> writes = preparer(repo.get(), deploy, inventory).apply().writes();
+    RepoPlan plan = preparer(repo.get(), deploy, inventory, port).apply();
     if (deploy instanceof Deploy.Git g) {
       commit(g);
     }
-    return writes.stream().map(c -> new Change(c.path(), c.reason())).toList();
+    return changes(plan);
   }
 
-  private static RepoPreparer preparer(Path repo, Deploy deploy, AppInventory inventory) {
-    return RepoPreparer.forRepo(repo).inventory(inventory).deployMethod(RepoPreparer.DeployMethod.of(deploy));
+  private static List<Change> changes(RepoPlan plan) {
+    return plan.writes().stream().map(c -> new Change(c.path(), c.reason())).toList();
+  }
+
+  private static String portReason(RepoPlan plan, int requestedPort) {
+    if (requestedPort != 0) {
+      return "as requested";
+    }
+    Optional<RepoChange.Action> dockerfile = plan.change("Dockerfile").map(RepoChange::action);
+    if (dockerfile.filter(a -> a == RepoChange.Action.KEEP).isPresent()) {
+      return plan.warnings().stream().anyMatch(w -> w.contains("no EXPOSE")) ? "the " + plan.language()
+          + " default: the Dockerfile has no EXPOSE (add one)" : "the Dockerfile's EXPOSE (the port Aptible routes to)";
+    }
+    return dockerfile.isPresent() ? "the generated " + plan.language() + " Dockerfile's EXPOSE"
+        : "the " + plan.language() + " default";
+  }
+
+  private static RepoPreparer preparer(Path repo, Deploy deploy, AppInventory inventory, int port) {
+    RepoPreparer preparer = RepoPreparer.forRepo(repo).inventory(inventory).deployMethod(RepoPreparer.DeployMethod.of(deploy));
+    return port == 0 ? preparer : preparer.port(port);
   }
 
   private static Optional<Path> repoOf(Deploy deploy) {

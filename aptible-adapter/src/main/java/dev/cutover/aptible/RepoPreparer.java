@@ -222,9 +222,15 @@ public final class RepoPreparer {
       }
     }
     if (dockerfile.isPresent() && !overwrite) {
-      Matcher m = Pattern.compile("(?im)^\\s*EXPOSE\\s+(\\d+)").matcher(dockerfile.get());
-      if (m.find()) {
-        exposed = port.orElse(Integer.parseInt(m.group(1)));
+      Optional<Integer> routed = Dockerfiles.routedPort(dockerfile.get());
+      if (routed.isPresent()) {
+        if (port.isPresent() && !port.get().equals(routed.get())) {
+          throw new ValidationException("prepare-repo", List.of(new ValidationException.Problem("port",
+              port.get().toString(), "the repository's Dockerfile EXPOSEs " + routed.get() + ", the port Aptible routes"
+              + " HTTPS endpoints to (the lowest exposed port, compared as text)", "pass --port " + routed.get()
+              + ", or make the Dockerfile EXPOSE " + port.get() + " only")));
+        }
+        exposed = routed.get();
       } else {
         warnings.add("the Dockerfile has no EXPOSE: Aptible routes HTTPS endpoints to the lowest exposed port,"
             + " so add 'EXPOSE " + exposed + "'");

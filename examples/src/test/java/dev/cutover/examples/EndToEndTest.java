@@ -9,7 +9,7 @@ import dev.cutover.core.MigrationException;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
-import dev.cutover.core.migration.RepoPreparation;
+import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.StepStatus;

@@ -58,6 +58,22 @@ public final class Dockerfiles {
     return m.find() ? Optional.of(m.group(1) + (m.group(3) == null ? "" : "." + m.group(3))) : Optional.empty();
   }
 
+  /**
+   * The port an Aptible HTTPS endpoint routes to for {@code dockerfile}: of every {@code EXPOSE}d
+   * port, the lexicographically lowest ({@code EXPOSE 80 443} routes to 443); empty without EXPOSE.
+   */
+  public static Optional<Integer> routedPort(String dockerfile) {
+    Matcher line = Pattern.compile("(?im)^\\s*EXPOSE\\s+([^\\n]+)").matcher(dockerfile);
+    List<String> ports = new ArrayList<>();
+    while (line.find()) {
+      Matcher number = Pattern.compile("(?<![\\w$])(\\d+)(?:/(?:tcp|udp))?(?!\\w)").matcher(line.group(1));
+      while (number.find()) {
+        ports.add(number.group(1));
+      }
+    }
+    return ports.stream().sorted().findFirst().map(Integer::valueOf);
+  }
+
   private static String tail(int port, boolean imageDeploy) {
     return (imageDeploy ? "COPY .aptible/ /.aptible/\n\n" : "") + "ENV PORT=" + port + "\nEXPOSE " + port + "\n\n";
   }

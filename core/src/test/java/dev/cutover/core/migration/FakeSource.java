@@ -89,7 +89,7 @@ final class FakeSource implements SourceApp {
     } catch (IOException e) {
       throw new MigrationException("download", "download: " + e.getMessage(), false, e);
     }
-    return new DownloadedBackup(file, body.length(), Pipeline.sha256(file));
+    return new DownloadedBackup(file, body.length(), Dumps.sha256(file));
   }
 
   @Override

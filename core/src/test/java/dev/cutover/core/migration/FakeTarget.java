@@ -7,6 +7,7 @@ import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.spi.DatabaseTunnel;
+import dev.cutover.core.spi.HttpsEndpoint;
 import dev.cutover.core.spi.TargetApp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ final class FakeTarget implements TargetApp {
   }
 
   @Override
-  public void deploy(Deploy deploy, MigrationListener listener) {
+  public String deploy(Deploy deploy, MigrationListener listener) {
     if (interruptOnDeploy) {
       interruptOnDeploy = false;
       faults.calls.add("deploy");
@@ -88,6 +89,7 @@ final class FakeTarget implements TargetApp {
     }
     faults.call("deploy");
     deploys.add(deploy);
+    return "0123456789abcdef0123456789abcdef01234567";
   }
 
   @Override
@@ -97,10 +99,18 @@ final class FakeTarget implements TargetApp {
   }
 
   @Override
-  public String ensureHttpsEndpoint(String service, List<String> domains) {
+  public List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains) {
     faults.call("ensureHttpsEndpoint");
     endpoints.put(service, domains);
-    return "elb-my-env-42.aptible.in";
+    if (domains.isEmpty()) {
+      return List.of(new HttpsEndpoint(service, "app-42.on-aptible.com", "elb-my-env-42.aptible.in", false));
+    }
+    List<HttpsEndpoint> out = new ArrayList<>();
+    for (int i = 0; i < domains.size(); i++) {
+      // like Aptible: one endpoint per domain, each with its own host name
+      out.add(new HttpsEndpoint(service, domains.get(i), "elb-my-env-" + (42 + i) + ".aptible.in", true));
+    }
+    return out;
   }
 
   long openTunnels() {
