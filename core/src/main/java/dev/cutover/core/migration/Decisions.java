@@ -11,17 +11,16 @@ import java.util.List;
 import java.util.Optional;
 
 /** Everything the planner decided, handed to {@link MigrationPlan} in one piece. */
-record Decisions(AppInventory inventory, String identity, int port, String portReason, List<ConfigDecision> config,
+record Decisions(AppInventory inventory, String identity, RepoPreparation.Preview repo, List<ConfigDecision> config,
     List<ServicePlan> services, Optional<String> releaseCommand, List<EndpointPlan> endpoints,
-    List<AddonDecision> addons, List<DataMove> dataMoves, List<RepoPreparation.Change> repoChanges,
-    List<String> warnings, Path journal, Path workDirectory, Optional<MigrationStep> resumesAt) {
+    List<AddonDecision> addons, List<DataMove> dataMoves, List<String> warnings, Path journal, Path workDirectory,
+    Optional<MigrationStep> resumesAt) {
   Decisions {
     config = List.copyOf(config);
     services = List.copyOf(services);
     endpoints = List.copyOf(endpoints);
     addons = List.copyOf(addons);
     dataMoves = List.copyOf(dataMoves);
-    repoChanges = List.copyOf(repoChanges);
     warnings = List.copyOf(warnings);
   }
 }

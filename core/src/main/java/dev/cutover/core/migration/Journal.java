@@ -121,9 +121,8 @@ final class Journal {
   List<Undo> undo = new ArrayList<>();
   List<Endpoint> endpoints = new ArrayList<>();
   List<String> configSet = new ArrayList<>();
-  /** What prepare-repo wrote, for the port below: a resumed plan shows these, not the nothing left to write. */
-  List<RepoPreparation.Change> repoChanges = new ArrayList<>();
-  int port;
+  /** The repository decision prepare-repo carried out: a resumed plan shows it, not the nothing left to write. */
+  RepoPreparation.Preview repo;
   List<String> servicesScaled = new ArrayList<>();
   String deployedRevision;
   String maintenanceOnAt;

@@ -4,11 +4,16 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.cutover.core.model.Deploy;
+import java.nio.file.Path;
 
 /**
  * The one Jackson set-up of the engine's files: the journal (with {@link MigrationOptions} as it
@@ -28,7 +33,17 @@ final class JsonMapping {
   private JsonMapping() {}
 
   private static ObjectMapper configure(ObjectMapper mapper) {
-    return mapper.registerModule(new Jdk8Module())
+    // paths as their plain text: Jackson's default (a file: URI) ends a path with '/' once it is an
+    // existing directory, and the canonical plan must not change because a directory was created
+    SimpleModule paths = new SimpleModule("cutover-paths")
+        .addSerializer(Path.class, new ToStringSerializer(Path.class))
+        .addDeserializer(Path.class, new FromStringDeserializer<>(Path.class) {
+          @Override
+          protected Path _deserialize(String value, DeserializationContext ctxt) {
+            return Path.of(value);
+          }
+        });
+    return mapper.registerModule(new Jdk8Module()).registerModule(paths)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
         .addMixIn(Deploy.class, DeployKind.class)

@@ -219,7 +219,7 @@ public final class MigrationPlan {
 
   /** What step 3 will write in the repository (for the app to listen on {@link #port()}). */
   public List<RepoPreparation.Change> repoChanges() {
-    return decisions.repoChanges();
+    return decisions.repo().changes();
   }
 
   /** The steps with what each will do. */
@@ -234,12 +234,17 @@ public final class MigrationPlan {
 
   /** The port the app listens on: set as {@code PORT}, and the one the prepared repository exposes. */
   public int port() {
-    return decisions.port();
+    return decisions.repo().port();
   }
 
   /** How {@link #port()} was chosen. */
   public String portReason() {
-    return decisions.portReason();
+    return decisions.repo().portReason();
+  }
+
+  /** The repository decision as the preparation made it (changes, port, its warnings). */
+  RepoPreparation.Preview repository() {
+    return decisions.repo();
   }
 
   /** The journal file. */

@@ -92,9 +92,9 @@ final class Planner {
         .ifPresent(m -> warnings.add(m.describe() + ": migrating it again makes another copy"));
     problems.throwIfAny();
 
-    return new MigrationPlan(wiring, options, new Decisions(inventory, identity, repo.port(), repo.portReason(), config,
-        services, Optional.ofNullable(inventory.processTypes().get("release")), endpoints, addons, moves, repo.changes(),
-        warnings, journalFile, work, Optional.ofNullable(journal).flatMap(Journal::firstUnfinished)));
+    return new MigrationPlan(wiring, options, new Decisions(inventory, identity, repo, config, services,
+        Optional.ofNullable(inventory.processTypes().get("release")), endpoints, addons, moves, warnings, journalFile,
+        work, Optional.ofNullable(journal).flatMap(Journal::firstUnfinished)));
   }
 
   static Path workDirectory(MigrationOptions options, Wiring wiring) {
@@ -137,9 +137,8 @@ final class Planner {
       int requested = options.port() >= 1 && options.port() <= 65535 ? options.port() : 0;
       RepoPreparation.Preview preview = preparation.preview(deploy, inventory, requested);
       InputChecks.dockerfile(deploy, preparation, preview.changes(), problems);
-      if (journal != null && journal.step(MigrationStep.PREPARE_REPO).status == StepStatus.DONE && journal.port != 0) {
-        return new RepoPreparation.Preview(journal.repoChanges, journal.port, preview.port() == journal.port
-            ? preview.portReason() : "as prepared", preview.warnings());
+      if (journal != null && journal.step(MigrationStep.PREPARE_REPO).status == StepStatus.DONE && journal.repo != null) {
+        return journal.repo;
       }
       return preview;
     } catch (ValidationException e) {

@@ -35,8 +35,7 @@ final class PrepareRepoStep implements Step {
           + " would now be written too; nothing was written. Plan again (and approve the new plan)", false, null);
     }
     List<RepoPreparation.Change> written = ctx.preparation().apply(plan.deploy(), plan.inventory(), plan.port());
-    ctx.journal().repoChanges = plan.repoChanges();
-    ctx.journal().port = plan.port();
+    ctx.journal().repo = plan.repository();
     return (written.isEmpty() ? "repository ready, nothing written"
         : "wrote " + written.stream().map(c -> c.path() + " (" + c.why() + ")").collect(Collectors.joining(", ")))
         + "; port " + plan.port();

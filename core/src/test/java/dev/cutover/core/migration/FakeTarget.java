@@ -28,14 +28,23 @@ final class FakeTarget implements TargetApp {
   final List<FakeTunnel> tunnels = new ArrayList<>();
   boolean appExists;
   boolean interruptOnDeploy;
+  /** When set, deploy waits for it: a run held in the middle of a step. */
+  volatile java.util.concurrent.CountDownLatch deployGate;
+  final java.util.concurrent.CountDownLatch deployStarted = new java.util.concurrent.CountDownLatch(1);
+  private final String handle;
 
   FakeTarget(Faults faults) {
+    this(faults, "my-app");
+  }
+
+  FakeTarget(Faults faults, String handle) {
     this.faults = faults;
+    this.handle = handle;
   }
 
   @Override
   public String handle() {
-    return "my-app";
+    return handle;
   }
 
   @Override
@@ -88,6 +97,15 @@ final class FakeTarget implements TargetApp {
       throw MigrationCancelledException.interrupted("deploy", new InterruptedException("test"));
     }
     faults.call("deploy");
+    deployStarted.countDown();
+    if (deployGate != null) {
+      try {
+        deployGate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw MigrationCancelledException.interrupted("deploy", e);
+      }
+    }
     deploys.add(deploy);
     return "0123456789abcdef0123456789abcdef01234567";
   }

@@ -36,6 +36,10 @@ final class Fixture {
   }
 
   Fixture(Path dir, Map<String, Long> tables) {
+    this(dir, tables, List.of("www.example.com"));
+  }
+
+  Fixture(Path dir, Map<String, Long> tables, List<String> customDomains) {
     this.dir = dir;
     Map<String, String> config = new LinkedHashMap<>();
     config.put("DATABASE_URL", "postgres://u1:" + FakeSource.DB_PASSWORD + "@heroku-db.example.com:5432/d1");
@@ -48,7 +52,7 @@ final class Fixture {
     config.put("REDIS_URL", "rediss://:" + REDIS_SECRET + "@redis.example.com:6380");
     config.put("STRIPE_API_KEY", API_SECRET);
     config.put("SESSION_SECRET", SESSION_SECRET);
-    source = new FakeSource(faults, "legacy-shop", tables, config);
+    source = new FakeSource(faults, "legacy-shop", tables, config, customDomains);
     target = new FakeTarget(faults);
     mover = new FakeMover(faults, source);
     repo = dir.resolve("repo");
