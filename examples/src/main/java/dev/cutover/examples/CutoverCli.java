@@ -316,6 +316,9 @@ public final class CutoverCli implements Runnable {
     @Option(names = "--port", description = "The port the app listens on, set as PORT (default: the Dockerfile's EXPOSE, else 3000).")
     Integer port;
 
+    @Option(names = "--jobs", description = "Parallel restore workers, 1-64 (default: the data mover's, 2).")
+    Integer jobs;
+
     Migration apply(Migration m, Redactor redactor) {
       if (image != null) {
         m = m.deploy(imageDeploy(image, registryUser, redactor));
@@ -345,6 +348,9 @@ public final class CutoverCli implements Runnable {
       }
       if (port != null) {
         m = m.port(port);
+      }
+      if (jobs != null) {
+        m = m.options(o -> o.withJobs(jobs));
       }
       return m;
     }

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param containerSizes container size (MB) per process type, overriding the one mapped from its dyno
  * @param port the port the app listens on, set as {@code PORT}; 0: the repository decides (its
  *     Dockerfile's {@code EXPOSE}, else the generated template's port)
+ * @param jobs parallel restore workers (1-64) for the strategies that run several; 0: the data mover's own setting
  */
 public record MigrationOptions(
     RestoreStrategy restore,
@@ -40,7 +41,8 @@ public record MigrationOptions(
     boolean keepDump,
     boolean replaceExisting,
     Map<String, Integer> containerSizes,
-    int port) {
+    int port,
+    int jobs) {
 
   /** Fills what an older journal lacks with the defaults, and copies the map. */
   public MigrationOptions {
@@ -55,54 +57,54 @@ public record MigrationOptions(
   /** The defaults: PARALLEL restore, no deploy yet, everything else derived from the source. */
   public static MigrationOptions defaults() {
     return new MigrationOptions(RestoreStrategy.PARALLEL, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), false, false, Map.of(), 0);
+        Optional.empty(), false, false, Map.of(), 0, 0);
   }
 
   /** A copy restoring with {@code strategy}. */
   public MigrationOptions withRestore(RestoreStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     return new MigrationOptions(strategy, deploy, database, workDirectory, journal, keepDump, replaceExisting,
-        containerSizes, port);
+        containerSizes, port, jobs);
   }
 
   /** A copy deploying with {@code value}. */
   public MigrationOptions withDeploy(Deploy value) {
     Objects.requireNonNull(value, "value");
     return new MigrationOptions(restore, Optional.of(value), database, workDirectory, journal, keepDump, replaceExisting,
-        containerSizes, port);
+        containerSizes, port, jobs);
   }
 
   /** A copy creating the target database {@code spec}. */
   public MigrationOptions withDatabase(DatabaseSpec spec) {
     Objects.requireNonNull(spec, "spec");
     return new MigrationOptions(restore, deploy, Optional.of(spec), workDirectory, journal, keepDump, replaceExisting,
-        containerSizes, port);
+        containerSizes, port, jobs);
   }
 
   /** A copy working in {@code directory}. */
   public MigrationOptions withWorkDirectory(Path directory) {
     Objects.requireNonNull(directory, "directory");
     return new MigrationOptions(restore, deploy, database, Optional.of(directory), journal, keepDump, replaceExisting,
-        containerSizes, port);
+        containerSizes, port, jobs);
   }
 
   /** A copy journalling to {@code file}. */
   public MigrationOptions withJournal(Path file) {
     Objects.requireNonNull(file, "file");
     return new MigrationOptions(restore, deploy, database, workDirectory, Optional.of(file), keepDump, replaceExisting,
-        containerSizes, port);
+        containerSizes, port, jobs);
   }
 
   /** A copy that keeps (or deletes) the dump after the run. */
   public MigrationOptions withKeepDump(boolean keep) {
     return new MigrationOptions(restore, deploy, database, workDirectory, journal, keep, replaceExisting,
-        containerSizes, port);
+        containerSizes, port, jobs);
   }
 
   /** A copy that may (or may not) replace data already in the target database. */
   public MigrationOptions withReplaceExisting(boolean replace) {
     return new MigrationOptions(restore, deploy, database, workDirectory, journal, keepDump, replace,
-        containerSizes, port);
+        containerSizes, port, jobs);
   }
 
   /** A copy giving process type {@code processType} containers of {@code containerSizeMb}. */
@@ -111,13 +113,19 @@ public record MigrationOptions(
     Map<String, Integer> sizes = new LinkedHashMap<>(containerSizes);
     sizes.put(processType, containerSizeMb);
     return new MigrationOptions(restore, deploy, database, workDirectory, journal, keepDump, replaceExisting, sizes,
-        port);
+        port, jobs);
   }
 
   /** A copy whose app listens on {@code value} (0: the repository decides). */
   public MigrationOptions withPort(int value) {
     return new MigrationOptions(restore, deploy, database, workDirectory, journal, keepDump, replaceExisting,
-        containerSizes, value);
+        containerSizes, value, jobs);
+  }
+
+  /** A copy restoring with {@code value} parallel workers (0: the data mover's own setting). */
+  public MigrationOptions withJobs(int value) {
+    return new MigrationOptions(restore, deploy, database, workDirectory, journal, keepDump, replaceExisting,
+        containerSizes, port, value);
   }
 
   /** Adds a problem for every option value that is out of range (the plan checks the rest against the source). */
@@ -128,6 +136,10 @@ public record MigrationOptions(
     }
     if (port != 0 && (port < 1 || port > 65535)) {
       problems.add("port", port, "must be 1-65535", "pass the port your app listens on, e.g. 3000");
+    }
+    if (jobs < 0 || jobs > 64) {
+      problems.add("jobs", jobs, "must be 1-64 (or 0 for the data mover's own setting)",
+          "pass about the number of CPU cores of the target database, e.g. 4");
     }
     containerSizes.forEach((type, mb) -> {
       if (!ContainerSizes.isOffered(mb)) {

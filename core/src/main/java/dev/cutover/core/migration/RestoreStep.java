@@ -26,7 +26,8 @@ final class RestoreStep implements Step {
 
   @Override
   public String describe(MigrationPlan plan) {
-    return plan.dataMoves(PostgresMove.class).stream().map(m -> m.strategy() + " into " + m.targetHandle()
+    return plan.dataMoves(PostgresMove.class).stream().map(m -> m.strategy()
+        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs") + " into " + m.targetHandle()
         + (plan.options().replaceExisting() ? " (replacing existing data)" : " (must be empty)"))
         .collect(Collectors.joining("; "));
   }
@@ -45,7 +46,7 @@ final class RestoreStep implements Step {
       state.restoreAttempts++;
       ctx.save();
       RestoreResult result = ctx.mover().restore(dump, ctx.tunnels().to(m.targetHandle()).connection(), m.strategy(),
-          replace, 0, ctx.listener());
+          replace, ctx.plan().options().jobs(), ctx.listener());
       state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
       state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
       state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());
