@@ -81,6 +81,12 @@ class CutoverCliTest {
   }
 
   @Test
+  void migrate_jobsNotANumber_exits2NamingIt() {
+    assertThat(run("migrate", "-a", "legacy-shop", "-e", "demo-env", "--jobs", "lots")).isEqualTo(CutoverCli.BAD_INPUT);
+    assertThat(err.toString()).contains("--jobs").doesNotContain("\tat ");
+  }
+
+  @Test
   void confirmed_onlyTheHerokuAppsExactName_confirms() {
     java.util.List<String> prompts = new java.util.ArrayList<>();
     Terminal typed = prompt -> {

@@ -174,7 +174,8 @@ final class Attempt implements AutoCloseable {
     j.targetApp = plan.wiring().target().handle();
     j.databaseHandle = plan.databaseHandle().orElse(null);
     j.createdAt = clock.instant().toString();
-    j.options = plan.options();
+    // resolved, so a resume started from another directory works in the same place
+    j.options = plan.options().withWorkDirectory(plan.workDirectory());
     for (MigrationStep step : MigrationStep.values()) {
       j.step(step);
     }

@@ -64,6 +64,9 @@ final class PlanJson {
     m.put("sourceApp", Map.of("stack", plan.inventory().stack(), "region", plan.inventory().region(),
         "buildpacks", plan.inventory().buildpacks()));
     Map<String, Object> options = CANONICAL.convertValue(plan.options(), JsonMapping.MAP);
+    // as given (relative, or left to the default) they vary with where the plan is made: the resolved ones follow
+    options.remove("workDirectory");
+    options.remove("journal");
     plan.options().deploy().filter(d -> d instanceof Deploy.DockerImage).map(d -> (Deploy.DockerImage) d)
         .flatMap(Deploy.DockerImage::credentials)
         .ifPresent(c -> options.put("registryCredentials", Map.of("username", c.username(), "password", Secret.mask())));
