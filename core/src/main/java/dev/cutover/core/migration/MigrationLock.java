@@ -1,6 +1,5 @@
 package dev.cutover.core.migration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.core.MigrationException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -134,7 +133,7 @@ public final class MigrationLock implements AutoCloseable {
           ch.close();
           continue;
         }
-        Optional<LockHolder> previous = parse(read(ch));
+        Optional<LockHolder> previous = LockHolder.parse(read(ch));
         Optional<String> refusal = previous.flatMap(p -> refusal(p, me, file));
         if (refusal.isPresent()) {
           fl.release();
@@ -242,25 +241,11 @@ public final class MigrationLock implements AutoCloseable {
 
   private static Optional<LockHolder> readHolder(Path file) {
     try {
-      return parse(dev.cutover.core.report.internal.AtomicFiles.read(file));
+      return LockHolder.parse(dev.cutover.core.report.internal.AtomicFiles.read(file));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
-    }
-  }
-
-  private static Optional<LockHolder> parse(String text) {
-    if (text.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      com.fasterxml.jackson.databind.JsonNode n = JsonMapping.COMPACT.readTree(text);
-      return Optional.of(new LockHolder(n.get("pid").asLong(), n.get("host").asText(), n.get("user").asText(),
-          java.time.Instant.parse(n.get("since").asText()), n.get("command").asText()));
-    } catch (IOException | RuntimeException e) {
-      // torn by a process killed while writing it: the free file lock is the only fact left
-      return Optional.of(new LockHolder(-1, "unknown", "unknown", java.time.Instant.EPOCH, "an unreadable record"));
     }
   }
 
@@ -273,18 +258,7 @@ public final class MigrationLock implements AutoCloseable {
   }
 
   private static void write(FileChannel ch, LockHolder me) throws IOException {
-    byte[] bytes;
-    try {
-      Map<String, Object> record = new java.util.LinkedHashMap<>();
-      record.put("pid", me.pid());
-      record.put("host", me.host());
-      record.put("user", me.user());
-      record.put("since", me.since().toString());
-      record.put("command", me.command());
-      bytes = (JsonMapping.COMPACT.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IOException(e);
-    }
+    byte[] bytes = me.toJson().getBytes(StandardCharsets.UTF_8);
     ch.truncate(0);
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     while (buf.hasRemaining()) {
