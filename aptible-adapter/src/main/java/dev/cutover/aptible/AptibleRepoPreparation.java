@@ -1,5 +1,8 @@
 package dev.cutover.aptible;
 
+import dev.cutover.aptible.RepoFinding.Rule;
+import dev.cutover.aptible.RepoFinding.Severity;
+import dev.cutover.aptible.internal.repo.GitCommit;
 import dev.cutover.core.GitException;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.spi.RepoPreparation;
@@ -8,13 +11,12 @@ import dev.cutover.core.model.Deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.Status;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 
 /**
@@ -22,8 +24,11 @@ import org.eclipse.jgit.lib.PersonIdent;
  * {@code .aptible.yml} changes and, for a git deploy, commits them on the deployed branch (the push
  * sends commits, not the work tree). Found by {@code Migration} with {@link java.util.ServiceLoader}.
  *
- * <p>The commit holds only the files the preparer writes; other changes in the work tree are left
- * alone. A git deploy needs the deployed branch checked out, so the commit lands on it. Stateless.
+ * <p>The commit holds exactly the files the preparer writes, even those {@code .gitignore} matches
+ * (a repository that ignores {@code .*} still gets its {@code .aptible.yml}); other changes in the
+ * work tree, staged or not, are left alone. After committing, the commit is read back and must hold
+ * every file as written. A git deploy needs the deployed branch checked out, so the commit lands on
+ * it. Stateless.
  */
 public final class AptibleRepoPreparation implements RepoPreparation {
   private static final String STEP = "prepare-repo";
@@ -34,27 +39,91 @@ public final class AptibleRepoPreparation implements RepoPreparation {
 
   /**
    * The files {@link RepoPreparer} would write and the port the prepared repository serves: the
-   * requested one (refused when the repository's own Dockerfile exposes another), else the
-   * Dockerfile's routed {@code EXPOSE}, else the generated template's port. A deploy without a
-   * repository (an image alone) changes nothing and serves the requested port, else 3000.
+   * requested one, else a kept Dockerfile's routed {@code EXPOSE} (Aptible's lexicographically lowest),
+   * else the generated template's port. The deployability check's errors and warnings come back as
+   * warnings. A deploy without a repository (an image alone) changes nothing and serves the requested
+   * port, else 3000.
+   *
+   * @throws ValidationException when the repository is not usable, or its own Dockerfile routes
+   *     another port than the requested one
    */
   @Override
   public Preview preview(Deploy deploy, AppInventory inventory, int requestedPort) {
-    Optional<Path> repo = repoOf(deploy);
-    if (repo.isEmpty()) {
+    OptionalInt requested = requestedPort == 0 ? OptionalInt.empty() : OptionalInt.of(requestedPort);
+    Optional<RepoPlan> plan = plan(deploy, inventory, requested);
+    if (plan.isEmpty()) {
       return new Preview(List.of(), requestedPort != 0 ? requestedPort : DEFAULT_PORT,
           requestedPort != 0 ? "as requested" : "the default (no repository to read an EXPOSE from)", List.of());
     }
-    RepoPlan plan = preparer(repo.get(), deploy, inventory, requestedPort).plan();
-    if (deploy instanceof Deploy.Git g && !plan.writes().isEmpty()) {
-      checkBranch(g);
+    boolean kept = plan.get().change("Dockerfile").filter(c -> c.action() == RepoChange.Action.KEEP).isPresent();
+    if (kept && requestedPort != 0) {
+      int own = plan(deploy, inventory, OptionalInt.empty()).orElseThrow().port();
+      if (own != requestedPort) {
+        throw new ValidationException(STEP, List.of(new ValidationException.Problem("port", Integer.toString(requestedPort),
+            "the repository's own Dockerfile EXPOSEs " + own + ", the port Aptible routes HTTPS endpoints to (the"
+            + " lowest exposed port, compared as text)", "pass port " + own + ", or make the Dockerfile EXPOSE "
+            + requestedPort + " only")));
+      }
     }
-    return new Preview(changes(plan), plan.port(), portReason(plan, requestedPort), plan.warnings());
+    String reason = requestedPort != 0 ? "as requested" : kept ? "the Dockerfile's EXPOSE (the port Aptible routes to)"
+        : plan.get().change("Dockerfile").isPresent() ? "the generated " + plan.get().language() + " Dockerfile's EXPOSE"
+        : "the " + plan.get().language() + " default";
+    return new Preview(changes(plan.get().writes()), plan.get().port(), reason, plan.get().warnings());
   }
 
-  /** Writes what {@link #preview} listed, for {@code port}, and commits it on the deployed branch for a git deploy. */
+  /**
+   * What {@link #apply(Deploy, AppInventory, OptionalInt)} would do, with every finding, without
+   * writing anything: the files, the port the prepared image listens on, the findings of the
+   * deployability check (including files {@code .gitignore} would have left out of the commit),
+   * the one-off commands and the config-var decisions.
+   *
+   * @param deploy the deploy (its repository, for git and image deploys that have one)
+   * @param inventory the Heroku app's inventory
+   * @param port the port the migration plan decided, or empty to let the repository decide
+   *     (a kept Dockerfile's EXPOSE, else the language's default)
+   * @return the plan, or empty when the deploy has no repository
+   * @throws ValidationException when the repository or the branch is not usable
+   */
+  public Optional<RepoPlan> plan(Deploy deploy, AppInventory inventory, OptionalInt port) {
+    Optional<Path> repo = repoOf(deploy);
+    if (repo.isEmpty()) {
+      return Optional.empty();
+    }
+    RepoPlan plan = preparer(repo.get(), deploy, inventory, port).plan();
+    if (deploy instanceof Deploy.Git g) {
+      if (!plan.writes().isEmpty()) {
+        checkBranch(g);
+      }
+      List<String> ignored = GitCommit.ignored(g.repo(), plan.writes().stream().map(RepoChange::path).toList());
+      if (!ignored.isEmpty()) {
+        List<RepoFinding> findings = new ArrayList<>(plan.findings());
+        ignored.forEach(p -> findings.add(new RepoFinding(Severity.INFO, Rule.COMMIT, p, 0, ".gitignore matches "
+            + p + ", so git add would leave it out of the commit Aptible builds", "committed anyway (as git add -f)"
+            + " and checked to be in the commit")));
+        plan = new RepoPlan(plan.repo(), plan.language(), plan.port(), plan.services(), plan.beforeDeploy(),
+            plan.changes(), findings, plan.oneOffs(), plan.keepConfigVars(), plan.missingConfigVars());
+      }
+    }
+    return Optional.of(plan);
+  }
+
+  /** Writes what {@link #preview} listed, for the plan's {@code port}, and commits it for a git deploy. */
   @Override
   public List<Change> apply(Deploy deploy, AppInventory inventory, int port) {
+    return apply(deploy, inventory, OptionalInt.of(port));
+  }
+
+  /**
+   * Writes the changes with the plan's port and, for a git deploy, commits them on the deployed
+   * branch. Repeating it after success changes nothing and returns an empty list.
+   *
+   * @param deploy the deploy
+   * @param inventory the Heroku app's inventory
+   * @param port the port the migration plan decided, or empty (see {@link #plan})
+   * @return the files written
+   * @throws GitException when the commit cannot be made or does not hold a written file
+   */
+  public List<Change> apply(Deploy deploy, AppInventory inventory, OptionalInt port) {
     Optional<Path> repo = repoOf(deploy);
     if (repo.isEmpty()) {
       return List.of();
@@ -62,33 +131,22 @@ public final class AptibleRepoPreparation implements RepoPreparation {
     if (deploy instanceof Deploy.Git g) {
       checkBranch(g);
     }
-    RepoPlan plan = preparer(repo.get(), deploy, inventory, port).apply();
+    List<RepoChange> writes = preparer(repo.get(), deploy, inventory, port).apply().writes();
     if (deploy instanceof Deploy.Git g) {
-      commit(g);
+      GitCommit.commit(g.repo(), prepared(g.repo()), new PersonIdent("Cutover", "cutover@localhost"),
+          "Re-organization for Aptible (Dockerfile, Procfile, .aptible.yml)");
     }
-    return changes(plan);
+    return changes(writes);
   }
 
-  private static List<Change> changes(RepoPlan plan) {
-    return plan.writes().stream().map(c -> new Change(c.path(), c.reason())).toList();
+  private static List<Change> changes(List<RepoChange> writes) {
+    return writes.stream().map(c -> new Change(c.path(), c.reason())).toList();
   }
 
-  private static String portReason(RepoPlan plan, int requestedPort) {
-    if (requestedPort != 0) {
-      return "as requested";
-    }
-    Optional<RepoChange.Action> dockerfile = plan.change("Dockerfile").map(RepoChange::action);
-    if (dockerfile.filter(a -> a == RepoChange.Action.KEEP).isPresent()) {
-      return plan.warnings().stream().anyMatch(w -> w.contains("no EXPOSE")) ? "the " + plan.language()
-          + " default: the Dockerfile has no EXPOSE (add one)" : "the Dockerfile's EXPOSE (the port Aptible routes to)";
-    }
-    return dockerfile.isPresent() ? "the generated " + plan.language() + " Dockerfile's EXPOSE"
-        : "the " + plan.language() + " default";
-  }
-
-  private static RepoPreparer preparer(Path repo, Deploy deploy, AppInventory inventory, int port) {
-    RepoPreparer preparer = RepoPreparer.forRepo(repo).inventory(inventory).deployMethod(RepoPreparer.DeployMethod.of(deploy));
-    return port == 0 ? preparer : preparer.port(port);
+  private static RepoPreparer preparer(Path repo, Deploy deploy, AppInventory inventory, OptionalInt port) {
+    RepoPreparer p = RepoPreparer.forRepo(repo).inventory(inventory).deployMethod(RepoPreparer.DeployMethod.of(deploy));
+    port.ifPresent(p::port);
+    return p;
   }
 
   private static Optional<Path> repoOf(Deploy deploy) {
@@ -96,6 +154,24 @@ public final class AptibleRepoPreparation implements RepoPreparation {
       return Optional.of(g.repo());
     }
     return deploy instanceof Deploy.DockerImage d ? d.repo() : Optional.empty();
+  }
+
+  /** The preparer's files in the work tree, also after an earlier run that wrote but did not commit. */
+  private static List<String> prepared(Path repo) {
+    List<String> paths = new ArrayList<>();
+    for (String p : PREPARED) {
+      Path file = repo.resolve(p);
+      if (Files.isRegularFile(file)) {
+        paths.add(p);
+      } else if (Files.isDirectory(file)) {
+        try (Stream<Path> walk = Files.walk(file)) {
+          walk.filter(Files::isRegularFile).forEach(f -> paths.add(repo.relativize(f).toString().replace('\\', '/')));
+        } catch (IOException e) {
+          throw new GitException(STEP, STEP + ": cannot list " + file + " (" + e.getMessage() + ")", false, e);
+        }
+      }
+    }
+    return paths;
   }
 
   private static void checkBranch(Deploy.Git deploy) {
@@ -109,43 +185,6 @@ public final class AptibleRepoPreparation implements RepoPreparation {
     } catch (IOException e) {
       throw new GitException(STEP, STEP + ": cannot open the repository " + deploy.repo() + " (" + e.getMessage() + ")",
           false, e);
-    }
-  }
-
-  /** Commits whatever the preparer's files differ from HEAD by, also after an earlier run that wrote but did not commit. */
-  private static void commit(Deploy.Git deploy) {
-    try (Git git = Git.open(deploy.repo().toFile())) {
-      Set<String> paths = new LinkedHashSet<>();
-      for (String p : PREPARED) {
-        if (Files.exists(deploy.repo().resolve(p))) {
-          paths.add(p);
-        }
-      }
-      if (paths.isEmpty()) {
-        return;
-      }
-      var add = git.add();
-      paths.forEach(add::addFilepattern);
-      add.call();
-      var rm = git.add().setUpdate(true);
-      paths.forEach(rm::addFilepattern);
-      rm.call();
-      Status status = git.status().call();
-      Set<String> staged = new LinkedHashSet<>();
-      staged.addAll(status.getAdded());
-      staged.addAll(status.getChanged());
-      staged.addAll(status.getRemoved());
-      if (staged.isEmpty()) {
-        return;
-      }
-      PersonIdent who = new PersonIdent("Cutover", "cutover@localhost");
-      var commit = git.commit().setMessage("Re-organization for Aptible (Dockerfile, Procfile, .aptible.yml)")
-          .setAuthor(who).setCommitter(who).setSign(false);
-      staged.forEach(commit::setOnly);
-      commit.call();
-    } catch (IOException | GitAPIException e) {
-      throw new GitException(STEP, STEP + ": cannot commit the prepared files in " + deploy.repo() + " ("
-          + e.getMessage() + "); commit Dockerfile, Procfile and .aptible.yml by hand, then resume", false, e);
     }
   }
 

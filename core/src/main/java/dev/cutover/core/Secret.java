@@ -13,7 +13,7 @@ import java.util.Optional;
  * report by accident. Register secrets with a {@link Redactor} to mask them in free text too.
  *
  * <pre>{@code
- * Secret token = Secret.fromEnv("HEROKU_API_KEY").orElseThrow();
+ * Secret token = Secret.requireEnv("HEROKU_API_KEY");
  * request.header("Authorization", "Bearer " + token.reveal());
  * }</pre>
  */
@@ -39,6 +39,16 @@ public final class Secret {
   public static Optional<Secret> fromEnv(String name) {
     String value = System.getenv(Objects.requireNonNull(name, "name"));
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(new Secret(value.strip()));
+  }
+
+  /**
+   * The environment variable {@code name} as a secret, for the common case where it must be set.
+   *
+   * @throws ValidationException naming the variable when it is unset or blank
+   */
+  public static Secret requireEnv(String name) {
+    return fromEnv(name).orElseThrow(() -> new ValidationException("environment", java.util.List.of(
+        new ValidationException.Problem(name, "unset", "the environment variable is not set", "export " + name + "=..."))));
   }
 
   /** The secret value. Every call site is a place where the secret leaves the SDK. */

@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.Version.class,
     description = "Moves an app from Heroku to Aptible: plan, migrate, resume, rollback, or run the local demo.",
     subcommands = {CutoverCli.PlanCommand.class, CutoverCli.MigrateCommand.class, CutoverCli.ResumeCommand.class,
-        CutoverCli.RollbackCommand.class, AuditCommand.class, DemoCommand.class},
+        CutoverCli.RollbackCommand.class, AuditCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "2:bad input, not confirmed, a changed plan or a locked migration; nothing was changed",
         "3:the restored data did not verify; nothing was switched over", "4:a step failed; fix it, then run `cutover resume`",
@@ -109,6 +109,7 @@ public final class CutoverCli implements Runnable {
   /** {@link #run(String[], PrintWriter, PrintWriter)} with {@code terminal} for the operator's confirmation. */
   static int run(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
     CommandLine cli = new CommandLine(new CutoverCli(terminal));
+    cli.addSubcommand("demo", demoCommand());
     cli.setOut(out).setErr(err);
     cli.setParameterExceptionHandler((e, a) -> {
       err.println("cutover: " + e.getMessage());
@@ -118,6 +119,33 @@ public final class CutoverCli implements Runnable {
     });
     cli.setExecutionExceptionHandler((e, c, parsed) -> handle(e, err));
     return cli.execute(args);
+  }
+
+  /**
+   * {@code demo} runs on the testkit, which only {@code cutover-demo.jar} carries: the production
+   * {@code cutover.jar} ships no fakes, no SSH server and no testkit, and its {@code demo} says where
+   * the demo is.
+   */
+  private static Object demoCommand() {
+    try {
+      return Class.forName("dev.cutover.examples.DemoCommand").getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return new DemoElsewhere();
+    }
+  }
+
+  /** {@code demo} in the production jar. */
+  @Command(name = "demo", description = "Not in this jar: the demo is in cutover-demo.jar.")
+  static final class DemoElsewhere implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getErr().println("cutover: the demo runs on the testkit, which this production jar does not "
+          + "carry; run it with java -jar examples/target/cutover-demo.jar demo");
+      return BAD_INPUT;
+    }
   }
 
   static int handle(Exception e, PrintWriter err) {

@@ -180,6 +180,40 @@ public final class DemoEnvironment implements AutoCloseable {
     return dir.resolve("work-" + handle);
   }
 
+  /**
+   * A directory with {@code heroku} and {@code aptible} launchers, as a user has them on the PATH:
+   * they run the real {@code heroku} CLI and the fake {@code aptible} CLI with its environment.
+   * Written on first call, deleted with the environment. Pair with {@link HerokuClient#builder()}'s
+   * {@code apiUrl} and friends for the fake Heroku API (the CLI reaches it through them).
+   */
+  public Path toolsOnPath() {
+    Path bin = dir.resolve("bin");
+    try {
+      if (!Files.isDirectory(bin)) {
+        Files.createDirectories(bin);
+        launcher(bin.resolve("aptible"), aptible.cliEnvironment(), aptible.cliCommand());
+        launcher(bin.resolve("heroku"), Map.of(), herokuCli.command());
+      }
+      return bin;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void launcher(Path file, Map<String, String> environment, java.util.List<String> command)
+      throws IOException {
+    StringBuilder s = new StringBuilder("#!/bin/sh\n");
+    environment.forEach((k, v) -> s.append("export ").append(k).append('=').append(shellQuote(v)).append('\n'));
+    s.append("exec");
+    command.forEach(part -> s.append(' ').append(shellQuote(part)));
+    Files.writeString(file, s.append(" \"$@\"\n"));
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static String shellQuote(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
+  }
+
   /** The temporary directory everything lives in. */
   public Path directory() {
     return dir;

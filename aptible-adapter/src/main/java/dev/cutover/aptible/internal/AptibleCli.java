@@ -121,7 +121,7 @@ public final class AptibleCli {
   }
 
   /**
-   * The JSON document on {@code stdout}: from the first line that starts with {@code {} or
+   * The JSON document on {@code stdout}: from the first line that starts with <code>{</code> or
    * {@code [} (operation log lines may come first), or empty when there is none.
    */
   public static Optional<JsonNode> parseJson(String stdout) {

@@ -41,19 +41,31 @@ public final class TunnelRegistry {
     StringBuilder text = new StringBuilder(line("owner", ProcessHandle.current()));
     processes.forEach(p -> text.append(line("process", p)));
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      for (int attempt = 0; ; attempt++) {
+        if (!Files.isDirectory(dir)) {
+          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        try {
+          Files.writeString(dir.resolve(Long.toString(id)), text);
+          break;
+        } catch (java.nio.file.NoSuchFileException e) {
+          if (attempt > 0) {
+            throw e; // the last tunnel of another JVM removed the directory twice in a row
+          }
+        }
       }
-      Files.writeString(dir.resolve(Long.toString(id)), text);
     } catch (IOException | UnsupportedOperationException e) {
       LOG.debug("Cannot register tunnel {} in {}: {}", id, dir, e.toString());
     }
   }
 
-  /** Forgets the tunnel {@code id} (it was closed). */
+  /** Forgets the tunnel {@code id} (it was closed); the registry's directory goes with its last tunnel. */
   public void unregister(long id) {
     try {
       Files.deleteIfExists(dir.resolve(Long.toString(id)));
+      Files.deleteIfExists(dir);
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      // another tunnel, of this JVM or another, is still open
     } catch (IOException e) {
       LOG.debug("Cannot unregister tunnel {}: {}", id, e.toString());
     }

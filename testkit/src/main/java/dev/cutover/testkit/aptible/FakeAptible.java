@@ -166,8 +166,9 @@ public final class FakeAptible implements AutoCloseable {
    * Writes {@code bin/aptible}. The CLI's classpath is jars only (a class directory, as in a Maven
    * build, is packed into a jar), so that a one-off warm-up run can dump a class-data-sharing
    * archive which every later CLI JVM maps: that halves the start-up cost of each call. Jar and
-   * archive are shared by every fake with the same classes, under
-   * {@code ${java.io.tmpdir}/cutover-fake-aptible/<hash>/}.
+   * archive are shared by every fake with the same classes, in the cache beside the {@code heroku}
+   * CLI, {@code ${CUTOVER_CACHE:-~/.cache/cutover}/fake-aptible/<hash>/}: nothing is left in the
+   * temporary directory.
    */
   private Path writeLauncher() throws IOException {
     List<Path> locations = new ArrayList<>();
@@ -221,7 +222,9 @@ public final class FakeAptible implements AutoCloseable {
       }
     }
     String key = java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 20);
-    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "cutover-fake-aptible", key);
+    String cache = System.getenv("CUTOVER_CACHE");
+    Path dir = (cache == null || cache.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "cutover")
+        : Path.of(cache)).resolve("fake-aptible").resolve(key);
     Path archive = dir.resolve("fake-aptible.jsa");
     // The archive records the classpath it was dumped with, so it is dumped in place, once, under a lock.
     synchronized (FakeAptible.class) {

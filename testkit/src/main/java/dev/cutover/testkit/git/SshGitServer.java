@@ -129,6 +129,8 @@ public final class SshGitServer implements AutoCloseable {
       Process p = pb.start();
       try (OutputStream in = p.getOutputStream()) {
         in.write(stdin.toString().getBytes(StandardCharsets.UTF_8));
+      } catch (IOException hookExitedFirst) {
+        // As git-receive-pack does: a hook need not read its stdin, and one that exits first closes the pipe.
       }
       try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;

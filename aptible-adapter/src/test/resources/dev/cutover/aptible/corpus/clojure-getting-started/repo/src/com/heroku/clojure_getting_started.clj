@@ -1,0 +1,1 @@
+(def db-url (System/getenv "JDBC_DATABASE_URL"))

@@ -1,0 +1,4 @@
+plugins {
+    java
+    id("org.springframework.boot") version "4.0.6"
+}

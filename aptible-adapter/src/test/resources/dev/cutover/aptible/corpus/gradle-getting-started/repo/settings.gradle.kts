@@ -1,0 +1,1 @@
+rootProject.name = "java-getting-started-gradle"

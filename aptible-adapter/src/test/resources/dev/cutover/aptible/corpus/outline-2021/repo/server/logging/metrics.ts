@@ -1,0 +1,1 @@
+const instanceId = process.env.INSTANCE_ID || process.env.HEROKU_DYNO_ID;

@@ -1,0 +1,1 @@
+# placeholder: the preparer reads only that this file exists

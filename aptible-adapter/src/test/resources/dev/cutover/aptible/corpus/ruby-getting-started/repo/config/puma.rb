@@ -1,0 +1,2 @@
+workers(ENV.fetch('WEB_CONCURRENCY') { 2 })
+port ENV.fetch('PORT') { 3000 }
