@@ -12,8 +12,11 @@ import java.util.List;
 public final class PlanChangedException extends ValidationException {
   private static final long serialVersionUID = 1L;
 
+  /** The approved fingerprint. */
   private final String approved;
+  /** The fingerprint of the plan computed now. */
   private final String current;
+  /** What changed, one entry per difference. */
   private final List<String> changes;
 
   PlanChangedException(String approved, String current, List<String> changes) {
