@@ -30,9 +30,10 @@ class ArchitectureTest {
       "heroku-adapter", "heroku",
       "aptible-adapter", "aptible",
       "postgres-migrator", "postgres",
+      "redis-migrator", "redis",
       "testkit", "testkit",
       "examples", "examples");
-  private static final Set<String> ADAPTERS = Set.of("heroku", "aptible", "postgres");
+  private static final Set<String> ADAPTERS = Set.of("heroku", "aptible", "postgres", "redis");
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.cutover\\.([a-z_][a-z0-9_]*)((?:\\.[a-z_][a-z0-9_]*)*)");
 
   @Test

@@ -12,9 +12,13 @@ import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.process.Command;
 import dev.cutover.core.process.ProcessRunner;
+import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.postgres.archive.IncomingArchive;
+import dev.cutover.postgres.parallel.DirectCopy;
+import dev.cutover.postgres.parallel.ParallelRestore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * RestoreResult restored = pg.restore(dump, target, RestoreStrategy.PG_RESTORE, false, listener);
  * pg.copyDatabaseSettings(source, target);                   // when the source is reachable
  * VerificationReport report = pg.verify(target, Optional.of(source), restored);
+ *
+ * pg.checkCanCopyDirect(source);                             // or no backup at all: DIRECT, before downtime
+ * RestoreResult copied = pg.copyDirect(source, target, false, journal, listener);
  * }</pre>
  *
  * <p>Passwords reach the client programs only through {@code PGPASSWORD} in their environment,
@@ -186,7 +193,8 @@ public final class PgMigrator implements DatabaseMover {
    * Fails, before any downtime, when {@code strategy} cannot restore {@code archive} with the tools
    * found here: a {@code pg_restore} too old for the archive's format version (GUIDE_SQL, PG_RESTORE),
    * {@code psql} missing (GUIDE_SQL), a format newer than the SDK's own reader (PARALLEL), or a
-   * {@code pg_dump} older than the source server the archive came from (STREAM).
+   * {@code pg_dump} older than the source server the archive came from (STREAM). DIRECT restores no
+   * archive: it is always refused here (check it with {@link #checkCanCopyDirect}).
    *
    * @throws PgToolException saying which version is needed and which strategy works instead
    */
@@ -194,6 +202,11 @@ public final class PgMigrator implements DatabaseMover {
   public void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(strategy, "strategy");
+    if (strategy == RestoreStrategy.DIRECT) {
+      throw new PgToolException("restore.check", "restore.check: DIRECT copies from the live source database, not "
+          + "from a backup archive: check it with checkCanCopyDirect(source) and run it with copyDirect(...); to restore "
+          + "a backup choose PARALLEL", false, null);
+    }
     int minor = archiveMinor(archive.archiveVersion());
     String written = "archive " + archive.archiveVersion() + " was written by pg_dump " + firstWord(archive.pgDumpVersion());
     if (strategy == RestoreStrategy.PARALLEL) {
@@ -332,6 +345,9 @@ public final class PgMigrator implements DatabaseMover {
     } else if (strategy == RestoreStrategy.STREAM) {
       problems.add("strategy", strategy, "streams from the source database, not from an archive",
           "call stream(source, target, replaceExisting, listener), or choose PG_RESTORE or PARALLEL");
+    } else if (strategy == RestoreStrategy.DIRECT) {
+      problems.add("strategy", strategy, "copies from the source database, not from an archive",
+          "call copyDirect(source, target, replaceExisting, journal, listener), or choose PG_RESTORE or PARALLEL");
     }
     problems.throwIfAny();
     redactor.register(target.password());
@@ -342,25 +358,100 @@ public final class PgMigrator implements DatabaseMover {
     List<String> warnings = new ArrayList<>();
     // One connection before the restore and one after: through a tunnel each costs a TLS handshake.
     PgCli.withConnection(target, "restore", c -> {
-      prepareTarget(c, target, replaceExisting, warnings);
-      createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+      TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
+      TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
     });
     Restorers restorers = new Restorers(runner, this::tools, jobs == 0 ? this.jobs : jobs, timeout, redactor);
     Restorers.Outcome outcome = switch (strategy) {
       case GUIDE_SQL -> restorers.guideSql(archive, target, events);
       case PG_RESTORE -> restorers.pgRestore(archive, target, events);
       case PARALLEL -> restorers.parallel(archive, target, events);
-      case STREAM -> throw new IllegalStateException("rejected above");
+      case STREAM, DIRECT -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
     PgCli.withConnection(target, "restore", c -> {
       if (strategy != RestoreStrategy.GUIDE_SQL) {
-        keepRevocations(c, target, ArchivePlan.publicRevocations(toc), warnings);
-        warnings.add("every object now belongs to " + target.user() + " (" + ArchivePlan.ownersAndGrantees(toc) + ")");
+        TargetSteps.keepRevocationsAndReportOwners(c, target, toc, warnings);
       }
-      deriveSettings(c, target, warnings);
+      TargetSteps.deriveSettings(c, target, warnings);
     });
     return finish(strategy, start, target, outcome, warnings, events);
+  }
+
+  /**
+   * Restores {@code archive} while it downloads. With PARALLEL the SDK's engine starts on the first bytes
+   * (see {@link ParallelRestore#restore(IncomingArchive, PgConnection, CopyJournal)}): the target is checked
+   * and prepared, and each table loads as its data arrives, so the restore ends shortly after the download.
+   * Other strategies need the whole file and wait for it. Around the engine it does what
+   * {@link #restore} does (extension schemas first; revocations and derived settings after). Blocks until
+   * done; the growing file is looked at every 20 ms, so the downloader need do nothing but complete
+   * {@code downloaded}.
+   *
+   * @param archive the file the downloader writes
+   * @param downloaded completes when the download is complete, exceptionally when it broke off (then the
+   *     restore stops with that failure; restore a new download of the same backup with the same journal)
+   * @param target the database to restore into
+   * @param strategy PARALLEL restores while downloading; the others wait for the whole file
+   * @param replaceExisting whether a fresh restore may empty a non-empty target first
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @param listener progress and output
+   * @return rows per table, warnings
+   * @throws ValidationException for a missing target or journal, or a fresh restore's non-empty target
+   *     without {@code replaceExisting}
+   * @throws PgToolException when the download breaks off, the archive cannot be read, or a statement fails
+   */
+  @Override
+  public RestoreResult restoreWhileDownloading(Path archive, java.util.concurrent.CompletionStage<?> downloaded,
+      PgConnection target, RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal,
+      MigrationListener listener) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(downloaded, "downloaded");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    if (strategy != RestoreStrategy.PARALLEL) {
+      return DatabaseMover.super.restoreWhileDownloading(archive, downloaded, target, strategy, replaceExisting,
+          journal, listener);
+    }
+    redactor.register(target.password());
+    MigrationListener events = MigrationListener.safe(listener);
+    IncomingArchive incoming = IncomingArchive.of(archive);
+    downloaded.whenComplete((done, failure) -> {
+      if (failure != null) {
+        incoming.fail(failure instanceof Exception e ? e : new RuntimeException(failure));
+      } else {
+        try {
+          incoming.complete();
+        } catch (IOException e) {
+          incoming.fail(e);
+        }
+      }
+    });
+    Instant start = Instant.now();
+    List<String> warnings = new ArrayList<>();
+    boolean resuming = ParallelRestore.hasProgress(journal);
+    ArchiveToc toc;
+    try (InputStream in = new java.io.BufferedInputStream(incoming.open(0), 1 << 16)) {
+      toc = ArchiveReader.readToc(in, archive.toString());
+    } catch (IOException e) {
+      throw new PgToolException("restore", "restore: cannot read the table of contents of " + archive + " ("
+          + e.getMessage() + ")", true, e);
+    }
+    checkCanRestore(toc.summary(archive.toFile().length()), strategy);
+    PgCli.withConnection(target, "restore", c -> {
+      if (!resuming) {
+        TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
+      }
+      TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+    });
+    RestoreResult restored = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events).build()
+        .restore(incoming, target, journal);
+    warnings.addAll(restored.warnings());
+    PgCli.withConnection(target, "restore", c -> {
+      TargetSteps.keepRevocationsAndReportOwners(c, target, toc, warnings);
+      TargetSteps.deriveSettings(c, target, warnings);
+    });
+    return finish(strategy, start, target, new Restorers.Outcome(Optional.of(restored.rowsRestored()),
+        restored.expectedErrors(), List.of()), warnings, events);
   }
 
   /**
@@ -377,29 +468,109 @@ public final class PgMigrator implements DatabaseMover {
       MigrationListener listener) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
-    if (TargetDatabase.sameDatabase(source, target)) {
-      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
-          "is the source database", "give a different target database")));
-    }
-    redactor.register(source.password());
-    redactor.register(target.password());
+    requireDistinct(source, target);
     MigrationListener events = MigrationListener.safe(listener);
     PgTool pgDump = tools().require("pg_dump");
     PgTool pgRestore = tools().require("pg_restore");
     requireDumpCanRead(pgDump, source, "restore");
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    PgCli.withConnection(target, "restore", c -> prepareTarget(c, target, replaceExisting, warnings));
+    PgCli.withConnection(target, "restore", c -> TargetSteps.prepareTarget(c, target, replaceExisting, warnings));
     Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor)
         .stream(pgDump, pgRestore, source, target, events);
     warnings.addAll(outcome.warnings());
-    List<String> revocations = sourceRevocations(source);
-    PgCli.withConnection(target, "restore", c -> keepRevocations(c, target, revocations, warnings));
+    List<String> revocations = TargetSteps.sourceRevocations(source);
+    PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocations(c, target, revocations, warnings));
     Map<String, String> copied = copyDatabaseSettings(source, target);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
     }
     return finish(RestoreStrategy.STREAM, start, target, outcome, warnings, events);
+  }
+
+  /**
+   * Fails, before any downtime, when DIRECT cannot copy from {@code source}: the source cannot be reached,
+   * or the {@code pg_dump} found here (which reads the schema) is older than the source server. Blocks for
+   * one connection and the tool discovery.
+   *
+   * @param source the database DIRECT would copy from
+   * @throws PgToolException saying what to install, or that PARALLEL from a backup works instead
+   */
+  @Override
+  public void checkCanCopyDirect(PgConnection source) {
+    Objects.requireNonNull(source, "source");
+    redactor.register(source.password());
+    requireDumpCanRead(tools().require("pg_dump"), source, "restore.check");
+  }
+
+  /**
+   * Copies {@code source} straight into {@code target} with the SDK's engine ({@link RestoreStrategy#DIRECT},
+   * see {@link DirectCopy}): every table from one snapshot of the source, which is only read, over
+   * {@code jobs} connection pairs; then the source's revocations of EXECUTE from PUBLIC and its
+   * database-level settings are carried over. Blocks until done.
+   *
+   * <p>When {@code journal} holds the progress of an earlier, interrupted copy into {@code target}, that copy
+   * continues: what it finished is checked and skipped ({@code replaceExisting} does not apply). Otherwise
+   * the target must be empty, or is emptied first when {@code replaceExisting}.
+   *
+   * @param source the database to copy, only read
+   * @param target the database to copy into
+   * @param replaceExisting whether a fresh copy may empty a non-empty target first
+   * @param journal receives an entry as each table, index or other piece of work commits on the target;
+   *     give the same journal to the re-run after a failure
+   * @param listener progress and output, from the copy's threads
+   * @return rows per table, warnings (revocations kept, owners, settings copied)
+   * @throws ValidationException when source and target are the same database, or a fresh copy's target is
+   *     not empty and {@code replaceExisting} is false
+   * @throws PgToolException when pg_dump is older than the source server, a statement fails, or the target
+   *     no longer holds what the journal says an earlier attempt copied
+   */
+  @Override
+  public RestoreResult copyDirect(PgConnection source, PgConnection target, boolean replaceExisting,
+      CopyJournal journal, MigrationListener listener) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    requireDistinct(source, target);
+    MigrationListener events = MigrationListener.safe(listener);
+    PgTool pgDump = tools().require("pg_dump");
+    requireDumpCanRead(pgDump, source, "restore");
+    Instant start = Instant.now();
+    List<String> warnings = new ArrayList<>();
+    boolean resuming = ParallelRestore.hasProgress(journal);
+    if (!resuming) {
+      PgCli.withConnection(target, "restore", c -> TargetSteps.prepareTarget(c, target, replaceExisting, warnings));
+    }
+    DirectCopy direct = DirectCopy.builder().jobs(jobs).redactor(redactor).listener(events).pgDump(pgDump.path())
+        .processRunner(runner).schemaTimeout(timeout).build();
+    RestoreResult copied;
+    ArchiveToc schema;
+    try (DirectCopy.Snapshot snapshot = direct.open(source)) {
+      schema = snapshot.schema();
+      if (!resuming) {
+        PgCli.withConnection(target, "restore", c -> TargetSteps.createExtensionSchemas(c, target,
+            ArchivePlan.schemasExtensionsNeed(snapshot.schema()), warnings));
+      }
+      copied = snapshot.copyTo(target, journal);
+    }
+    warnings.addAll(copied.warnings());
+    PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocationsAndReportOwners(c, target, schema, warnings));
+    Map<String, String> settings = copyDatabaseSettings(source, target);
+    if (!settings.isEmpty()) {
+      warnings.add("database-level settings copied from the source: " + settings);
+    }
+    return finish(RestoreStrategy.DIRECT, start, target, new Restorers.Outcome(Optional.of(copied.rowsRestored()),
+        copied.expectedErrors(), List.of()), warnings, events);
+  }
+
+  /** Refuses a copy of a database onto itself; registers both passwords with the redactor. */
+  private void requireDistinct(PgConnection source, PgConnection target) {
+    if (TargetDatabase.sameDatabase(source, target)) {
+      throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
+          "is the source database", "give a different target database")));
+    }
+    redactor.register(source.password());
+    redactor.register(target.password());
   }
 
   private RestoreResult finish(RestoreStrategy strategy, Instant start, PgConnection target, Restorers.Outcome outcome,
@@ -444,29 +615,6 @@ public final class PgMigrator implements DatabaseMover {
     return settings;
   }
 
-  private static void deriveSettings(Connection t, PgConnection target, List<String> warnings) {
-    try {
-      List<String> needed = extraExtensionSchemas(t);
-      if (needed.isEmpty() || TargetDatabase.databaseSettings(t).containsKey("search_path")) {
-        return;
-      }
-      List<String> path = new ArrayList<>(List.of("$user", "public"));
-      path.addAll(needed);
-      TargetDatabase.applySetting(t, "search_path", String.join(", ", path.stream().map(PgCli::ident).toList()));
-      warnings.add("database-level settings are not in a dump archive; set search_path to " + path
-          + " because extensions live in " + needed + " (as on Heroku); when the source is reachable, "
-          + "copyDatabaseSettings(source, target) carries its exact settings");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "deriving database settings", target, e);
-    }
-  }
-
-  private static List<String> extraExtensionSchemas(Connection c) throws SQLException {
-    List<String> schemas = new ArrayList<>(TargetDatabase.extensionSchemas(c));
-    schemas.removeAll(List.of("public", "pg_catalog"));
-    return schemas;
-  }
-
   // ---------------------------------------------------------------- verification
 
   /**
@@ -490,7 +638,7 @@ public final class PgMigrator implements DatabaseMover {
     }
     List<String> needed;
     try (Connection t = PgCli.open(target, "verify")) {
-      needed = extraExtensionSchemas(t);
+      needed = TargetSteps.extraExtensionSchemas(t);
     } catch (SQLException e) {
       throw PgCli.failed("verify", "reading extensions", target, e);
     }
@@ -514,71 +662,6 @@ public final class PgMigrator implements DatabaseMover {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private static void prepareTarget(Connection c, PgConnection target, boolean replaceExisting, List<String> warnings) {
-    try {
-      Optional<String> contents = TargetDatabase.contents(c);
-      if (contents.isEmpty()) {
-        return;
-      }
-      if (!replaceExisting) {
-        throw new ValidationException("restore", List.of(new ValidationException.Problem("target", target.toString(),
-            "is not empty (" + contents.get() + ")", "restore into an empty database, or pass replaceExisting = true "
-            + "to drop everything in it first (a re-run after a failed restore needs this)")));
-      }
-      TargetDatabase.wipe(c);
-      String w = "target was not empty (" + contents.get() + "): emptied it first, as replaceExisting asked";
-      warnings.add(w);
-      log.info("{}: {}", target, w);
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "checking that the target is empty", target, e);
-    }
-  }
-
-  private static void createExtensionSchemas(Connection c, PgConnection target, List<String> schemas,
-      List<String> warnings) {
-    if (schemas.isEmpty()) {
-      return;
-    }
-    try {
-      for (String schema : schemas) {
-        TargetDatabase.ensureSchema(c, schema);
-      }
-      warnings.add("created schema(s) " + schemas + " first: the archive installs extensions there but does not "
-          + "create them");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "creating schemas " + schemas, target, e);
-    }
-  }
-
-  /** Re-applies the source's {@code REVOKE … FROM PUBLIC} statements a {@code --no-acl} restore drops. */
-  private static void keepRevocations(Connection c, PgConnection target, List<String> revokes, List<String> warnings) {
-    if (revokes.isEmpty()) {
-      return;
-    }
-    try (java.sql.Statement st = c.createStatement()) {
-      for (String revoke : revokes) {
-        st.execute(revoke);
-      }
-      warnings.add("kept " + revokes.size() + " revocation(s) from PUBLIC that a --no-acl restore drops (grants to "
-          + "roles of the source were not carried over)");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "re-applying revocations from PUBLIC", target, e);
-    }
-  }
-
-  private static List<String> sourceRevocations(PgConnection source) {
-    try (Connection c = PgCli.open(source, "restore")) {
-      return TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, "
-          + "p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p join pg_namespace n "
-          + "on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
-          + " and not exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE')"
-          + " and not exists (select 1 from pg_depend d where d.objid = p.oid and d.classid = 'pg_proc'::regclass "
-          + "and d.deptype = 'e')");
-    } catch (SQLException e) {
-      throw PgCli.failed("restore", "reading the source's revocations", source, e);
-    }
-  }
 
   private void requireDumpCanRead(PgTool pgDump, PgConnection source, String step) {
     int serverMajor;

@@ -137,6 +137,86 @@ class PgMigratorIntegrationTest {
   }
 
   @Test
+  void copyDirect_sourceReachable_verificationPassesRevocationAndSettingsKept() throws Exception {
+    try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
+      migrator.checkCanCopyDirect(source.connection());
+      dev.cutover.core.spi.CopyJournal journal = dev.cutover.core.spi.CopyJournal.inMemory();
+      RestoreResult result;
+      try (AutoCloseable hidden = tricky.hideRoles()) {
+        result = migrator.copyDirect(source.connection(), target.connection(), false, journal, MigrationListener.NONE);
+      }
+      assertThat(result.strategy()).isEqualTo(RestoreStrategy.DIRECT);
+      assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
+      assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
+      assertThat(result.warnings()).anyMatch(w -> w.startsWith("database-level settings copied from the source"));
+      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+      assertThat(revokedFromPublic(target)).isTrue();
+      assertThat(target.queryString("select 'a=>1'::hstore -> 'a'")).isEqualTo("1");
+      assertThat(journal.entries()).extracting(dev.cutover.core.spi.CopyJournal.Entry::item)
+          .contains("pre-data", "TABLE DATA public.users");
+      // A journal holding a finished copy: the re-run checks it and has nothing left to do.
+      RestoreResult again = migrator.copyDirect(source.connection(), target.connection(), false, journal,
+          MigrationListener.NONE);
+      assertThat(again.rowsRestored()).isEqualTo(result.rowsRestored());
+      assertThat(migrator.verify(target.connection(), Optional.of(source.connection()), again).passed()).isTrue();
+    }
+  }
+
+  @Test
+  void restoreWhileDownloading_parallelAndPgRestore_verificationPasses() throws Exception {
+    try (dev.cutover.testkit.heroku.FakeHeroku fake = dev.cutover.testkit.heroku.FakeHeroku.start();
+        TestDatabase parallel = server.createDatabase("cut_pg_tgt_");
+        TestDatabase pgRestore = server.createDatabase("cut_pg_tgt_")) {
+      fake.app("src-app").postgres(source.connection());
+      String url = dev.cutover.postgres.parallel.FakeBackups.capture(fake, "src-app");
+      fake.downloadRate(512 << 10);
+      for (var c : java.util.List.of(java.util.Map.entry(RestoreStrategy.PARALLEL, parallel),
+          java.util.Map.entry(RestoreStrategy.PG_RESTORE, pgRestore))) {
+        Path file = dir.resolve("incoming-" + c.getKey() + ".dump");
+        java.util.concurrent.CompletableFuture<Long> download = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          long n = dev.cutover.postgres.parallel.FakeBackups.download(url, fake.caCertificatePem(), file,
+              dev.cutover.postgres.archive.IncomingArchive.of(file));
+          if (n < 0) {
+            throw new IllegalStateException("download failed");
+          }
+          return n;
+        });
+
+        RestoreResult result = migrator.restoreWhileDownloading(file, download, c.getValue().connection(), c.getKey(),
+            false, dev.cutover.core.spi.CopyJournal.inMemory(), MigrationListener.NONE);
+
+        assertThat(result.totalRows()).as(c.getKey().name()).isEqualTo(TOTAL_ROWS);
+        VerificationReport report = migrator.verify(c.getValue().connection(), Optional.of(source.connection()), result);
+        assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void copyDirect_nonEmptyTargetWithoutJournal_refusedBeforeAnyChange() {
+    TestDatabase target = restoredCopy();
+    try (target) {
+      assertThatThrownBy(() -> migrator.copyDirect(source.connection(), target.connection(), false,
+          dev.cutover.core.spi.CopyJournal.inMemory(), MigrationListener.NONE))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("is not empty");
+      assertThatThrownBy(() -> migrator.copyDirect(source.connection(), source.connection(), true,
+          dev.cutover.core.spi.CopyJournal.inMemory(), MigrationListener.NONE))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("is the source database");
+    }
+  }
+
+  @Test
+  void restoreAndCheck_direct_refusedWithTheWayToRunIt() {
+    assertThatThrownBy(() -> migrator.checkCanRestore(migrator.inspect(archive), RestoreStrategy.DIRECT))
+        .isInstanceOf(PgToolException.class).hasMessageContaining("checkCanCopyDirect(source)");
+    try (TestDatabase target = server.createDatabase("cut_pg_tgt_")) {
+      assertThatThrownBy(() -> migrator.restore(archive, target.connection(), RestoreStrategy.DIRECT, false,
+          MigrationListener.NONE)).isInstanceOf(ValidationException.class).hasMessageContaining("copyDirect(");
+    }
+  }
+
+  @Test
   void verify_deletedRow_reportsRowMismatch() {
     try (TestDatabase target = restoredCopy()) {
       target.execute("delete from public.invoices where number = (select max(number) from public.invoices)");
@@ -241,7 +321,7 @@ class PgMigratorIntegrationTest {
   }
 
   @Test
-  void dumpStreamGuideSql_canaryPassword_neverInArgvOrOutput() {
+  void dumpStreamGuideSqlDirect_canaryPassword_neverInArgvOrOutput() {
     dev.cutover.core.Secret canary = dev.cutover.core.Secret.of("canary-Pw-4711-xyz");
     Redactor redactor = Redactor.create();
     redactor.register(canary);
@@ -266,6 +346,7 @@ class PgMigratorIntegrationTest {
       recorded.stream(src, tgt, false, listener);
       RestoreResult r = recorded.restore(dump, tgt, RestoreStrategy.GUIDE_SQL, true, listener);
       seen.addAll(r.warnings());
+      seen.addAll(recorded.copyDirect(src, tgt, true, dev.cutover.core.spi.CopyJournal.inMemory(), listener).warnings());
     }
     assertThat(runner.commands).extracting(c -> c.program().replaceAll(".*/", ""))
         .contains("pg_dump", "bash", "pg_restore", "psql");

@@ -130,9 +130,9 @@ public record MigrationOptions(
 
   /** Adds a problem for every option value that is out of range (the plan checks the rest against the source). */
   void validate(ValidationException.Collector problems) {
-    if (restore == RestoreStrategy.STREAM) {
-      problems.add("restore", restore, "STREAM needs no backup and is not part of the journalled pipeline",
-          "use PARALLEL, PG_RESTORE or GUIDE_SQL");
+    if (restore == RestoreStrategy.STREAM || restore == RestoreStrategy.DIRECT) {
+      problems.add("restore", restore, restore + " moves the data straight from the live source, without a backup; the"
+          + " journalled pipeline restores from a captured backup", "use PARALLEL, PG_RESTORE or GUIDE_SQL");
     }
     if (port != 0 && (port < 1 || port > 65535)) {
       problems.add("port", port, "must be 1-65535", "pass the port your app listens on, e.g. 3000");

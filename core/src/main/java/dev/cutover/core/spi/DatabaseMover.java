@@ -1,6 +1,7 @@
 package dev.cutover.core.spi;
 
 import dev.cutover.core.MigrationListener;
+import dev.cutover.core.PgToolException;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.ArchiveSummary;
 import dev.cutover.core.model.PgConnection;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /** Moves and checks the data. Implemented by {@code PgMigrator}. */
 public interface DatabaseMover {
@@ -41,7 +44,37 @@ public interface DatabaseMover {
       int jobs, MigrationListener listener) {
     if (jobs != 0) {
       throw new ValidationException("restore", List.of(new ValidationException.Problem("jobs", Integer.toString(jobs),
-          getClass().getSimpleName() + " cannot set its parallelism per restore", "configure the data mover's parallelism where it is built, and leave jobs unset")));
+          getClass().getSimpleName() + " cannot set its parallelism per restore",
+          "configure the data mover's parallelism where it is built, and leave jobs unset")));
+    }
+    return restore(archive, target, strategy, replaceExisting, listener);
+  }
+
+  /**
+   * Restores {@code archive} while a downloader is still writing it, so that the restore ends shortly after
+   * the download instead of starting after it. {@code downloaded} completes when the last byte is written
+   * (or exceptionally when the download broke off: the restore then stops with that failure, and what
+   * committed is in {@code journal}). {@code journal} works as for {@link #copyDirect}: with the progress of
+   * an earlier attempt into {@code target} it continues that attempt, otherwise the target must be empty
+   * unless {@code replaceExisting}. The default waits for the download and then calls {@link #restore}
+   * (a mover that cannot read a growing file, or a strategy that cannot, does just that).
+   *
+   * @param archive the file the downloader writes
+   * @param downloaded completes when the download is complete, exceptionally when it broke off
+   * @param target the database to restore into
+   * @param strategy how to restore
+   * @param replaceExisting whether a fresh restore may empty a non-empty target first
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @param listener progress and output
+   * @return what was restored
+   */
+  default RestoreResult restoreWhileDownloading(Path archive, CompletionStage<?> downloaded, PgConnection target,
+      RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal, MigrationListener listener) {
+    try {
+      downloaded.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw new PgToolException("restore", "restore: the download of " + archive.getFileName() + " failed ("
+          + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", true, e.getCause());
     }
     return restore(archive, target, strategy, replaceExisting, listener);
   }
@@ -61,5 +94,40 @@ public interface DatabaseMover {
    */
   default Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
     return Map.of();
+  }
+
+  /**
+   * Fails with a clear message, before any downtime, when {@link RestoreStrategy#DIRECT} cannot copy from
+   * {@code source} here (the source unreachable, client tools too old for it). The default says that this
+   * mover cannot copy directly.
+   *
+   * @param source the database DIRECT would copy from
+   * @throws PgToolException saying what is missing and which strategy works instead
+   */
+  default void checkCanCopyDirect(PgConnection source) {
+    throw new PgToolException("restore.check", "restore.check: " + getClass().getSimpleName()
+        + " cannot copy straight from the source database; use a strategy that restores a backup (PARALLEL)", false,
+        null);
+  }
+
+  /**
+   * Copies {@code source} straight into {@code target} ({@link RestoreStrategy#DIRECT}): every table from one
+   * snapshot of the source, which is only read. {@code target} must be empty unless {@code replaceExisting}
+   * or {@code journal} holds the progress of an earlier, interrupted copy into it: then what that attempt
+   * finished is checked and skipped, and the rest is copied. Blocks until done.
+   *
+   * @param source the database to copy, only read
+   * @param target the database to copy into
+   * @param replaceExisting whether a fresh copy may empty a non-empty target first
+   * @param journal where finished work is recorded as it commits, and read back on a re-run
+   * @param listener progress and output
+   * @return what was copied
+   * @throws PgToolException when this mover cannot copy directly (the default) or the copy fails
+   */
+  default RestoreResult copyDirect(PgConnection source, PgConnection target, boolean replaceExisting,
+      CopyJournal journal, MigrationListener listener) {
+    checkCanCopyDirect(source);
+    throw new IllegalStateException(getClass().getSimpleName() + ".checkCanCopyDirect accepted DIRECT but "
+        + "copyDirect is not implemented");
   }
 }

@@ -28,8 +28,8 @@ final class BinaryCopy {
   /** The file trailer: a field count of -1. */
   static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
   /** Eight bytes at a time, to step over blank padding. */
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long BLANKS = 0x2020_2020_2020_2020L;
+  static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  static final long BLANKS = 0x2020_2020_2020_2020L;
 
   /** How a column's text becomes its binary value. */
   enum Kind { INT2, INT4, INT8, OID, BOOL, TEXT, PADDED_CHAR }

@@ -31,10 +31,9 @@ final class Item {
   int depCount;
   boolean done;
   boolean freeze;
-  TableStream stream;
-  /** Set when the table's data goes as COPY BINARY. */
-  BinaryCopy binary;
   long rows;
+  /** Data bytes sent to the target (table data). */
+  long bytes;
 
   Item(TocEntry entry, Kind kind, String sql, boolean postAcl) {
     this.entry = entry;

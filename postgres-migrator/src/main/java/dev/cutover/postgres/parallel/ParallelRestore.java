@@ -6,6 +6,14 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
+import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.postgres.archive.ArchiveReader;
+import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.core.spi.CopyJournal;
+import dev.cutover.postgres.archive.IncomingArchive;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -73,6 +81,21 @@ public final class ParallelRestore {
    *     (running statements are cancelled, the interrupt flag is set again)
    */
   public RestoreResult restore(Path archive, PgConnection target) {
+    return restore(archive, target, null);
+  }
+
+  /**
+   * As {@link #restore(Path, PgConnection)}, resumable: as each piece of work commits on the target an entry
+   * is appended to {@code journal}, and what an earlier, interrupted restore of the same archive into
+   * {@code target} recorded there is checked and skipped (the target is then expected to hold that work).
+   *
+   * @param archive a {@code pg_dump -Fc} archive
+   * @param target the database to restore into
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @return what was restored
+   * @throws PgToolException also when the target no longer holds what the journal says was restored
+   */
+  public RestoreResult restore(Path archive, PgConnection target, CopyJournal journal) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(target, "target");
     redactor.register(target.password());
@@ -80,7 +103,61 @@ public final class ParallelRestore {
       throw new PgToolException(RestoreEngine.STEP, RestoreEngine.STEP + ": archive not found or not a file ("
           + archive + ")", false, null);
     }
-    return new RestoreEngine(this, archive, target).run();
+    ArchiveToc toc = ArchiveReader.readToc(archive);
+    try (ArchiveData data = ArchiveData.open(archive, toc, binaryCopy)) {
+      return new RestoreEngine(this, toc, data, target, checkpoint(journal, toc), RestoreStrategy.PARALLEL).run();
+    }
+  }
+
+  /**
+   * Restores an archive while it is still being downloaded: starts as soon as its table of contents has
+   * arrived, and loads each table as its data arrives (pg_dump writes the tables' data one after another;
+   * the indexes of a table are built once its data is in), so the restore ends shortly after the download
+   * instead of starting after it. Blocks until done. Tables are not split over connections here.
+   *
+   * <p>When the download fails ({@link IncomingArchive#fail}), the restore stops with that failure: the
+   * loads under way are rolled back, and what committed is in {@code journal}, so restoring a new
+   * download of the same backup with the same journal finishes the work without redoing it.
+   *
+   * @param archive the archive being downloaded
+   * @param target the database to restore into
+   * @param journal receives an entry as each piece of work commits; read back on a re-run
+   *     ({@link CopyJournal#inMemory()} when no resume is wanted)
+   * @return what was restored
+   * @throws PgToolException when the download fails, the archive cannot be read, or a statement fails
+   * @throws dev.cutover.core.MigrationCancelledException when the calling thread is interrupted
+   */
+  public RestoreResult restore(IncomingArchive archive, PgConnection target, CopyJournal journal) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(journal, "journal");
+    redactor.register(target.password());
+    ArchiveToc toc;
+    try (InputStream in = new BufferedInputStream(archive.open(0), 1 << 16)) {
+      toc = ArchiveReader.readToc(in, archive.file().toString());
+    } catch (IOException e) {
+      throw new PgToolException(RestoreEngine.STEP, RestoreEngine.STEP + ": cannot read the table of contents of "
+          + archive.file() + " (" + e.getMessage() + ")", false, e);
+    }
+    try (ArchiveData data = new ArchiveData(toc, new IncomingBlocks(archive, toc), binaryCopy)) {
+      return new RestoreEngine(this, toc, data, target, checkpoint(journal, toc), RestoreStrategy.PARALLEL).run();
+    }
+  }
+
+  /**
+   * Whether {@code journal} holds the progress of an earlier restore or {@link DirectCopy} (its schema at
+   * least): then the target holds that work, and a restore or copy with this journal continues it rather
+   * than starting on an empty target.
+   *
+   * @param journal the journal of the earlier attempts
+   * @return whether it holds an earlier attempt's schema
+   */
+  public static boolean hasProgress(CopyJournal journal) {
+    return journal.entries().stream().anyMatch(e -> e.item().equals(JournalCheckpoint.PRE_DATA));
+  }
+
+  private static Checkpoint checkpoint(CopyJournal journal, ArchiveToc toc) {
+    return journal == null ? Checkpoint.NONE : new JournalCheckpoint(journal, toc);
   }
 
   int jobs() {

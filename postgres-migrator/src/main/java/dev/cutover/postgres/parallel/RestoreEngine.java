@@ -8,23 +8,16 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
-import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
 import dev.cutover.postgres.archive.TocEntry;
-import dev.cutover.postgres.archive.internal.BlockReader;
-import dev.cutover.postgres.archive.internal.DataBlocks;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,99 +34,96 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.largeobject.LargeObject;
-import org.postgresql.largeobject.LargeObjectManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One run of the PARALLEL restore (see {@link ParallelRestore} and FORMAT.md, "Restore"). */
+/**
+ * One run of the SDK's restore engine (see {@link ParallelRestore}, {@link DirectCopy} and FORMAT.md,
+ * "Restore"): the pre-data of {@code toc} on one connection, then table data, sequence values, large
+ * objects and post-data on {@code jobs} connections in dependency order, the data coming from a
+ * {@link RestoreInput}.
+ */
 final class RestoreEngine {
   private static final Logger log = LoggerFactory.getLogger(RestoreEngine.class);
   static final String STEP = "restore";
+  /** Posted to the completions by an input that has more data ready: not an item. */
+  private static final Done WAKE = new Done(null, null, 0, 0, null);
 
   private final ParallelRestore config;
   private final MigrationListener listener;
-  private final Path archive;
+  private final ArchiveToc toc;
+  private final RestoreInput input;
   private final PgConnection target;
+  private final Checkpoint checkpoint;
+  private final RestoreStrategy strategy;
 
-  private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicLong rowsDone = new AtomicLong();
   private final Map<String, Integer> expectedErrors = new TreeMap<>();
   private final List<String> warnings = new ArrayList<>();
   private final Map<String, Long> rows = new LinkedHashMap<>();
+  private final LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
 
-  private ArchiveToc toc;
-  private DataBlocks blocks;
-  private String copyEncoding;
-
-  RestoreEngine(ParallelRestore config, Path archive, PgConnection target) {
+  RestoreEngine(ParallelRestore config, ArchiveToc toc, RestoreInput input, PgConnection target, Checkpoint checkpoint,
+      RestoreStrategy strategy) {
     this.config = config;
     this.listener = MigrationListener.safe(config.listener());
-    this.archive = archive;
+    this.toc = toc;
+    this.input = input;
     this.target = target;
+    this.checkpoint = checkpoint;
+    this.strategy = strategy;
   }
 
-  private record Done(Item item, Session session, long rows, Exception failure) {}
+  private record Done(Item item, Session session, long rows, long bytes, Exception failure) {}
 
   RestoreResult run() {
     Instant start = Instant.now();
-    toc = ArchiveReader.readToc(archive);
-    String encoding = toc.encoding();
-    copyEncoding = encoding.equalsIgnoreCase("UTF8") ? null : encoding;
-    try {
-      blocks = DataBlocks.locate(archive, toc);
-    } catch (IOException e) {
-      throw new PgToolException(STEP, STEP + ": cannot read the data blocks of " + archive + " (" + e.getMessage()
-          + "); the archive is truncated or corrupt", false, e);
-    }
-    ThreadFactory readers = daemon("cutover-restore-read");
-    ExecutorService producers = Executors.newCachedThreadPool(readers);
+    ExecutorService connector = Executors.newCachedThreadPool(daemon("cutover-restore-connect"));
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("cutover-restore-progress"));
     List<Session> sessions = new ArrayList<>();
     List<ExecutorService> workers = new ArrayList<>();
     List<Future<Session>> opening = new ArrayList<>();
     boolean succeeded = false;
     try {
-      log.debug("archive read: {} ms", Duration.between(start, Instant.now()).toMillis());
       Session leader = open();
       sessions.add(leader);
       log.debug("connected: {} ms", Duration.between(start, Instant.now()).toMillis());
       // The workers' connections open while the pre-data runs.
       for (int i = 1; i < config.jobs(); i++) {
-        opening.add(producers.submit(this::open));
+        opening.add(connector.submit(this::open));
       }
-      Plan plan = Plan.of(toc, blocks.length(), leader.serverVersion());
+      Plan plan = Plan.of(toc, input.lengths(), leader.serverVersion());
       warnings.addAll(plan.warnings);
       ticker.scheduleAtFixedRate(this::reportBytes, 250, 250, TimeUnit.MILLISECONDS);
-      for (Item item : plan.prefork) {
-        checkInterrupt();
-        long t0 = System.nanoTime();
-        Exception failure = runSql(leader, item);
-        log.debug("pre-data {}: {} ms", item.describe(), (System.nanoTime() - t0) / 1_000_000);
-        if (failure != null) {
-          throw failed(item, failure);
+      if (checkpoint.preDataDone()) {
+        log.debug("pre-data: done by an earlier attempt, {} entries skipped", plan.prefork.size());
+      } else {
+        for (Item item : plan.prefork) {
+          checkInterrupt();
+          long t0 = System.nanoTime();
+          Exception failure = runSql(leader, item);
+          log.debug("pre-data {}: {} ms", item.describe(), (System.nanoTime() - t0) / 1_000_000);
+          if (failure != null) {
+            throw failed(item, failure);
+          }
         }
+        checkpoint.preDataDone(plan.prefork);
       }
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
-      Map<String, Map<String, ColumnType>> columnTypes = config.binaryCopy() && copyEncoding == null
-          ? columnTypes(leader) : Map.of();
-      for (Item item : plan.pending.values()) {
-        if (item.kind == Item.Kind.TABLE_DATA) {
-          item.binary = binaryCopy(item, columnTypes);
-        }
-      }
+      input.prepare(leader, plan.pending.values());
+      Set<Item> finished = checkpoint.finished(leader, plan.pending.values());
       for (Future<Session> f : opening) {
         sessions.add(await(f));
       }
       for (int i = 0; i < sessions.size(); i++) {
         workers.add(Executors.newSingleThreadExecutor(daemon("cutover-restore-" + (i + 1))));
       }
-      schedule(plan, sessions, workers, producers);
+      input.onReady(() -> completions.add(WAKE));
+      schedule(plan, sessions, workers, finished);
       reportBytes();
       listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), rowsDone.get()));
       succeeded = true;
-      return new RestoreResult(RestoreStrategy.PARALLEL, Duration.between(start, Instant.now()), rows, expectedErrors,
-          warnings);
+      return new RestoreResult(strategy, Duration.between(start, Instant.now()), rows, expectedErrors, warnings);
     } catch (SQLException e) {
       throw new PgToolException(STEP, redact(STEP + ": cannot connect to the target " + target + " (" + e.getMessage()
           + ")"), true, e);
@@ -143,15 +133,17 @@ final class RestoreEngine {
       }
       ticker.shutdownNow();
       workers.forEach(ExecutorService::shutdownNow);
-      producers.shutdownNow();
+      connector.shutdownNow();
       if (!succeeded) {
+        input.abort();
         sessions.forEach(Session::cancel);
       }
       sessions.forEach(Session::close);
     }
   }
 
-  private static Session await(Future<Session> f) throws SQLException {
+  /** The value of {@code f}, its SQL or runtime failure rethrown; an interrupt is a cancellation. */
+  static <T> T await(Future<T> f) throws SQLException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -159,6 +151,9 @@ final class RestoreEngine {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
       }
       throw new IllegalStateException(e.getCause());
     }
@@ -188,7 +183,8 @@ final class RestoreEngine {
     tuning.add("SET synchronous_commit = off");
     tuning.add("SET maintenance_work_mem = '" + config.maintenanceWorkMemMb() + "MB'");
     tuning.add("SET max_parallel_maintenance_workers = 0");
-    return Session.open(target, toc, tuning, "cutover-parallel-restore");
+    return Session.open(target, toc, tuning,
+        strategy == RestoreStrategy.DIRECT ? "cutover-direct-target" : "cutover-parallel-restore");
   }
 
   private static void checkInterrupt() {
@@ -197,7 +193,7 @@ final class RestoreEngine {
     }
   }
 
-  private void schedule(Plan plan, List<Session> sessions, List<ExecutorService> workers, ExecutorService producers) {
+  private void schedule(Plan plan, List<Session> sessions, List<ExecutorService> workers, Set<Item> finished) {
     // Largest first (pg_restore's order), except that while a materialized view refresh waits for
     // all the data, data goes first: a small table loaded last would otherwise hold the refresh back
     // until most indexes are built, and it would run alone at the end instead of beside the last
@@ -210,9 +206,11 @@ final class RestoreEngine {
     // What materialized view refreshes wait for, and what keeps index builds to one process each.
     int feedsLeft = 0;
     int dataLeft = 0;
+    long total = plan.pending.values().stream().filter(i -> i.kind == Item.Kind.TABLE_DATA).mapToLong(i -> i.length)
+        .sum();
     for (Item item : plan.pending.values()) {
       if (item.kind == Item.Kind.TABLE_DATA) {
-        item.parts = parts(item.length, blocks.totalBytes(), sessions.size());
+        item.parts = input.splittable(item) ? parts(item.length, total, sessions.size()) : 1;
         item.freeze = config.freeze() && item.parts == 1 && copiesIntoOwnTable(item.entry);
         dataLeft++;
       }
@@ -220,18 +218,35 @@ final class RestoreEngine {
         feedsLeft++;
       }
     }
+    int remaining = plan.pending.size();
+    // What an earlier attempt finished counts as done before anything runs.
+    for (Item item : finished) {
+      item.done = true;
+      remaining--;
+      if (item.kind == Item.Kind.TABLE_DATA) {
+        dataLeft--;
+        rows.put(item.entry.qualifiedName(), item.rows);
+      }
+      if (item.feedsRefresh()) {
+        feedsLeft--;
+      }
+      item.dependents.forEach(d -> d.depCount--);
+    }
+    if (!finished.isEmpty()) {
+      long tables = finished.stream().filter(i -> i.kind == Item.Kind.TABLE_DATA).count();
+      warnings.add("resumed: " + finished.size() + " item(s) finished by an earlier attempt were not run again ("
+          + tables + " table(s) already loaded and checked)");
+    }
     for (Item item : plan.pending.values()) {
-      if (item.depCount == 0 && !item.postAcl && (!item.afterData || feedsLeft == 0)) {
+      if (!item.done && item.depCount == 0 && !item.postAcl && (!item.afterData || feedsLeft == 0)) {
         ready.add(item);
       }
     }
     ready.sort(priority);
-    LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
     Set<Session> idle = new HashSet<>(sessions);
     Map<Session, Item> running = new LinkedHashMap<>();
     Exception firstFailure = null;
     Item failedItem = null;
-    int remaining = plan.pending.size();
     try {
       while (true) {
         while (firstFailure == null && !idle.isEmpty()) {
@@ -242,13 +257,13 @@ final class RestoreEngine {
           Session s = idle.iterator().next();
           idle.remove(s);
           running.put(s, next);
+          int part = 0;
           if (next.kind == Item.Kind.TABLE_DATA) {
-            if (next.partsStarted++ == 0) {
-              startProducer(next, producers);
+            part = next.partsStarted++;
+            if (part == 0) {
+              input.start(next);
             }
-            if (next.partsStarted < next.parts) {
-              running.put(s, next);
-            } else {
+            if (next.partsStarted >= next.parts) {
               ready.remove(next);
             }
           } else {
@@ -256,11 +271,12 @@ final class RestoreEngine {
           }
           int w = sessions.indexOf(s);
           Item item = next;
+          int itemPart = part;
           // While tables load, every core is busy with COPY: an index build gets no parallel workers
           // (they would only compete, and each new process costs page faults). Once the data is in,
           // the builds left may use the idle connections' cores.
           int maintenanceWorkers = item.buildsIndex() && dataLeft == 0 ? sessions.size() - 1 : 0;
-          workers.get(w).execute(() -> completions.add(execute(s, item, maintenanceWorkers)));
+          workers.get(w).execute(() -> completions.add(execute(s, item, itemPart, maintenanceWorkers)));
         }
         if (running.isEmpty()) {
           if (firstFailure != null) {
@@ -281,6 +297,9 @@ final class RestoreEngine {
           }
         }
         Done d = completions.take();
+        if (d == WAKE) {
+          continue;
+        }
         running.remove(d.session());
         idle.add(d.session());
         Item item = d.item();
@@ -295,17 +314,20 @@ final class RestoreEngine {
           continue;
         }
         item.rows += d.rows();
+        item.bytes += d.bytes();
         if (item.kind == Item.Kind.TABLE_DATA && ++item.partsDone < item.parts) {
           continue;
         }
         item.done = true;
-        // Drop the finished table's buffers: memory stays a few MiB per table being loaded.
-        item.stream = null;
         remaining--;
+        checkpoint.finished(item, item.rows);
         if (item.kind == Item.Kind.TABLE_DATA) {
+          input.done(item);
           dataLeft--;
           rows.put(item.entry.qualifiedName(), item.rows);
           listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), -1));
+          listener.output(new MigrationEvent.Output(STEP, Instant.now(), "restore", String.format(Locale.ROOT,
+              "%s: %,d rows, %,d bytes", item.entry.qualifiedName(), item.rows, item.bytes)));
         }
         boolean added = false;
         // Release the refreshes before the dependents below are counted down, so none is added twice.
@@ -339,11 +361,16 @@ final class RestoreEngine {
       Session s = sessions.get(0);
       for (Item item : plan.pending.values()) {
         if (!item.done) {
-          Done d = execute(s, item, 0);
+          if (item.kind == Item.Kind.TABLE_DATA && item.partsStarted == 0) {
+            item.parts = 1;
+            input.start(item);
+          }
+          Done d = execute(s, item, 0, 0);
           if (d.failure() != null) {
             throw failed(item, d.failure());
           }
           item.done = true;
+          checkpoint.finished(item, d.rows());
         }
       }
     }
@@ -369,9 +396,15 @@ final class RestoreEngine {
     return e instanceof TableStream.Cancelled || e instanceof SQLException sql && "57014".equals(sql.getSQLState());
   }
 
-  /** The first ready item (by priority) with no lock conflict with a running one (pg_restore's has_lock_conflicts). */
-  private static Item pick(List<Item> ready, java.util.Collection<Item> running) {
+  /**
+   * The first ready item (by priority) whose data the input can read and that has no lock conflict with a
+   * running one (pg_restore's has_lock_conflicts).
+   */
+  private Item pick(List<Item> ready, Collection<Item> running) {
     for (Item candidate : ready) {
+      if (candidate.kind != Item.Kind.SQL && !input.ready(candidate)) {
+        continue;
+      }
       boolean conflict = false;
       for (Item r : running) {
         if (r == candidate) {
@@ -399,62 +432,31 @@ final class RestoreEngine {
   }
 
   private void abort(Map<Session, Item> running, Plan plan) {
-    for (Item item : plan.pending.values()) {
-      if (item.stream != null) {
-        item.stream.abort();
-      }
-    }
+    input.abort();
     running.keySet().forEach(Session::cancel);
   }
 
-  private void startProducer(Item item, ExecutorService producers) {
-    TableStream stream = new TableStream(item.parts);
-    item.stream = stream;
-    long position = blocks.start().getOrDefault(item.id(), -1L);
-    producers.execute(() -> stream.produce(() -> {
-      if (position < 0) {
-        throw new IOException("no data block for entry " + item.id() + " in the archive");
-      }
-      BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead);
-      try {
-        return new java.io.FilterInputStream(reader.tableData()) {
-          @Override
-          public void close() throws IOException {
-            try {
-              super.close();
-            } finally {
-              reader.close();
-            }
-          }
-        };
-      } catch (IOException | RuntimeException | Error e) {
-        reader.close();
-        throw e;
-      }
-    }, item.binary));
-  }
-
-  private Done execute(Session s, Item item, int maintenanceWorkers) {
+  private Done execute(Session s, Item item, int part, int maintenanceWorkers) {
     long t0 = System.nanoTime();
-    Done d = executeTimed(s, item, maintenanceWorkers);
+    Done d = executeTimed(s, item, part, maintenanceWorkers);
     if (log.isDebugEnabled()) {
       log.debug("{} {}: {} ms{}", Thread.currentThread().getName(), item.describe(), (System.nanoTime() - t0) / 1_000_000,
-          item.kind == Item.Kind.TABLE_DATA ? ", " + d.rows() + " rows, " + (item.binary != null ? "binary, " : "")
-              + (item.freeze ? "freeze, " : "") + item.parts + " part(s)"
+          item.kind == Item.Kind.TABLE_DATA ? ", " + d.rows() + " rows, " + d.bytes() + " bytes, "
+              + input.copyOptions(item) + (item.freeze ? ", freeze, " : ", ") + "part " + (part + 1) + " of " + item.parts
               : maintenanceWorkers > 0 ? ", up to " + maintenanceWorkers + " parallel workers" : "");
     }
     return d;
   }
 
-  private Done executeTimed(Session s, Item item, int maintenanceWorkers) {
+  private Done executeTimed(Session s, Item item, int part, int maintenanceWorkers) {
     try {
       if (item.buildsIndex()) {
         s.maintenanceWorkers(maintenanceWorkers);
       }
       return switch (item.kind) {
-        case SQL -> new Done(item, s, 0, runSql(s, item));
-        case TABLE_DATA -> new Done(item, s, copy(s, item), null);
-        case BLOBS -> new Done(item, s, largeObjects(s, item), null);
+        case SQL -> new Done(item, s, 0, 0, runSql(s, item));
+        case TABLE_DATA -> copy(s, item, part);
+        case BLOBS -> largeObjects(s, item);
       };
     } catch (Exception e) {
       s.rollbackQuietly();
@@ -463,7 +465,7 @@ final class RestoreEngine {
       } catch (SQLException ignored) {
         // the session is broken; the restore fails anyway
       }
-      return new Done(item, s, 0, e);
+      return new Done(item, s, 0, 0, e);
     }
   }
 
@@ -486,8 +488,13 @@ final class RestoreEngine {
   }
 
   /** Errors pg_restore would also report but that leave the same database: classified, not fatal. */
-  private static String expected(TocEntry e, SQLException ex) {
+  private String expected(TocEntry e, SQLException ex) {
     String state = ex.getSQLState() == null ? "" : ex.getSQLState();
+    // An interrupted attempt may have committed this object without recording it: it is ours.
+    if (checkpoint.resuming() && e.section() != TocEntry.Section.PRE_DATA
+        && (state.equals("42P07") || state.equals("42710") || state.equals("42P16"))) {
+      return "already made by the interrupted attempt";
+    }
     if (e.desc().equals("COMMENT") && e.tag().startsWith("EXTENSION ") && state.equals("42501")) {
       return "must be owner of extension (comment on extension kept as on the target)";
     }
@@ -497,7 +504,7 @@ final class RestoreEngine {
     return null;
   }
 
-  private long copy(Session s, Item item) throws Exception {
+  private Done copy(Session s, Item item, int part) throws Exception {
     String sql = copySql(item);
     if (item.freeze) {
       s.autoCommit(false);
@@ -505,17 +512,19 @@ final class RestoreEngine {
     }
     CopyIn in = s.copy().copyIn(sql);
     long n;
+    long bytes;
     try {
-      if (item.binary != null) {
-        in.writeToCopy(BinaryCopy.HEADER, 0, BinaryCopy.HEADER.length);
+      byte[] header = input.header(item);
+      if (header.length > 0) {
+        in.writeToCopy(header, 0, header.length);
       }
-      item.stream.consume((b, len) -> in.writeToCopy(b, 0, len));
-      if (item.binary != null) {
-        in.writeToCopy(BinaryCopy.TRAILER, 0, BinaryCopy.TRAILER.length);
+      bytes = input.feed(item, part, (b, len) -> in.writeToCopy(b, 0, len));
+      byte[] trailer = input.trailer(item);
+      if (trailer.length > 0) {
+        in.writeToCopy(trailer, 0, trailer.length);
       }
       n = in.endCopy();
     } catch (Exception e) {
-      item.stream.abort();
       if (in.isActive()) {
         try {
           in.cancelCopy();
@@ -530,7 +539,7 @@ final class RestoreEngine {
       s.autoCommit(true);
     }
     rowsDone.addAndGet(n);
-    return n;
+    return new Done(item, s, n, bytes, null);
   }
 
   private String copySql(Item item) {
@@ -539,11 +548,7 @@ final class RestoreEngine {
     if (item.freeze) {
       options.add("FREEZE");
     }
-    if (item.binary != null) {
-      options.add("FORMAT binary");
-    } else if (copyEncoding != null) {
-      options.add("ENCODING '" + copyEncoding + "'");
-    }
+    options.addAll(input.copyOptions(item));
     String tail = "FROM stdin;";
     if (options.isEmpty() || !stmt.endsWith(tail)) {
       return stmt;
@@ -551,86 +556,26 @@ final class RestoreEngine {
     return stmt.substring(0, stmt.length() - 1) + " WITH (" + String.join(", ", options) + ");";
   }
 
-  /** A column's {@code pg_attribute.atttypid} and {@code atttypmod}. */
-  private record ColumnType(int oid, int typmod) {}
-
-  /**
-   * The type OID and type modifier of every column of every ordinary or partitioned table on the
-   * target, by table (schema, NUL, name) and column name.
-   */
-  private static Map<String, Map<String, ColumnType>> columnTypes(Session s) throws SQLException {
-    Map<String, Map<String, ColumnType>> out = new HashMap<>();
-    try (Statement st = s.jdbc().createStatement();
-        ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, a.attname, a.atttypid::int, a.atttypmod"
-            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')"
-            + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
-      while (rs.next()) {
-        out.computeIfAbsent(rs.getString(1) + '\0' + rs.getString(2), k -> new HashMap<>())
-            .put(rs.getString(3), new ColumnType(rs.getInt(4), rs.getInt(5)));
-      }
-    }
-    return out;
-  }
-
-  /** The binary converter for a table's data, or null to send its text unchanged. */
-  private static BinaryCopy binaryCopy(Item item, Map<String, Map<String, ColumnType>> columnTypes) {
-    Map<String, ColumnType> types = columnTypes.get(item.entry.namespace() + '\0' + item.entry.tag());
-    List<String> columns = types == null ? null
-        : BinaryCopy.columns(item.sql, copyPrefix(item.entry));
-    if (columns == null) {
-      return null;
-    }
-    int[] oids = new int[columns.size()];
-    int[] typmods = new int[columns.size()];
-    for (int i = 0; i < oids.length; i++) {
-      ColumnType type = types.get(columns.get(i));
-      if (type == null) {
-        return null;
-      }
-      oids[i] = type.oid();
-      typmods[i] = type.typmod();
-    }
-    return BinaryCopy.of(item.entry.qualifiedName(), oids, typmods);
-  }
-
   private static boolean copiesIntoOwnTable(TocEntry e) {
     return e.copyStmt().startsWith(copyPrefix(e));
   }
 
   /** {@code "COPY <table> "} as pg_dump starts the COPY of the entry's own table. */
-  private static String copyPrefix(TocEntry e) {
+  static String copyPrefix(TocEntry e) {
     return "COPY " + Sql.qualified(e.namespace(), e.tag()) + " ";
   }
 
-  private long largeObjects(Session s, Item item) throws Exception {
-    long position = blocks.start().getOrDefault(item.id(), -1L);
-    if (position < 0) {
-      throw new IOException("no data block for entry " + item.id() + " in the archive");
-    }
+  /** The large objects of a BLOBS entry, in one transaction. */
+  private Done largeObjects(Session s, Item item) throws Exception {
     s.autoCommit(false);
-    LargeObjectManager lom = s.pg().getLargeObjectAPI();
-    byte[] buf = new byte[1 << 16];
-    try (BlockReader reader = BlockReader.open(archive, toc.header(), position, item.id(), bytesRead)) {
-      for (long oid = reader.nextLargeObject(); oid >= 0; oid = reader.nextLargeObject()) {
-        LargeObject lo = lom.open(oid, LargeObjectManager.WRITE);
-        try (InputStream data = reader.largeObjectData()) {
-          for (int r = data.read(buf); r >= 0; r = data.read(buf)) {
-            lo.write(buf, 0, r);
-          }
-        } finally {
-          lo.close();
-        }
-      }
-    }
+    input.largeObjects(s, item);
     s.commit();
     s.autoCommit(true);
-    return 0;
+    return new Done(item, s, 0, 0, null);
   }
 
   private void reportBytes() {
-    listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "bytes", bytesRead.get(), blocks.totalBytes()));
+    listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "bytes", input.bytesRead(), input.totalBytes()));
   }
 
   private PgToolException failed(Item item, Exception e) {
@@ -654,7 +599,7 @@ final class RestoreEngine {
     return config.redactor().redact(s);
   }
 
-  private static ThreadFactory daemon(String prefix) {
+  static ThreadFactory daemon(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

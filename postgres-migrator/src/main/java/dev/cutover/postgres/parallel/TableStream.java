@@ -52,27 +52,44 @@ final class TableStream {
    * not null (its chunks always end at a row boundary).
    */
   void produce(Source source, BinaryCopy binary) {
-    try (InputStream data = source.open()) {
-      if (binary != null) {
-        binary.convert(data, new BinaryCopy.Output() {
-          @Override
-          public byte[] buffer(int size) {
-            return TableStream.this.buffer(size);
-          }
-
-          @Override
-          public void push(byte[] buffer, int length) throws InterruptedException {
-            put(new Chunk(buffer, length, true));
-          }
-
-          @Override
-          public boolean stopped() {
-            return aborted;
-          }
-        });
-      } else {
-        copyText(data);
+    produce(out -> {
+      try (InputStream data = source.open()) {
+        if (binary != null) {
+          binary.convert(data, out);
+        } else {
+          copyText(data);
+        }
       }
+    });
+  }
+
+  /** Writes a table's data into the chunks {@link BinaryCopy.Output} hands out. */
+  interface Producer {
+    void write(BinaryCopy.Output out) throws Exception;
+  }
+
+  /**
+   * Runs {@code producer} on the calling thread (the producer thread), pushing what it writes; whatever
+   * happens, the consumers get the end marker, with the failure if there was one.
+   */
+  void produce(Producer producer) {
+    try {
+      producer.write(new BinaryCopy.Output() {
+        @Override
+        public byte[] buffer(int size) {
+          return TableStream.this.buffer(size);
+        }
+
+        @Override
+        public void push(byte[] buffer, int length) throws InterruptedException {
+          put(new Chunk(buffer, length, true));
+        }
+
+        @Override
+        public boolean stopped() {
+          return aborted;
+        }
+      });
     } catch (InterruptedException e) {
       failure = e;
       Thread.currentThread().interrupt();

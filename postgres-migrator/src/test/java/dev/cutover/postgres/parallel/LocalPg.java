@@ -78,6 +78,24 @@ public final class LocalPg {
     psql("postgres", "CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'");
   }
 
+  /** A new database {@code name} holding {@code tricky.sql} (this package's test resource). */
+  public static void createTrickyDatabase(String name) {
+    createDatabase(name);
+    try {
+      Path sql = java.nio.file.Files.createTempFile("tricky-", ".sql");
+      try (InputStream in = LocalPg.class.getResourceAsStream("tricky.sql")) {
+        java.nio.file.Files.copy(in, sql, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      try {
+        psqlFile(name, sql);
+      } finally {
+        java.nio.file.Files.deleteIfExists(sql);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static void dropDatabase(String name) {
     psql("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }

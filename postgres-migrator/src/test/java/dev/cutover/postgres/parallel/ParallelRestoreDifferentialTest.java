@@ -9,7 +9,6 @@ import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.testkit.postgres.TrickyDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
@@ -37,12 +36,7 @@ class ParallelRestoreDifferentialTest {
   static void source() throws IOException {
     LocalPg.assumeAvailable("psql", "pg_dump", "pg_restore");
     created = true;
-    LocalPg.createDatabase(SRC);
-    Path sql = dir.resolve("tricky.sql");
-    try (var in = ParallelRestoreDifferentialTest.class.getResourceAsStream("tricky.sql")) {
-      Files.copy(in, sql);
-    }
-    LocalPg.psqlFile(SRC, sql);
+    LocalPg.createTrickyDatabase(SRC);
   }
 
   @AfterAll

@@ -507,7 +507,8 @@ public final class FakeAptible implements AutoCloseable {
 
   /**
    * Stops leftover tunnel processes (logging each: a leak in the code under test), drops the
-   * databases and roles this fake created, and deletes its home if it created it. Idempotent.
+   * databases and roles this fake created, stops the {@code redis-server} of each Redis database,
+   * and deletes its home if it created it. Idempotent.
    */
   @Override
   public void close() {
@@ -520,6 +521,7 @@ public final class FakeAptible implements AutoCloseable {
       LOG.warn("fake aptible: tunnel process {} was still running at close; killing it", p.pid());
       p.destroyForcibly();
     }
+    FakeRedis.stopAll(home);
     Map<String, String> env = Map.of("FAKE_APTIBLE_PG", cliEnvironment.get("FAKE_APTIBLE_PG"));
     for (Database db : databases()) {
       if (db.postgresName().isPresent()) {

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * The fake {@code aptible} CLI (0.26.6), run as a separate JVM by the launcher script that
  * {@link FakeAptible} writes. It follows {@code reference/aptible.md} §10: state in
  * {@code $FAKE_APTIBLE_HOME/state.json}, the real output shapes and error texts, real PostgreSQL
- * databases for {@code db:create}, a real TCP forwarder (in a child JVM, orphaned on SIGTERM as
+ * databases for {@code db:create} (a real {@code redis-server} for {@code --type redis}), a real TCP forwarder (in a child JVM, orphaned on SIGTERM as
  * the real {@code ssh} child is) for {@code db:tunnel}.
  *
  * <p>Environment: {@code FAKE_APTIBLE_HOME} (required), {@code FAKE_APTIBLE_FAIL}
@@ -917,6 +917,10 @@ public final class FakeAptibleCli {
         creds.put("postgresql", "postgresql://" + role + ":" + password + "@" + host + ":" + port + "/" + role);
       } else if (dbType.equals("redis")) {
         String password = randomWord(24);
+        int redisPort = FakeRedis.start(env, id, password, err);
+        if (redisPort > 0) {
+          d.put("fake_redis_port", redisPort);
+        }
         creds.put("redis", "redis://aptible:" + password + "@" + host + ":" + port);
         creds.put("redis+ssl", "rediss://aptible:" + password + "@" + host + ":" + (port + 1));
       } else {
@@ -986,15 +990,17 @@ public final class FakeAptibleCli {
   }
 
   /** What {@code db:tunnel} needs: the database, its credential, the valid types. */
-  record TunnelTarget(String handle, String type, String url, List<String> types) {}
+  record TunnelTarget(String handle, String type, String url, List<String> types, String forwardTo) {}
 
   private TunnelTarget tunnelTarget(Args a) {
     ObjectNode db = database(store.read(), a.positionals().get(0), a.opt("environment"));
     JsonNode credential = credential(db, a.opt("type"));
     List<String> types = new ArrayList<>();
     db.get("credentials").forEach(c -> types.add(c.get("type").asText()));
+    // a Redis database's tunnel reaches its own redis-server (plain RESP, whatever the credential type)
+    String forwardTo = db.has("fake_redis_port") ? "127.0.0.1:" + db.get("fake_redis_port").asInt() : null;
     return new TunnelTarget(db.get("handle").asText(), credential.get("type").asText(),
-        credential.get("connection_url").asText(), types);
+        credential.get("connection_url").asText(), types, forwardTo);
   }
 
   private void dbBackup(Args a) {

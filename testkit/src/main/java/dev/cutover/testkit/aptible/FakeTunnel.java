@@ -37,7 +37,7 @@ final class FakeTunnel {
       err.println("Valid types for " + target.handle() + ": " + String.join(", ", target.types()));
     }
     int port = requestedPort == null ? freePort() : (int) Double.parseDouble(requestedPort);
-    Process child = startForwarder(port);
+    Process child = startForwarder(port, target.forwardTo());
     String first = readFirstLine(child);
     if (!TunnelForwarder.READY.equals(first)) {
       throw new FakeAptibleCli.Exit(1, "Tunnel did not come up: " + (first == null ? "" : first));
@@ -109,12 +109,13 @@ final class FakeTunnel {
     }
   }
 
-  private Process startForwarder(int port) {
+  private Process startForwarder(int port, String forwardTo) {
     List<String> argv = new ArrayList<>();
     argv.add(ProcessHandle.current().info().command().orElse("java"));
     argv.addAll(FakeStore.jvmOptions());
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), TunnelForwarder.class.getName(),
-        String.valueOf(port), env.getOrDefault("FAKE_APTIBLE_TUNNEL_TARGET", FakePostgres.server(env)),
+        String.valueOf(port), forwardTo != null ? forwardTo
+            : env.getOrDefault("FAKE_APTIBLE_TUNNEL_TARGET", FakePostgres.server(env)),
         env.getOrDefault("FAKE_APTIBLE_TUNNEL_TTL", "0")));
     try {
       return new ProcessBuilder(argv).redirectErrorStream(true)

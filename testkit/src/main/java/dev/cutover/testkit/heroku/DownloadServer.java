@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
 final class DownloadServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadServer.class);
 
-  /** What to send for a request: a status and either a file (possibly cut off) or a small body. */
-  record Answer(int status, String contentType, byte[] body, Path file, long cutAfter) {}
+  /**
+   * What to send for a request: a status and either a file (possibly cut off, possibly at a limited rate in
+   * bytes per second, 0 for unlimited) or a small body.
+   */
+  record Answer(int status, String contentType, byte[] body, Path file, long cutAfter, long bytesPerSecond) {}
 
   /** A parsed request line and headers. */
   record Request(String method, String path, String query, Map<String, String> headers) {}
@@ -111,8 +114,10 @@ final class DownloadServer implements AutoCloseable {
       return;
     }
     long limit = a.cutAfter() >= 0 ? Math.min(a.cutAfter(), length) : length;
-    byte[] buffer = new byte[64 * 1024];
+    byte[] buffer = new byte[a.bytesPerSecond() > 0 ? (int) Math.max(1024, Math.min(64 * 1024, a.bytesPerSecond() / 50))
+        : 64 * 1024];
     long sent = 0;
+    long start = System.nanoTime();
     try (InputStream file = Files.newInputStream(a.file())) {
       while (sent < limit) {
         int n = file.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
@@ -121,9 +126,27 @@ final class DownloadServer implements AutoCloseable {
         }
         out.write(buffer, 0, n);
         sent += n;
+        if (a.bytesPerSecond() > 0) {
+          out.flush();
+          pace(start, sent, a.bytesPerSecond());
+        }
       }
     }
     out.flush();
+  }
+
+  /** Sleeps until {@code sent} bytes are due at {@code bytesPerSecond} since {@code start}. */
+  private static void pace(long start, long sent, long bytesPerSecond) throws IOException {
+    long due = start + sent * 1_000_000_000L / bytesPerSecond;
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("download server stopped");
+      }
+    }
   }
 
   private static String reason(int status) {

@@ -96,6 +96,7 @@ public final class FakeHeroku implements AutoCloseable {
   private volatile int rateLimitRemaining = 4500;
   private volatile boolean expiredDownloads;
   private volatile long cutDownloadsAfter = -1;
+  private volatile long downloadRate;
 
   private record ActiveFault(Fault fault, AtomicInteger left) {}
 
@@ -174,6 +175,7 @@ public final class FakeHeroku implements AutoCloseable {
     faults.clear();
     expiredDownloads = false;
     cutDownloadsAfter = -1;
+    downloadRate = 0;
     return this;
   }
 
@@ -192,6 +194,18 @@ public final class FakeHeroku implements AutoCloseable {
   /** Makes downloads announce the full length but stop after {@code bytes} and drop the connection; -1 resets. */
   public FakeHeroku cutDownloadsAfter(long bytes) {
     this.cutDownloadsAfter = bytes;
+    return this;
+  }
+
+  /**
+   * Makes downloads send at most {@code bytesPerSecond} (a slow link to the storage); 0 resets to full
+   * speed. Applies to downloads that start afterwards.
+   */
+  public FakeHeroku downloadRate(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be >= 0: " + bytesPerSecond);
+    }
+    this.downloadRate = bytesPerSecond;
     return this;
   }
 
@@ -540,8 +554,11 @@ public final class FakeHeroku implements AutoCloseable {
       ok = false;
     } else {
       try {
-        processRunner.run(Command.builder("pg_dump", "-Fc", "--no-acl", "--no-owner", "-h", db.host(),
-                "-p", String.valueOf(db.port()), "-U", db.user(), "-d", db.database(), "-f", file.toString())
+        // PGBackups pipes pg_dump's output into its uploader (Heroku's transferatu: pg_dump's stdout into
+        // `gof3r put`), so a real backup is written to a pipe and its TOC records no data offsets: so here.
+        processRunner.run(Command.builder("bash", "-c", "set -o pipefail; out=$1; shift; pg_dump \"$@\" | cat > \"$out\"",
+                "fake-heroku-capture", file.toString(), "-Fc", "--no-acl", "--no-owner", "-h", db.host(),
+                "-p", String.valueOf(db.port()), "-U", db.user(), "-d", db.database())
             .secretEnv("PGPASSWORD", db.password())
             .env("PGSSLMODE", db.sslMode())
             .timeout(Duration.ofHours(1))
@@ -624,7 +641,8 @@ public final class FakeHeroku implements AutoCloseable {
     } else if (file == null) {
       answer = xml(404, "NoSuchKey", "The specified key does not exist.");
     } else {
-      answer = new DownloadServer.Answer(200, "application/octet-stream", new byte[0], file, cutDownloadsAfter);
+      answer = new DownloadServer.Answer(200, "application/octet-stream", new byte[0], file, cutDownloadsAfter,
+          downloadRate);
     }
     calls.add(new RecordedCall(r.method(), r.path(), r.query(), r.headers(), "", answer.status()));
     return answer;
@@ -633,7 +651,7 @@ public final class FakeHeroku implements AutoCloseable {
   private static DownloadServer.Answer xml(int status, String code, String message) {
     String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
         + "</Message><RequestId>FAKE</RequestId></Error>";
-    return new DownloadServer.Answer(status, "application/xml", body.getBytes(StandardCharsets.UTF_8), null, -1);
+    return new DownloadServer.Answer(status, "application/xml", body.getBytes(StandardCharsets.UTF_8), null, -1, 0);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -20,7 +20,7 @@ public final class BlockReader implements Closeable {
   public static final int BLK_DATA = 1;
   public static final int BLK_BLOBS = 3;
 
-  private final FileChannel channel;
+  private final Closeable source;
   private final ArchiveInput in;
   private final String compression;
   private final int type;
@@ -29,9 +29,9 @@ public final class BlockReader implements Closeable {
   private long counted;
   private ChunkInputStream current;
 
-  private BlockReader(FileChannel channel, ArchiveInput in, String compression, int type, AtomicLong counter,
+  private BlockReader(Closeable source, ArchiveInput in, String compression, int type, AtomicLong counter,
       long start) {
-    this.channel = channel;
+    this.source = source;
     this.in = in;
     this.compression = compression;
     this.type = type;
@@ -56,19 +56,35 @@ public final class BlockReader implements Closeable {
     FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
     try {
       ch.position(position);
-      ArchiveInput in = new ArchiveInput(new BufferedInputStream(Channels.newInputStream(ch), 1 << 18), position);
-      in.configure(header.intSize(), header.offSize(), true);
-      int type = in.readByte();
-      int id = in.readInt();
+      return open(Channels.newInputStream(ch), header, position, dumpId, counter);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the block that {@code in} starts at (file position {@code position}) and checks that it belongs
+   * to {@code dumpId}. The reader closes {@code in}.
+   *
+   * @param counter incremented by every archive byte read (for progress)
+   */
+  public static BlockReader open(InputStream in, ArchiveHeader header, long position, int dumpId, AtomicLong counter)
+      throws IOException {
+    try {
+      ArchiveInput input = new ArchiveInput(new BufferedInputStream(in, 1 << 18), position);
+      input.configure(header.intSize(), header.offSize(), true);
+      int type = input.readByte();
+      int id = input.readInt();
       if (id != dumpId) {
         throw new IOException("found unexpected block ID (" + id + ") when reading data -- expected " + dumpId);
       }
       if (type != BLK_DATA && type != BLK_BLOBS) {
         throw new IOException("unrecognized data block type " + type + " for entry " + dumpId);
       }
-      return new BlockReader(ch, in, header.compression(), type, counter, position);
+      return new BlockReader(in, input, header.compression(), type, counter, position);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      in.close();
       throw e;
     }
   }
@@ -103,7 +119,7 @@ public final class BlockReader implements Closeable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    source.close();
   }
 
   private final class Counted extends java.io.FilterInputStream {

@@ -1,70 +1,55 @@
 package dev.cutover.postgres.parallel.bench;
 
-import dev.cutover.core.MigrationListener;
-import dev.cutover.core.model.RestoreStrategy;
-import dev.cutover.postgres.PgMigrator;
-import dev.cutover.postgres.parallel.ParallelRestore;
+import static dev.cutover.postgres.parallel.bench.Shell.sh;
+
+import dev.cutover.postgres.parallel.CriticalPath;
+import dev.cutover.testkit.heroku.FakeHeroku;
 import dev.cutover.testkit.postgres.TrickyDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The restore benchmark (see {@code bench/README.md}): builds {@code pgbench -i -s SCALE} plus the
- * tricky objects, dumps it with {@code pg_dump -Fc}, then restores it into a fresh database with
- * each method in turn, alternating, {@code runs} times each; verifies every target against the
- * source; prints and writes median/min/max seconds, ratio to the guide's pipeline, and the PARALLEL
- * JVM's peak RSS.
+ * The benchmark (see {@code bench/README.md}): builds {@code pgbench -i -s SCALE} plus the tricky objects, then
+ * runs, alternating, {@code runs} times each, every way to move it into a fresh database: end to end (source
+ * database to verified target: the guide, {@code pg_dump -Fc} + {@code pg_restore -j}, {@code pg_dump | pg_restore},
+ * {@code pgcopydb clone}, Cutover's backup path on the fake Heroku with and without restoring while downloading,
+ * Cutover DIRECT) and restore only (from one {@code pg_dump -Fc} archive). Every target is checked against the
+ * source; the report has medians, ratios, each Cutover JVM's peak RSS, the server's CPU time per run, and
+ * DIRECT's lower bound (its critical path, measured alone, and the server's CPU time over the cores).
  *
- * <p>Usage: {@code Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke] [--keep DIR]}.
- * {@code --smoke} runs PARALLEL in this JVM (no child JVM), skips the tool-based Cutover strategies
- * and only checks correctness. {@code --keep DIR} leaves the source database and copies the archive
- * to {@code DIR/latest.dump}, for profiling one method by hand.
+ * <p>Usage: {@code Bench [--scale N] [--runs N] [--jobs N] [--rate BYTES_PER_SECOND] [--out FILE] [--smoke]
+ * [--keep DIR]}. {@code --rate} fixes the simulated download rate (default: the archive's size over one PARALLEL
+ * restore of it, so that downloading takes about as long as restoring). {@code --smoke} runs the Cutover methods
+ * in this JVM and checks correctness only. {@code --keep DIR} leaves the source database and copies the archive
+ * to {@code DIR/latest.dump}.
  */
 public final class Bench {
+  static final String APP = "bench-app";
 
   /** Benchmark options. */
   record Options(int scale, int runs, int jobs, Path out, boolean smoke, List<String> classpath, String src, String tgt,
-      Path keep) {}
+      Path keep, long rate) {}
 
-  /** One method's timings. */
-  record Timing(String method, List<Double> seconds, long peakRssKb, List<Double> inJvmSeconds,
-      List<Double> jvmCpuSeconds) {
-    double median() {
-      return median(seconds);
-    }
+  /** Where a method belongs in the report. */
+  enum Section { END_TO_END, RESTORE }
 
-    static double median(List<Double> values) {
-      if (values.isEmpty()) {
-        return Double.NaN;
-      }
-      List<Double> s = new ArrayList<>(values);
-      s.sort(null);
-      int n = s.size();
-      return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
+  /**
+   * One way to move the data: a shell command, or {@link RestoreMain} arguments for a child JVM.
+   *
+   * @param shell the command, or null for a JVM method
+   */
+  record Method(String name, Section section, String shell, List<String> jvm) {}
 
-    double min() {
-      return seconds.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-    }
-
-    double max() {
-      return seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-    }
-  }
+  /** One run of one method. */
+  record Run(double seconds, long peakRssKb, double jvmCpu, Map<String, Double> phases, PgCpu cpu) {}
 
   private Bench() {}
 
@@ -72,6 +57,7 @@ public final class Bench {
     int scale = 60;
     int runs = 3;
     int jobs = 2;
+    long rate = 0;
     boolean smoke = false;
     Path keep = null;
     Path out = Path.of("bench/results/latest.md");
@@ -80,108 +66,87 @@ public final class Bench {
         case "--scale" -> scale = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+        case "--rate" -> rate = Long.parseLong(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--smoke" -> smoke = true;
         case "--keep" -> keep = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; usage: Bench [--scale N] [--runs N] [--jobs N] [--out FILE] [--smoke] [--keep DIR]");
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: Bench [--scale N] "
+            + "[--runs N] [--jobs N] [--rate BYTES_PER_SECOND] [--out FILE] [--smoke] [--keep DIR]");
       }
     }
-    String report = run(new Options(scale, runs, jobs, out, smoke,
-        List.of(System.getProperty("java.class.path")), "cut_par_bench_src", "cut_par_bench_tgt", keep));
+    String report = run(new Options(scale, runs, jobs, out, smoke, List.of(System.getProperty("java.class.path")),
+        "cut_par_bench_src", "cut_par_bench_tgt", keep, rate));
     System.out.println(report);
   }
 
-  /** Runs the benchmark; returns the Markdown report (also written to {@code options.out()}). */
+  /** Runs the benchmark; returns the Markdown report (also written to {@code options.out()} unless smoke). */
   static String run(Options o) throws Exception {
-    final String src = o.src();
-    final String tgt = o.tgt();
     Path work = Files.createTempDirectory("cutover-bench-");
     TrickyDatabase tricky = null;
-    try {
+    try (FakeHeroku fake = FakeHeroku.start()) {
       long users = o.smoke() ? 500 : Math.max(10, o.scale() * 3_333L);
-      log("building " + src + ": TrickyDatabaseGenerator (" + users + " users), tricky.sql, pgbench -i -s " + o.scale());
-      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + src + " WITH (FORCE)' -c 'CREATE DATABASE " + src + "' postgres");
-      tricky = TrickyDatabaseGenerator.builder().users(users).rolePrefix("cut_par_").build().generate(RestoreMain.target(src));
+      log("building " + o.src() + ": TrickyDatabaseGenerator (" + users + " users), tricky.sql, pgbench -i -s " + o.scale());
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + o.src() + " WITH (FORCE)' -c 'CREATE DATABASE " + o.src() + "' postgres");
+      tricky = TrickyDatabaseGenerator.builder().users(users).rolePrefix("cut_par_").build()
+          .generate(RestoreMain.target(o.src()));
       Path trickySql = work.resolve("tricky.sql");
       try (InputStream in = Bench.class.getResourceAsStream("/dev/cutover/postgres/parallel/tricky.sql")) {
         Files.copy(in, trickySql);
       }
-      sh("psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -f " + trickySql + " " + src);
-      sh("pgbench -i -q -s " + o.scale() + " " + src);
-      sh("psql -X -q -c 'VACUUM ANALYZE' " + src);
-      Map<String, String> expected = fingerprint(src);
+      sh("psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -f " + trickySql + " " + o.src());
+      sh("pgbench -i -q -s " + o.scale() + " " + o.src());
+      sh("psql -X -q -c 'VACUUM ANALYZE' " + o.src());
+      Map<String, String> expected = fingerprint(o.src());
       Path dump = work.resolve("latest.dump");
       long t0 = System.nanoTime();
-      sh("pg_dump -Fc -f " + dump + " " + src);
+      sh("pg_dump -Fc -f " + dump + " " + o.src());
       double dumpSeconds = (System.nanoTime() - t0) / 1e9;
       long size = Files.size(dump);
-      log(String.format(Locale.ROOT, "archive: %,d bytes, pg_dump took %.1f s", size, dumpSeconds));
+      log(String.format(Locale.ROOT, "archive: %,d bytes, pg_dump -Fc took %.1f s", size, dumpSeconds));
       if (o.keep() != null) {
         Files.createDirectories(o.keep());
         Files.copy(dump, o.keep().resolve("latest.dump"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        log("kept " + src + " and " + o.keep().resolve("latest.dump"));
+        log("kept " + o.src() + " and " + o.keep().resolve("latest.dump"));
       }
-
       if (o.runs() < 1) {
         return "no runs requested";
       }
-      Map<String, String> methods = new LinkedHashMap<>();
-      // The guide, literally: convert the archive into data.sql, then feed that to psql.
-      Path dataSql = work.resolve("data.sql");
-      methods.put("guide: pg_restore -f data.sql, psql -f data.sql", "pg_restore -f - " + dump + " > " + dataSql
-          + " && psql -X -q -o /dev/null -f " + dataSql + " " + tgt);
-      methods.put("pg_restore -j " + o.jobs(), "pg_restore --no-owner --no-acl -j " + o.jobs() + " -d " + tgt + " " + dump);
-      if (!o.smoke()) {
-        // PgMigrator's tool-based strategies have their own tests; the smoke run keeps CI short.
-        methods.put("Cutover GUIDE_SQL", "GUIDE_SQL");
-        methods.put("Cutover PG_RESTORE (jobs " + o.jobs() + ")", "PG_RESTORE");
+      fake.app(APP).postgres(RestoreMain.target(o.src()));
+      List<Method> methods = methods(o, fake, dump, work);
+      long rate = o.rate();
+      if (rate <= 0) {
+        fresh(o.tgt());
+        Run calibration = runOnce(o, fake, methods.stream().filter(m -> m.name().startsWith("Cutover PARALLEL ("))
+            .findFirst().orElseThrow());
+        rate = (long) (size / calibration.seconds());
+        log(String.format(Locale.ROOT, "download rate %,d bytes/s: the archive over one PARALLEL restore (%.2f s)", rate,
+            calibration.seconds()));
       }
-      methods.put("Cutover PARALLEL (jobs " + o.jobs() + ")", "PARALLEL");
-      methods.put("Cutover PARALLEL engine only (jobs " + o.jobs() + ")", "ENGINE");
-      Map<String, List<Double>> times = new LinkedHashMap<>();
-      Map<String, Long> peakRss = new LinkedHashMap<>();
-      Map<String, List<Double>> inJvm = new LinkedHashMap<>();
-      Map<String, List<Double>> jvmCpu = new LinkedHashMap<>();
+      fake.downloadRate(rate);
+
+      Map<Method, List<Run>> runs = new LinkedHashMap<>();
       for (int run = 1; run <= o.runs(); run++) {
-        for (Map.Entry<String, String> m : methods.entrySet()) {
-          fresh(tgt);
-          long s = System.nanoTime();
-          if (!m.getKey().startsWith("Cutover")) {
-            sh(m.getValue());
-          } else if (o.smoke() && m.getValue().equals("ENGINE")) {
-            ParallelRestore.builder().jobs(o.jobs()).build().restore(dump, RestoreMain.target(tgt));
-          } else if (o.smoke()) {
-            PgMigrator.builder().jobs(o.jobs()).build().restore(dump, RestoreMain.target(tgt),
-                RestoreStrategy.valueOf(m.getValue()), false, MigrationListener.NONE);
-          } else {
-            String args = m.getValue().equals("ENGINE") ? dump + " " + tgt + " " + o.jobs()
-                : "--pgmigrator " + m.getValue() + " " + dump + " " + tgt + " " + o.jobs();
-            String line = sh("java -cp '" + String.join(":", o.classpath()) + "' " + RestoreMain.class.getName() + " " + args);
-            long rss = Long.parseLong(line.replaceAll("(?s).*vmhwm_kb=(-?[0-9]+).*", "$1"));
-            peakRss.merge(m.getKey(), rss, Math::max);
-            inJvm.computeIfAbsent(m.getKey(), k -> new ArrayList<>())
-                .add(Double.parseDouble(line.replaceAll("(?s).*(?<![a-z_])seconds=([0-9.]+).*", "$1")));
-            jvmCpu.computeIfAbsent(m.getKey(), k -> new ArrayList<>())
-                .add(Double.parseDouble(line.replaceAll("(?s).*cpu_seconds=([0-9.]+).*", "$1")));
-          }
-          double seconds = (System.nanoTime() - s) / 1e9;
-          Map<String, String> actual = fingerprint(tgt);
+        for (Method m : methods) {
+          fresh(o.tgt());
+          Run r = runOnce(o, fake, m);
+          Map<String, String> actual = fingerprint(o.tgt());
           if (!actual.equals(expected)) {
-            throw new AssertionError(m.getKey() + ": target differs from the source: expected " + expected + " but got "
+            throw new AssertionError(m.name() + ": target differs from the source: expected " + expected + " but got "
                 + actual);
           }
-          times.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(seconds);
-          log(String.format(Locale.ROOT, "run %d %-40s %7.2f s (verified)", run, m.getKey(), seconds));
+          runs.computeIfAbsent(m, k -> new ArrayList<>()).add(r);
+          log(String.format(Locale.ROOT, "run %d %-62s %7.2f s, server CPU %.1f s (verified)", run, m.name(), r.seconds(),
+              r.cpu().serverSeconds()));
         }
       }
-      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + tgt + " WITH (FORCE)' postgres");
-      List<Timing> timings = new ArrayList<>();
-      for (Map.Entry<String, List<Double>> t : times.entrySet()) {
-        timings.add(new Timing(t.getKey(), t.getValue(), peakRss.getOrDefault(t.getKey(), -1L),
-            inJvm.getOrDefault(t.getKey(), List.of()), jvmCpu.getOrDefault(t.getKey(), List.of())));
+      List<CriticalPath.Result> critical = new ArrayList<>();
+      for (int run = 1; run <= o.runs(); run++) {
+        fresh(o.tgt());
+        critical.add(CriticalPath.measure(RestoreMain.target(o.src()), RestoreMain.target(o.tgt()), o.jobs(), work));
+        log("critical path " + critical.get(critical.size() - 1));
       }
-      String report = report(o, size, dumpSeconds, timings);
+      sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + o.tgt() + " WITH (FORCE)' postgres");
+      String report = BenchReport.markdown(o, size, dumpSeconds, rate, runs, critical);
       if (!o.smoke()) {
         Files.createDirectories(o.out().toAbsolutePath().getParent());
         Files.writeString(o.out(), report);
@@ -192,7 +157,7 @@ public final class Bench {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
       if (o.keep() == null) {
-        sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + src + " WITH (FORCE)' postgres");
+        sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + o.src() + " WITH (FORCE)' postgres");
         if (tricky != null) {
           tricky.close();
         }
@@ -200,16 +165,95 @@ public final class Bench {
     }
   }
 
+  /** Every method, end to end first, then restore only. */
+  private static List<Method> methods(Options o, FakeHeroku fake, Path dump, Path work) {
+    String src = o.src();
+    String tgt = o.tgt();
+    int j = o.jobs();
+    Path file = work.resolve("e2e.dump");
+    Path dataSql = work.resolve("data.sql");
+    String jobs = Integer.toString(j);
+    List<Method> m = new ArrayList<>();
+    m.add(new Method("guide: pg_dump -Fc, pg_restore -f data.sql, psql -f data.sql", Section.END_TO_END,
+        "rm -f " + file + " && pg_dump -Fc -f " + file + " " + src + " && pg_restore -f " + dataSql + " " + file
+            + " && psql -X -q -o /dev/null -f " + dataSql + " " + tgt, null));
+    m.add(new Method("pg_dump -Fc, pg_restore -j " + j, Section.END_TO_END, "rm -f " + file + " && pg_dump -Fc -f " + file
+        + " " + src + " && pg_restore --no-owner --no-acl -j " + j + " -d " + tgt + " " + file, null));
+    m.add(new Method("pg_dump -Fc | pg_restore", Section.END_TO_END, "pg_dump -Fc " + src
+        + " | pg_restore --no-owner --no-acl -d " + tgt, null));
+    Path copydb = work.resolve("pgcopydb");
+    // pgcopydb kills its whole process group when it fails: its own session keeps this JVM out of it.
+    m.add(new Method("pgcopydb clone (--table-jobs " + j + " --index-jobs " + j + ")", Section.END_TO_END,
+        "rm -rf " + copydb + " && setsid --wait pgcopydb clone --source postgres://postgres@127.0.0.1:5432/" + src
+            + " --target postgres://postgres@127.0.0.1:5432/" + tgt + " --table-jobs " + j + " --index-jobs " + j
+            + " --no-owner --no-acl --dir " + copydb + " > " + work.resolve("pgcopydb.log") + " 2>&1", null));
+    for (String mode : List.of("sequential", "overlap")) {
+      m.add(new Method(mode.equals("sequential") ? "Cutover backup path: capture, download, PARALLEL restore, verify"
+          : "Cutover backup path, restoring while downloading, verify", Section.END_TO_END, null,
+          List.of("--backup-path", mode, fake.apiUrl(), APP, fake.caCertificatePem().toString(), src, tgt, jobs,
+              work.toString())));
+    }
+    m.add(new Method("Cutover DIRECT (jobs " + j + "), verify", Section.END_TO_END, null,
+        List.of("--direct", src, tgt, jobs)));
+    m.add(new Method("guide: pg_restore -f data.sql, psql -f data.sql", Section.RESTORE, "pg_restore -f " + dataSql + " "
+        + dump + " && psql -X -q -o /dev/null -f " + dataSql + " " + tgt, null));
+    m.add(new Method("pg_restore -j " + j, Section.RESTORE, "pg_restore --no-owner --no-acl -j " + j + " -d " + tgt + " "
+        + dump, null));
+    m.add(new Method("Cutover PARALLEL (jobs " + j + ")", Section.RESTORE, null,
+        List.of("--pgmigrator", "PARALLEL", dump.toString(), tgt, jobs)));
+    m.add(new Method("Cutover PARALLEL engine only (jobs " + j + ")", Section.RESTORE, null,
+        List.of(dump.toString(), tgt, jobs)));
+    return m;
+  }
+
+  /** Runs {@code m} once into the (fresh) target, with the server's and the machine's CPU time around it. */
+  private static Run runOnce(Options o, FakeHeroku fake, Method m) throws Exception {
+    PgCpu before = PgCpu.sample();
+    long s = System.nanoTime();
+    String line = null;
+    if (m.shell() != null) {
+      sh(m.shell());
+    } else if (o.smoke()) {
+      line = RestoreMain.run(m.jvm().toArray(String[]::new), fake.apiKey());
+    } else {
+      line = sh("java -cp '" + String.join(":", o.classpath()) + "' " + RestoreMain.class.getName() + " "
+          + String.join(" ", m.jvm()), Map.of("CUTOVER_BENCH_HEROKU_API_KEY", fake.apiKey().reveal()));
+    }
+    double seconds = (System.nanoTime() - s) / 1e9;
+    PgCpu cpu = PgCpu.sample().minus(before);
+    if (line == null) {
+      return new Run(seconds, -1, Double.NaN, Map.of(), cpu);
+    }
+    Map<String, Double> phases = new TreeMap<>();
+    String p = field(line, "phases");
+    if (!p.equals("-")) {
+      for (String kv : p.split(",")) {
+        phases.put(kv.substring(0, kv.lastIndexOf(':')), Double.parseDouble(kv.substring(kv.lastIndexOf(':') + 1)));
+      }
+    }
+    long rss = o.smoke() ? -1 : Long.parseLong(field(line, "vmhwm_kb"));
+    return new Run(seconds, rss, o.smoke() ? Double.NaN : Double.parseDouble(field(line, "cpu_seconds")), phases, cpu);
+  }
+
+  private static String field(String line, String name) {
+    for (String part : line.strip().split("\\s+")) {
+      if (part.startsWith(name + "=")) {
+        return part.substring(name.length() + 1);
+      }
+    }
+    throw new IllegalStateException("no " + name + " in " + line);
+  }
+
   /**
-   * A new empty target, and every dirty page of the previous run (its files, the guide's data.sql)
-   * written out first, so no method pays for another's writeback.
+   * A new empty target, and every dirty page of the previous run (its files, the guide's data.sql) written
+   * out first, so no method pays for another's writeback.
    */
   private static void fresh(String tgt) {
     sh("psql -X -q -c 'DROP DATABASE IF EXISTS " + tgt + " WITH (FORCE)' -c 'CREATE DATABASE " + tgt + "' -c CHECKPOINT postgres"
         + " && sync");
   }
 
-  /** Row count of every table and materialized view, sequence states, large-object count, index count. */
+  /** Row count of every table and matview, sequence states, large-object count, index count. */
   static Map<String, String> fingerprint(String db) {
     String sql = """
         SELECT format('%I.%I', n.nspname, c.relname), c.relkind,
@@ -235,82 +279,7 @@ public final class Bench {
     return out;
   }
 
-  private static String report(Options o, long size, double dumpSeconds, List<Timing> timings) {
-    double guide = timings.get(0).median();
-    StringBuilder b = new StringBuilder();
-    b.append("# Restore benchmark\n\n");
-    b.append(String.format(Locale.ROOT, "- date: %s%n- scale: %d (pgbench -i -s %d plus tricky objects), runs: %d each, "
-        + "alternating, jobs: %d%n- archive: %,d bytes (pg_dump -Fc, %.1f s)%n- machine: %d cores; %s%n- every run "
-        + "verified against the source (row counts of every table and matview, sequences, large objects, index and "
-        + "constraint counts, sum of abalance)%n%n", Instant.now(), o.scale(), o.scale(), o.runs(), o.jobs(), size,
-        dumpSeconds, Runtime.getRuntime().availableProcessors(), sh("psql -X -At -c 'SELECT version()' postgres").strip()));
-    b.append("| method | median s | min s | max s | speed-up vs guide | in-JVM restore median s | JVM CPU median s "
-        + "| peak RSS |\n|---|---|---|---|---|---|---|---|\n");
-    for (Timing t : timings) {
-      b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %s | %s | %s |%n", t.method(), t.median(),
-          t.min(), t.max(), guide / t.median(),
-          t.inJvmSeconds().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", Timing.median(t.inJvmSeconds())),
-          t.jvmCpuSeconds().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", Timing.median(t.jvmCpuSeconds())),
-          t.peakRssKb() > 0 ? (t.peakRssKb() / 1024) + " MB (VmHWM)" : "-"));
-    }
-    Timing pgRestore = timings.get(1);
-    b.append("\n");
-    for (Timing t : timings) {
-      if (t.method().startsWith("Cutover PARALLEL")) {
-        b.append(String.format(Locale.ROOT, "- %s: %.2fx faster than the guide (target >= 2.0x), %.2fx faster than %s "
-            + "(target >= 1.15x), JVM peak RSS %s (target <= 512 MB)%n", t.method(), guide / t.median(),
-            pgRestore.median() / t.median(), pgRestore.method(),
-            t.peakRssKb() > 0 ? (t.peakRssKb() / 1024) + " MB" : "not measured (smoke)"));
-      }
-    }
-    b.append("\nAll times are wall seconds of the whole command. Cutover rows run in a child JVM and include its "
-        + "start-up; the PgMigrator rows (GUIDE_SQL, PG_RESTORE, PARALLEL) also include PgMigrator's checks and "
-        + "follow-up (archive inspection, target emptiness, extension schemas, revocations, settings, row counts). "
-        + "\"engine only\" is ParallelRestore alone. \"in-JVM\" is the restore call timed inside that JVM; \"JVM CPU\" "
-        + "is that JVM's CPU time, all threads (JIT and GC included).\n");
-    return b.toString();
-  }
-
-  private static void log(String s) {
+  static void log(String s) {
     System.err.println("[bench] " + s);
-  }
-
-  /** Runs a shell command with libpq defaults for the local server; returns stdout, fails on non-zero exit. */
-  static String sh(String command) {
-    try {
-      ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      pb.environment().putIfAbsent("PGHOST", "127.0.0.1");
-      pb.environment().putIfAbsent("PGPORT", "5432");
-      pb.environment().putIfAbsent("PGUSER", "postgres");
-      Process p = pb.start();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Thread t = new Thread(() -> {
-        try (InputStream e = p.getErrorStream()) {
-          e.transferTo(err);
-        } catch (IOException ignored) {
-          // the exit code tells
-        }
-      });
-      t.start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (!p.waitFor(2, TimeUnit.HOURS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + command);
-      }
-      t.join();
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException("exit " + p.exitValue() + ": " + command + "\n" + err.toString(StandardCharsets.UTF_8));
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
