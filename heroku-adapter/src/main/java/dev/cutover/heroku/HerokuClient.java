@@ -247,7 +247,11 @@ public final class HerokuClient implements AutoCloseable {
       return this;
     }
 
-    /** The Platform API root; default {@value HerokuClient#DEFAULT_API_URL}. Must be https unless loopback. */
+    /**
+     * The Platform API root; default {@value HerokuClient#DEFAULT_API_URL}. It must be a host the
+     * {@code heroku} CLI accepts too (a Heroku domain over https, or {@code localhost} /
+     * {@code 127.0.0.1}), so that the SDK and the CLI never talk to different APIs.
+     */
     public Builder apiUrl(String apiUrl) {
       this.apiUrl = Objects.requireNonNull(apiUrl, "apiUrl");
       return this;
@@ -327,9 +331,16 @@ public final class HerokuClient implements AutoCloseable {
       HttpUrl url = HttpUrl.parse(apiUrl);
       if (url == null) {
         problems.add("apiUrl", apiUrl, "is not an http(s) URL", "use " + DEFAULT_API_URL);
+      } else if (!Hosts.cliAccepts(url.host())) {
+        problems.add("apiUrl", apiUrl, "the heroku CLI only talks to Heroku domains, localhost or 127.0.0.1: "
+            + "given this host it would send the token to api.heroku.com while the SDK talks to " + url.host(),
+            "use " + DEFAULT_API_URL + ", or http://127.0.0.1:PORT for a local fake");
       } else if (!url.isHttps() && !Hosts.isLoopback(url.host())) {
         problems.add("apiUrl", apiUrl, "plain http is allowed only to this machine (loopback)",
             "use https, e.g. " + DEFAULT_API_URL);
+      } else if (!url.encodedPath().equals("/") || url.query() != null) {
+        problems.add("apiUrl", apiUrl, "must be the API root, without a path or query",
+            "e.g. " + DEFAULT_API_URL);
       }
       if (dataApiHost.isBlank() || dataApiHost.contains(":") || dataApiHost.contains("/")) {
         problems.add("dataApiHost", dataApiHost, "must be a host name only (scheme and port come from apiUrl)",

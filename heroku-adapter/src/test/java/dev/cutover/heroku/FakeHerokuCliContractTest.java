@@ -54,6 +54,13 @@ class FakeHerokuCliContractTest {
         .buildpacks("heroku/nodejs", "https://github.com/heroku/heroku-buildpack-ruby")
         .processTypes(Map.of("web", "npm start", "worker", "node worker.js", "release", "npm run migrate"))
         .postgres(db.connection);
+    fake.app("long-app").releases(5000).processTypes(Map.of("web", "npm start"));
+    fake.app("fir-app").generation("fir").buildpacks("heroku/nodejs", "heroku/procfile")
+        .processTypes(Map.of("web", "npm start", "release", "npm run migrate"));
+    fake.app("multi-app").postgres(db.connection)
+        .postgres("HEROKU_POSTGRESQL_BLUE", "heroku-postgresql:standard-0", db.connection)
+        .follower("HEROKU_POSTGRESQL_GRAY", "HEROKU_POSTGRESQL_BLUE");
+    fake.app("shop-app").attach("DATABASE", fake.app("multi-app"), "DATABASE");
   }
 
   private ProcessLeakCheck leaks;
@@ -189,5 +196,52 @@ class FakeHerokuCliContractTest {
         .contains("@127.0.0.1:5432/" + db.connection.database());
     assertThat(fake.requests("GET", "/postgres/v0/databases/.*/credentials/default")).last()
         .extracting(c -> c.header("authorization").orElse("")).asString().startsWith("Basic ");
+  }
+
+  @Test
+  void releasesJson_5000Releases_oneRequestForTheNewest15(@TempDir Path home) throws Exception {
+    JsonNode out = JSON.readTree(heroku(home, "releases", "-a", "long-app", "--json").stdout());
+
+    assertThat(out).hasSize(15);
+    assertThat(out.get(0).path("version").asInt()).isEqualTo(5000);
+    assertThat(out.get(14).path("version").asInt()).isEqualTo(4986);
+    assertThat(fake.requests("GET", "/apps/long-app/releases")).singleElement()
+        .satisfies(c -> assertThat(c.header("range")).contains("version ..; max=15, order=desc"));
+  }
+
+  @Test
+  void buildpacksJson_firApp_readFromTheCurrentReleasesOciImage(@TempDir Path home) throws Exception {
+    JsonNode out = JSON.readTree(heroku(home, "buildpacks", "-a", "fir-app", "--json").stdout());
+
+    assertThat(out).extracting(b -> b.path("buildpack").path("name").asText())
+        .containsExactly("heroku/nodejs", "heroku/procfile");
+    assertThat(fake.requests("GET", "/apps/fir-app/oci-images/.*")).hasSize(1);
+    assertThat(fake.requests("GET", "/apps/fir-app/buildpack-installations")).isEmpty();
+  }
+
+  @Test
+  void pgInfo_twoDatabasesAndAFollower_eachShownTheFollowerNamingItsLeader(@TempDir Path home) {
+    String out = heroku(home, "pg:info", "-a", "multi-app").stdout();
+
+    assertThat(out).contains("=== DATABASE_URL").contains("=== HEROKU_POSTGRESQL_BLUE_URL")
+        .contains("=== HEROKU_POSTGRESQL_GRAY_URL").containsPattern("Following:\\s+HEROKU_POSTGRESQL_BLUE");
+  }
+
+  @Test
+  void pgInfoAndAddons_databaseBilledToAnotherApp_showTheBillingApp(@TempDir Path home) throws Exception {
+    assertThat(heroku(home, "pg:info", "-a", "shop-app").stdout()).containsPattern("Billing App:\\s+multi-app");
+
+    JsonNode addons = JSON.readTree(heroku(home, "addons", "-a", "shop-app", "--json").stdout());
+    assertThat(addons).singleElement().satisfies(a -> {
+      assertThat(a.path("app").path("name").asText()).isEqualTo("multi-app");
+      assertThat(a.path("attachments")).extracting(at -> at.path("app").path("name").asText()).contains("shop-app");
+    });
+  }
+
+  @Test
+  void psJson_formation_oneDynoPerQuantity(@TempDir Path home) throws Exception {
+    JsonNode out = JSON.readTree(heroku(home, "ps", "-a", APP, "--json").stdout());
+
+    assertThat(out).extracting(d -> d.path("name").asText()).containsExactly("web.1", "web.2", "worker.1");
   }
 }

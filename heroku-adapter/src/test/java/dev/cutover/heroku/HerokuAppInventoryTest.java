@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Inventory and Platform API behaviour against FakeHeroku (no CLI): completeness with pagination,
- * rate limits, retries and the error messages users see.
+ * bounded release reads, rate limits, retries and the error messages users see.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -63,7 +63,8 @@ class HerokuAppInventoryTest {
         .addon("scheduler:standard")
         .buildpacks("heroku/nodejs", "https://github.com/heroku/heroku-buildpack-ruby");
     IntStream.rangeClosed(1, 36).forEach(i -> app.configVar("VAR_" + i, "value-" + i + "-" + "x".repeat(i)));
-    app.domains(IntStream.rangeClosed(1, 249).mapToObj(i -> "host" + i + ".example.com").toArray(String[]::new));
+    app.domains(IntStream.rangeClosed(1, 1249).mapToObj(i -> "host" + i + ".example.com").toArray(String[]::new));
+    app.releases(5000);
   }
 
   @AfterAll
@@ -110,9 +111,9 @@ class HerokuAppInventoryTest {
         "scheduler:standard");
     assertThat(inv.addons()).filteredOn(a -> a.service().equals("heroku-redis")).singleElement()
         .extracting(Addon::configVars).isEqualTo(List.of("REDIS_URL"));
-    assertThat(inv.domains()).hasSize(250).doesNotHaveDuplicates();
-    assertThat(inv.customDomains()).hasSize(249).contains(new Domain("host249.example.com", "custom",
-        "host249.example.com.herokudns.com"));
+    assertThat(inv.domains()).hasSize(1250).doesNotHaveDuplicates();
+    assertThat(inv.customDomains()).hasSize(1249).contains(new Domain("host1249.example.com", "custom",
+        "host1249.example.com.herokudns.com"));
     assertThat(inv.domains()).contains(new Domain(fake.app(APP).herokuDomain(), "heroku", ""));
     assertThat(inv.buildpacks()).containsExactly("heroku/nodejs", "https://github.com/heroku/heroku-buildpack-ruby");
     PostgresInfo pg = inv.primaryDatabase().orElseThrow();
@@ -121,14 +122,26 @@ class HerokuAppInventoryTest {
     assertThat(pg.majorVersion()).isGreaterThanOrEqualTo(12);
     assertThat(pg.dataSizeBytes()).isPositive();
     assertThat(inv.databases()).hasSize(1);
+    assertThat(inv.generation()).isEqualTo("cedar");
+    assertThat(inv.gaps()).isEmpty();
+    assertThat(inv.jobAddons()).extracting(Addon::service).containsExactly("scheduler");
     assertThat(fake.requests()).allSatisfy(c -> {
       assertThat(c.header("user-agent").orElseThrow()).matches("cutover/\\d+\\.\\d+\\.\\d+.*");
       assertThat(c.header("accept").orElseThrow()).isEqualTo("application/vnd.heroku+json; version=3");
     });
-    // 250 domains do not fit Heroku's default page of 200: the second page was asked for with Next-Range.
+    // Every paged list asks for Heroku's largest page from the start, as the CLI does for domains:
+    // 1250 domains are two pages, not seven of the default 200.
     List<RecordedCall> domainPages = fake.requests("GET", "/apps/big-app/domains");
     assertThat(domainPages).extracting(RecordedCall::status).containsExactly(206, 200);
+    assertThat(domainPages.get(0).header("range")).contains("id ..; max=1000;");
     assertThat(domainPages.get(1).header("range").orElseThrow()).startsWith("id ]");
+    assertThat(fake.requests()).filteredOn(c -> c.path().matches("/apps/big-app/(formation|addons|addon-attachments)"))
+        .allSatisfy(c -> assertThat(c.header("range")).contains("id ..; max=1000;"))
+        .extracting(RecordedCall::path).contains("/apps/big-app/formation", "/apps/big-app/addons",
+            "/apps/big-app/addon-attachments");
+    // 5000 releases: one request for the newest page, not 25 pages of 200.
+    assertThat(fake.requests("GET", "/apps/big-app/releases")).singleElement()
+        .satisfies(c -> assertThat(c.header("range")).contains("version ..; max=10, order=desc"));
   }
 
   @Test
@@ -165,12 +178,36 @@ class HerokuAppInventoryTest {
     try (HerokuClient heroku = client()) {
       heroku.app(APP).formation();
       assertThat(time.sleeps).isEmpty();
-      assertThat(heroku.lastRateLimitRemaining()).hasValue(4);
+      assertThat(heroku.lastRateLimitRemaining()).hasValue(3);
 
       heroku.app(APP).formation();
     }
 
-    assertThat(time.sleeps).containsExactly(Duration.ofMillis(800 * 6));
+    // Each request took a token: 3 left after the first, so the client paused for the 7 missing ones.
+    assertThat(time.sleeps).containsExactly(Duration.ofMillis(800 * 7));
+    assertThat(fake.requests("GET", "/apps/big-app/formation")).hasSize(2);
+  }
+
+  @Test
+  void requests_poolRunsDry_429SaysHowLongHerokuAsksToWait() {
+    // A pool of 2 that will not refill within the test: the third request finds it empty.
+    fake.rateLimitRefill(Duration.ofHours(1)).rateLimitRemaining(2);
+    try (HerokuClient heroku = client()) {
+      heroku.app(APP).formation();
+      heroku.app(APP).formation();
+      assertThat(heroku.lastRateLimitRemaining()).hasValue(0);
+      assertThatThrownBy(() -> heroku.app(APP).formation()).isInstanceOfSatisfying(ApiException.class, e -> {
+        assertThat(e.status()).isEqualTo(429);
+        assertThat(e.errorId()).contains("rate_limit");
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("rate limit").contains("Retry-After 3600 s");
+      });
+    } finally {
+      fake.rateLimitRefill(Duration.ofMillis(800)).rateLimitRemaining(4500);
+    }
+
+    assertThat(fake.requests("GET", "/apps/big-app/formation")).extracting(RecordedCall::status)
+        .containsExactly(200, 200, 429);
   }
 
   @Test
@@ -263,6 +300,22 @@ class HerokuAppInventoryTest {
     try (HerokuClient heroku = client()) {
       assertThat(heroku.app("feature-app").features()).containsExactlyInAnyOrder(
           new AppFeature("runtime-dyno-metadata", true), new AppFeature("preboot", false));
+    }
+  }
+
+  @Test
+  void builder_hostTheCliWouldNotUse_refusedRatherThanSplitTheTraffic() {
+    for (String url : List.of("https://api.example.com", "http://127.0.0.2:5000", "http://[::1]:5000",
+        "http://api.heroku.com", "http://127.0.0.1:5000/v3")) {
+      assertThatThrownBy(() -> HerokuClient.builder().apiKey(Secret.of("k")).apiUrl(url).build())
+          .as(url).isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+              .extracting(ValidationException.Problem::field).containsExactly("apiUrl"));
+    }
+    assertThatThrownBy(() -> HerokuClient.builder().apiKey(Secret.of("k")).apiUrl("https://api.example.com").build())
+        .hasMessageContaining("api.heroku.com").hasMessageContaining("127.0.0.1");
+    for (String url : List.of("https://api.heroku.com", "https://api.staging.herokudev.com", "http://localhost:5000",
+        "http://127.0.0.1:5000/")) {
+      HerokuClient.builder().apiKey(Secret.of("k")).apiUrl(url).processRunner(new FakeProcessRunner()).build().close();
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Secret;
+import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.process.Command;
 import dev.cutover.testkit.heroku.FakeHeroku;
 import dev.cutover.testkit.process.FakeProcessRunner;
@@ -87,7 +88,7 @@ class HerokuCliCommandTest {
     runner.on(argv -> true).failsToStart("Cannot run program \"heroku\": error=2, No such file or directory");
 
     try (HerokuClient heroku = client(runner, "http://127.0.0.1:5055")) {
-      assertThatThrownBy(() -> heroku.app("example-app").captureBackup("DATABASE", MigrationListener.NONE))
+      assertThatThrownBy(() -> heroku.app("example-app").credentialsUrl("DATABASE"))
           .isInstanceOf(MigrationException.class).hasMessageContaining("could not be run")
           .hasMessageContaining("npm install -g heroku@11").hasMessageContaining("cliCommand");
     }
@@ -103,7 +104,9 @@ class HerokuCliCommandTest {
         + "progress; the backup will continue running.\n", "Starting backup of postgresql-x... done\n"
         + "Backing up DATABASE to b004...\n");
     try (FakeHeroku fake = FakeHeroku.start()) {
-      fake.app("example-app");
+      // The database is never reached: the CLI is a fake, and so is its backup.
+      fake.app("example-app").postgres(new PgConnection("127.0.0.1", 5432, "never_used", "u", Secret.of("pw"),
+          "disable"));
       try (HerokuClient heroku = HerokuClient.builder().apiKey(fake.apiKey()).apiUrl(fake.apiUrl())
           .dataApiHost(fake.dataApiHost()).processRunner(runner).build()) {
         assertThatThrownBy(() -> heroku.app("example-app").captureBackup("DATABASE", MigrationListener.NONE))

@@ -10,6 +10,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.WriteCounters;
 import dev.cutover.core.process.Command;
 import dev.cutover.core.process.ProcessRunner;
 import dev.cutover.core.spi.CopyJournal;
@@ -613,6 +614,19 @@ public final class PgMigrator implements DatabaseMover {
       throw PgCli.failed("settings", "applying database settings " + settings, target, e);
     }
     return settings;
+  }
+
+  /**
+   * Reads {@code database}'s own write counters (commits, and rows inserted, updated and deleted per
+   * table) in one read-only transaction; Cutover's own sessions are left out. Compare two snapshots
+   * with {@link WriteCounters#since}. Blocks for a few queries.
+   *
+   * @return the snapshot (always present)
+   * @throws PgToolException when the database cannot be reached
+   */
+  @Override
+  public Optional<WriteCounters> writeCounters(PgConnection database) {
+    return Optional.of(WriteCounterQuery.read(Objects.requireNonNull(database, "database")));
   }
 
   // ---------------------------------------------------------------- verification

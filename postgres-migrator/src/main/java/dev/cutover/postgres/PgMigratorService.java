@@ -6,6 +6,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.WriteCounters;
 import dev.cutover.core.spi.DatabaseMover;
 import java.nio.file.Path;
 import java.util.Map;
@@ -52,6 +53,11 @@ public final class PgMigratorService implements DatabaseMover {
   @Override
   public Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
     return delegate.copyDatabaseSettings(source, target);
+  }
+
+  @Override
+  public Optional<WriteCounters> writeCounters(PgConnection database) {
+    return delegate.writeCounters(database);
   }
 
   @Override

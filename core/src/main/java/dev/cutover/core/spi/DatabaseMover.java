@@ -8,6 +8,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.WriteCounters;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -129,5 +130,17 @@ public interface DatabaseMover {
     checkCanCopyDirect(source);
     throw new IllegalStateException(getClass().getSimpleName() + ".checkCanCopyDirect accepted DIRECT but "
         + "copyDirect is not implemented");
+  }
+
+  /**
+   * Reads {@code database}'s own write counters (commits, rows inserted, updated and deleted per
+   * table), leaving out the session that reads them; {@link WriteCounters#since} compares two
+   * snapshots. Read-only. The default reads nothing, for a mover that cannot reach the database.
+   *
+   * @param database the database to read, e.g. the source
+   * @return the snapshot, or empty when this mover cannot read one
+   */
+  default Optional<WriteCounters> writeCounters(PgConnection database) {
+    return Optional.empty();
   }
 }

@@ -1,9 +1,13 @@
 package dev.cutover.core.spi;
 
+import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Secret;
 import dev.cutover.core.model.AppInventory;
+import dev.cutover.core.model.Formation;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,8 +25,39 @@ public interface SourceApp {
   void maintenance(boolean on);
 
   /**
+   * The formation now. Read-only. The default reads the whole inventory.
+   *
+   * @return each process type with its quantity, size and command
+   */
+  default List<Formation> formation() {
+    return inventory().formation();
+  }
+
+  /**
+   * Sets the quantity of each process type in {@code quantities} (types not named are left alone)
+   * and, for every type scaled down, waits until its surplus dynos have stopped, so that they no
+   * longer write. Idempotent: a type already at its quantity is not touched.
+   *
+   * <p>The write fence scales every non-web type to 0 with this and restores on rollback by passing
+   * back what it returned. Journal the formation read before scaling as well: a crash between the
+   * change and the journal write leaves a second call returning nothing to restore.
+   *
+   * @param quantities process type to the quantity it should have (0 or more)
+   * @return the previous quantity of each type that was changed (empty when nothing changed)
+   * @throws dev.cutover.core.ValidationException when a type is not in the formation or a quantity
+   *     is negative, before anything changed
+   * @throws dev.cutover.core.WaitTimeoutException when dynos scaled down are still running after
+   *     the platform's shutdown grace period (the new quantities are set)
+   */
+  default Map<String, Integer> scale(Map<String, Integer> quantities) {
+    throw new MigrationException("source.scale", "source.scale: " + name() + " cannot change its formation here; "
+        + "scale it on the platform yourself.");
+  }
+
+  /**
    * Captures a backup of {@code database} (an attachment name such as {@code DATABASE}) and waits
-   * until the platform confirms it succeeded.
+   * until the platform confirms it succeeded. A backup of it already running is awaited instead of
+   * starting a second one.
    */
   BackupRef captureBackup(String database, MigrationListener listener);
 

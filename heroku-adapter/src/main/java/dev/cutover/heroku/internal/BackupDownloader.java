@@ -48,11 +48,39 @@ public final class BackupDownloader {
 
   private final OkHttpClient http;
   private final Clock clock;
+  private final PartOpener opener;
+
+  /** Opens the partial file for writing. */
+  interface PartOpener {
+    FileChannel open(Path part) throws IOException;
+  }
+
+  /** A local write failed (a full disk, a quota, an I/O error): not a network problem, and not retryable as it is. */
+  private static final class WriteFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WriteFailed(IOException cause) {
+      super(systemMessage(cause), cause);
+    }
+
+    /** What the system said: "No space left on device", or the kind of failure when it said nothing more. */
+    private static String systemMessage(IOException e) {
+      if (e instanceof java.nio.file.FileSystemException fs) {
+        return fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+      }
+      return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+  }
 
   /** @param http a client that adds no credentials (the URL is signed; the Heroku token must not go to storage) */
   public BackupDownloader(OkHttpClient http, Clock clock) {
+    this(http, clock, part -> FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+  }
+
+  BackupDownloader(OkHttpClient http, Clock clock, PartOpener opener) {
     this.http = Objects.requireNonNull(http, "http");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.opener = Objects.requireNonNull(opener, "opener");
   }
 
   /**
@@ -71,8 +99,12 @@ public final class BackupDownloader {
     Path part = directory.resolve("." + fileName + ".part");
     boolean done = false;
     try {
-      Files.deleteIfExists(part);
-      createPrivateFile(part);
+      try {
+        Files.deleteIfExists(part);
+        createPrivateFile(part);
+      } catch (IOException e) {
+        throw new WriteFailed(e);
+      }
       Request request = new Request.Builder().url(httpUrl).header("User-Agent", "cutover").build();
       try (Response response = http.newCall(request).execute()) {
         if (response.code() != 200) {
@@ -83,6 +115,12 @@ public final class BackupDownloader {
         done = true;
         return result;
       }
+    } catch (WriteFailed e) {
+      throw new MigrationException(STEP, STEP + ": backup " + backup.id() + " could not be written to " + directory
+          + ": " + e.getMessage() + " (the system's message)"
+          + (backup.sizeBytes() > 0 ? "; it needs " + backup.sizeBytes() + " bytes" : "")
+          + ". No partial file was kept; free space there (or choose another directory) and download again.",
+          false, e.getCause());
     } catch (InterruptedIOException e) {
       if (Thread.currentThread().isInterrupted()) {
         throw MigrationCancelledException.interrupted(STEP, new InterruptedException("download interrupted"));
@@ -105,8 +143,7 @@ public final class BackupDownloader {
     int headLength = 0;
     long total = 0;
     long nextProgress = PROGRESS_EVERY;
-    try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        OutputStream out = Channels.newOutputStream(channel)) {
+    try (FileChannel channel = openPart(part); OutputStream out = Channels.newOutputStream(channel)) {
       int n;
       while ((n = in.read(buffer)) != -1) {
         if (Thread.currentThread().isInterrupted()) {
@@ -121,15 +158,19 @@ public final class BackupDownloader {
           }
         }
         sha.update(buffer, 0, n);
-        out.write(buffer, 0, n);
+        write(out, buffer, n);
         total += n;
         if (total >= nextProgress) {
           listener.progress(new MigrationEvent.Progress(STEP, clock.instant(), "bytes", total, expected));
           nextProgress = total + PROGRESS_EVERY;
         }
       }
-      out.flush();
-      channel.force(true);
+      try {
+        out.flush();
+        channel.force(true);
+      } catch (IOException e) {
+        throw new WriteFailed(e);
+      }
     }
     if (headLength < MAGIC.length) {
       throw notADump(backup);
@@ -143,9 +184,29 @@ public final class BackupDownloader {
           + " bytes; Heroku reported " + backup.sizeBytes()));
     }
     listener.progress(new MigrationEvent.Progress(STEP, clock.instant(), "bytes", total, expected < 0 ? total : expected));
-    Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new WriteFailed(e);
+    }
     LOG.info("{}: backup {} saved to {} ({} bytes)", STEP, backup.id(), target, total);
     return new DownloadedBackup(target, total, HexFormat.of().formatHex(sha.digest()));
+  }
+
+  private FileChannel openPart(Path part) throws WriteFailed {
+    try {
+      return opener.open(part);
+    } catch (IOException e) {
+      throw new WriteFailed(e);
+    }
+  }
+
+  private static void write(OutputStream out, byte[] buffer, int n) throws WriteFailed {
+    try {
+      out.write(buffer, 0, n);
+    } catch (IOException e) {
+      throw new WriteFailed(e);
+    }
   }
 
   private static ApiException refused(BackupRef backup, Response response) {

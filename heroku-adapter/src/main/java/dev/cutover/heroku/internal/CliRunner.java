@@ -16,11 +16,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -163,18 +161,5 @@ public final class CliRunner {
   /** The extra variables this CLI is given (none of them secret). */
   public Map<String, String> environment() {
     return environment;
-  }
-
-  /** The backup name in {@code Backing up DATABASE to b001... done}, if printed. */
-  public static Optional<String> backupName(List<String> lines) {
-    Pattern p = Pattern.compile("Backing up \\S+ to ([a-z]\\d+)");
-    List<String> found = new ArrayList<>();
-    for (String line : lines) {
-      Matcher m = p.matcher(line);
-      if (m.find()) {
-        found.add(m.group(1));
-      }
-    }
-    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
   }
 }

@@ -45,6 +45,8 @@ public final class PlatformApi {
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_WAIT = Duration.ofMinutes(5);
   private static final int MAX_PAGES = 10_000;
+  /** The first {@code Range} of a list read whole: Heroku's largest page, as the CLI asks for domains. */
+  public static final String FULL_PAGES = "id ..; max=1000;";
 
   static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -87,10 +89,32 @@ public final class PlatformApi {
     return call(ctx, "GET", path, null, true, headers).body();
   }
 
+  /** GET of a whole list in pages of 1000 ({@link #FULL_PAGES}), following {@code Next-Range} while the answer is 206. */
+  public List<JsonNode> list(Context ctx, String path, Map<String, String> headers) {
+    return list(ctx, path, headers, FULL_PAGES);
+  }
+
+  /**
+   * GET of the first page of a list only, e.g. the newest releases with
+   * {@code version ..; max=10, order=desc}: one request however long the list is.
+   */
+  public List<JsonNode> page(Context ctx, String path, Map<String, String> headers, String range) {
+    Map<String, String> pageHeaders = new java.util.LinkedHashMap<>(headers);
+    pageHeaders.put("Range", range);
+    Reply reply = call(ctx, "GET", path, null, true, pageHeaders);
+    if (!reply.body().isArray()) {
+      throw new ApiException(ctx.step(), ctx.step() + ": expected a JSON list from GET " + path
+          + " (status " + reply.status() + ")", reply.status(), null, reply.requestId(), "GET", path, false, null);
+    }
+    List<JsonNode> out = new ArrayList<>();
+    reply.body().forEach(out::add);
+    return out;
+  }
+
   /**
    * GET of a list, following {@code Next-Range} while the answer is 206.
    *
-   * @param firstRange the {@code Range} of the first request, or null for the server's default
+   * @param firstRange the {@code Range} of the first request, or null for none (a list Heroku never pages)
    */
   public List<JsonNode> list(Context ctx, String path, Map<String, String> headers, String firstRange) {
     List<JsonNode> all = new ArrayList<>();
@@ -125,7 +149,13 @@ public final class PlatformApi {
 
   /** A request with a JSON body; retried on 5xx and connection failures only when {@code idempotent}. */
   public JsonNode send(Context ctx, String method, String path, Object body, boolean idempotent) {
-    return call(ctx, method, path, body, idempotent, Map.of()).body();
+    return send(ctx, method, path, body, idempotent, Map.of());
+  }
+
+  /** {@link #send(Context, String, String, Object, boolean)} with extra headers (e.g. {@code Accept-Inclusion}). */
+  public JsonNode send(Context ctx, String method, String path, Object body, boolean idempotent,
+      Map<String, String> headers) {
+    return call(ctx, method, path, body, idempotent, headers).body();
   }
 
   /** The last {@code RateLimit-Remaining} the API reported, or empty before any answer. */
@@ -154,7 +184,7 @@ public final class PlatformApi {
         if (status == 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
           Duration wait = retryAfter(response).orElse(backoff(rateLimited));
           if (wait.compareTo(MAX_WAIT) > 0) {
-            throw error(ctx, method, path, status, text, requestId, null);
+            throw error(ctx, method, path, status, text, requestId, ", Retry-After " + wait.toSeconds() + " s");
           }
           rateLimited++;
           LOG.info("{}: rate limited on {} {}; waiting {} as Retry-After asks", ctx.step(), method, path, wait);
@@ -170,7 +200,7 @@ public final class PlatformApi {
           continue;
         }
         if (status >= 400) {
-          throw error(ctx, method, path, status, text, requestId, null);
+          throw error(ctx, method, path, status, text, requestId, "");
         }
         JsonNode json = text.isBlank() ? MAPPER.nullNode() : parse(ctx, method, path, status, text, requestId);
         return new Reply(status, json, response.header("Next-Range"), requestId);
@@ -238,7 +268,7 @@ public final class PlatformApi {
   }
 
   private ApiException error(Context ctx, String method, String path, int status, String text, String requestId,
-      Throwable cause) {
+      String moreFacts) {
     String id = null;
     String message = null;
     try {
@@ -251,15 +281,18 @@ public final class PlatformApi {
       message = null;
     }
     String facts = "(" + status + (id == null ? "" : " " + id) + ", " + method + " " + path
-        + (requestId == null ? "" : ", request id " + requestId) + ")";
+        + (requestId == null ? "" : ", request id " + requestId) + moreFacts + ")";
     String what = message == null ? "Heroku API error" : redactor.redact(message);
     String fix;
     if (status == 401) {
       fix = "The Heroku API token was rejected. Create a new one with `heroku authorizations:create` (or copy it "
           + "from `heroku auth:token`) and pass it as HEROKU_API_KEY or HerokuClient.builder().apiKey(...).";
-    } else if (status == 404 && !ctx.app().isEmpty()) {
-      fix = "Heroku app '" + ctx.app() + "' (or the resource asked for) was not found. Check the name with "
-          + "`heroku apps` and that this token's account can see the app.";
+    } else if (status == 404 && !ctx.app().isEmpty() && path.equals("/apps/" + ctx.app())) {
+      fix = "Heroku app '" + ctx.app() + "' was not found. Check the name with `heroku apps` and that this "
+          + "token's account can see the app.";
+    } else if (status == 404) {
+      fix = "Heroku has no such resource" + (ctx.app().isEmpty() ? "" : " for app '" + ctx.app() + "'")
+          + " (it may still be provisioning, or be gone).";
     } else if (status == 403) {
       fix = "This token's account lacks access; use a token of an owner or collaborator of the app.";
     } else if (status == 429) {
@@ -271,7 +304,7 @@ public final class PlatformApi {
     }
     String msg = ctx.step() + ": " + what + " " + facts + (fix.isEmpty() ? "" : ". " + fix);
     return new ApiException(ctx.step(), msg, status, id, requestId, method, path, status == 429 || status >= 500,
-        cause);
+        null);
   }
 
   private void noteRemaining(Response response) {

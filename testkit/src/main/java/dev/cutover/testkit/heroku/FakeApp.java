@@ -1,13 +1,14 @@
 package dev.cutover.testkit.heroku;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.core.model.PgConnection;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,26 +21,38 @@ import java.util.UUID;
  * <pre>{@code
  * fake.app("example-app")
  *     .formation("web", 2, "Standard-1X", "npm start")
+ *     .formation("worker", 1, "Standard-1X", "node worker.js")
  *     .configVar("RAILS_ENV", "production")
  *     .addon("heroku-redis:mini", "REDIS_URL")
  *     .domains("www.example.com")
  *     .buildpacks("heroku/nodejs")
  *     .processTypes(Map.of("web", "npm start", "release", "npm run migrate"))
- *     .postgres(localDatabase);
+ *     .postgres(localDatabase)                                   // DATABASE_URL
+ *     .postgres("HEROKU_POSTGRESQL_BLUE", "heroku-postgresql:standard-0", otherDatabase)
+ *     .follower("HEROKU_POSTGRESQL_GRAY", "DATABASE")            // a read-only replica
+ *     .worker("worker", "insert into events(kind) values ('tick')");  // writes while worker > 0
+ * fake.app("web-app").attach("DATABASE", fake.app("example-app"), "DATABASE");  // billed elsewhere
  * }</pre>
+ *
+ * <p>Writers ({@link #worker}, {@link #schedulerJob}, {@link #oneOffDyno}) are threads that write
+ * into the app's {@code DATABASE} like dynos would; {@link FakeHeroku#close()} stops them.
  */
 public final class FakeApp {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String CREATED = "2024-05-01T12:00:00Z";
+  private static final Duration WRITE_EVERY = Duration.ofMillis(25);
 
   private final String name;
   private final String id;
   private final String herokuDomain;
   private String stack = "heroku-24";
   private String region = "us";
+  private String generation = "cedar";
   private boolean maintenance;
+  private int releaseCount;
   private final List<ObjectNode> formation = new ArrayList<>();
   private final Map<String, String> configVars = new LinkedHashMap<>();
+  /** Add-ons attached to this app: its own and those of other apps (their nodes, shared). */
   private final List<ObjectNode> addons = new ArrayList<>();
   private final List<ObjectNode> attachments = new ArrayList<>();
   private final List<ObjectNode> domains = new ArrayList<>();
@@ -47,15 +60,17 @@ public final class FakeApp {
   private final Map<String, String> processTypes = new LinkedHashMap<>();
   private final List<ObjectNode> features = new ArrayList<>();
   private final List<ObjectNode> transfers = new ArrayList<>();
-  private PgConnection postgres;
-  private String postgresAddonId;
+  private final List<FakeDatabase> databases = new ArrayList<>();
+  private final List<FakeWriter> writers = new ArrayList<>();
+  /** The owners of the add-ons of other apps attached here, by add-on id. */
+  private final Map<String, FakeApp> owners = new LinkedHashMap<>();
   private String failNextBackup;
 
   FakeApp(String name) {
     this.name = Objects.requireNonNull(name, "name");
     this.id = uuid("app:" + name);
     this.herokuDomain = name + "-" + id.replace("-", "").substring(0, 12) + ".herokuapp.com";
-    domains.add(domain(herokuDomain, "heroku", null));
+    domains.add(HerokuJson.domain(appRef(), herokuDomain, "heroku", null));
   }
 
   /** The app's name. */
@@ -77,6 +92,27 @@ public final class FakeApp {
   /** Sets the region, e.g. {@code eu} (default {@code us}). */
   public synchronized FakeApp region(String region) {
     this.region = Objects.requireNonNull(region, "region");
+    return this;
+  }
+
+  /**
+   * Sets the platform generation: {@code cedar} (default: slugs, classic buildpacks) or {@code fir}
+   * (OCI images whose {@code process_types} hold the commands; Cloud Native Buildpacks).
+   */
+  public synchronized FakeApp generation(String generation) {
+    if (!generation.equals("cedar") && !generation.equals("fir")) {
+      throw new IllegalArgumentException("generation must be cedar or fir: " + generation);
+    }
+    this.generation = generation;
+    return this;
+  }
+
+  /** Gives the app {@code count} releases (v1 to v{@code count}, the last current), as a long-lived app has. */
+  public synchronized FakeApp releases(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1: " + count);
+    }
+    this.releaseCount = count;
     return this;
   }
 
@@ -108,18 +144,21 @@ public final class FakeApp {
    * attached to this app under the first var's name without {@code _URL} (e.g. {@code REDIS}).
    */
   public synchronized FakeApp addon(String plan, String... configVars) {
-    String service = plan.contains(":") ? plan.substring(0, plan.indexOf(':')) : plan;
+    String service = service(plan);
     String addonName = service.replace("heroku-", "") + "-" + name.hashCode() % 1000 + "-" + (addons.size() + 1);
     String attachment = configVars.length > 0 ? configVars[0].replaceFirst("_URL$", "")
-        : service.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-    addAddon(addonName, plan, attachment, List.of(configVars));
+        : service.toUpperCase(Locale.ROOT).replace('-', '_');
+    addAddon(addonName, plan, attachment, List.of(configVars), "provisioned");
+    for (String v : configVars) {
+      this.configVars.putIfAbsent(v, service + "://" + addonName + ".example.com");
+    }
     return this;
   }
 
   /** Adds custom domains (the {@code herokuapp.com} domain exists from the start). */
   public synchronized FakeApp domains(String... hostnames) {
     for (String h : hostnames) {
-      domains.add(domain(h, "custom", h + ".herokudns.com"));
+      domains.add(HerokuJson.domain(appRef(), h, "custom", h + ".herokudns.com"));
     }
     return this;
   }
@@ -131,7 +170,7 @@ public final class FakeApp {
     return this;
   }
 
-  /** Sets the current release's slug {@code process_types}. */
+  /** Sets the current release's process types (the slug's, or the OCI image's on {@code fir}). */
   public synchronized FakeApp processTypes(Map<String, String> processTypes) {
     this.processTypes.clear();
     this.processTypes.putAll(processTypes);
@@ -155,19 +194,125 @@ public final class FakeApp {
    * {@code heroku-postgresql:essential-0} add-on attached as {@code DATABASE}, {@code DATABASE_URL}
    * pointing at it, and backups that run a real {@code pg_dump -Fc} against it.
    */
-  public synchronized FakeApp postgres(PgConnection database) {
-    this.postgres = Objects.requireNonNull(database, "database");
-    String addonName = "postgresql-fake-" + Integer.toHexString(name.hashCode() & 0xfffff);
-    postgresAddonId = addAddon(addonName, "heroku-postgresql:essential-0", "DATABASE", List.of("DATABASE_URL"));
-    configVars.put("DATABASE_URL", "postgres://" + database.user() + ":" + database.password().reveal() + "@"
-        + database.host() + ":" + database.port() + "/" + database.database());
+  public FakeApp postgres(PgConnection database) {
+    return postgres("DATABASE", "heroku-postgresql:essential-0", database);
+  }
+
+  /**
+   * Adds another Heroku Postgres add-on of {@code plan}, really {@code database}, attached as
+   * {@code attachment} (e.g. {@code HEROKU_POSTGRESQL_BLUE}) with its URL in {@code <attachment>_URL}.
+   */
+  public synchronized FakeApp postgres(String attachment, String plan, PgConnection database) {
+    addDatabase(attachment, plan, database, FakeDatabase.url(database, database.host()), null);
     return this;
   }
 
-  /** Makes the next backup capture finish with {@code succeeded:false} and {@code message} in its logs. */
+  /**
+   * Adds a follower (read-only replica) of this app's database attached as {@code leaderAttachment},
+   * attached as {@code attachment}. It reads the leader's data; its URL names the server as
+   * {@code localhost}, so it differs from the leader's.
+   */
+  public synchronized FakeApp follower(String attachment, String leaderAttachment) {
+    FakeDatabase leader = database(leaderAttachment).orElseThrow(() -> new IllegalArgumentException(
+        name + " has no database attached as " + leaderAttachment));
+    addDatabase(attachment, "heroku-postgresql:standard-0", leader.connection,
+        FakeDatabase.url(leader.connection, "localhost"), leader);
+    return this;
+  }
+
+  /**
+   * Attaches the add-on that {@code owner} has attached as {@code ownerAttachment} to this app as
+   * {@code as}, with its config var {@code <as>_URL}: the owner stays the billing app (its backups
+   * are listed there). {@code owner} may be this app, for a second name of one of its add-ons.
+   */
+  public FakeApp attach(String as, FakeApp owner, String ownerAttachment) {
+    ObjectNode ownerAttachmentNode;
+    ObjectNode addon;
+    Optional<FakeDatabase> db;
+    synchronized (owner) {
+      ownerAttachmentNode = owner.attachments.stream().filter(a -> a.path("name").asText().equals(ownerAttachment))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException(owner.name + " has no attachment " + ownerAttachment));
+      String addonId = ownerAttachmentNode.path("addon").path("id").asText();
+      addon = owner.addons.stream().filter(a -> a.path("id").asText().equals(addonId)).findFirst().orElseThrow();
+      db = owner.databases.stream().filter(d -> d.addonId.equals(addonId)).findFirst();
+    }
+    synchronized (this) {
+      List<String> vars = List.of(as + "_URL");
+      attachments.add(HerokuJson.attachment(appRef(), as, addon, vars));
+      if (!addons.contains(addon)) {
+        addons.add(addon);
+      }
+      owners.put(addon.path("id").asText(), owner);
+      configVars.put(as + "_URL", db.map(d -> d.url).orElse(service(addon.path("plan").path("name").asText())
+          + "://" + addon.path("name").asText() + ".example.com"));
+    }
+    return this;
+  }
+
+  /**
+   * Marks this app's database attached as {@code attachment} as still provisioning: its add-on
+   * state says so and the data API answers 404 for it, as Heroku does until it is ready.
+   */
+  public synchronized FakeApp provisioning(String attachment, boolean on) {
+    FakeDatabase db = database(attachment).orElseThrow(() -> new IllegalArgumentException(name + " has no " + attachment));
+    db.provisioning(on);
+    addons.stream().filter(a -> a.path("id").asText().equals(db.addonId))
+        .forEach(a -> a.put("state", on ? "provisioning" : "provisioned"));
+    return this;
+  }
+
+  /** Makes the next backup of a database this app owns finish with {@code succeeded:false} and {@code message} in its logs. */
   public synchronized FakeApp failNextBackup(String message) {
     this.failNextBackup = Objects.requireNonNull(message, "message");
     return this;
+  }
+
+  /** Makes each backup of a database this app owns run at least {@code duration} before it finishes. */
+  public synchronized FakeApp backupDuration(Duration duration) {
+    databases.forEach(d -> d.backupDuration(duration));
+    return this;
+  }
+
+  /**
+   * Starts a "dyno" of process type {@code type} that runs {@code sql} in the app's {@code DATABASE}
+   * every few milliseconds while the formation has {@code type} above 0, like a worker writing
+   * jobs' results. Scaled to 0 it disconnects (and its dyno goes away from {@code GET .../dynos});
+   * scaled up again it reconnects and writes again.
+   */
+  public FakeApp worker(String type, String sql) {
+    return writer(type, false, sql);
+  }
+
+  /**
+   * Adds the Heroku Scheduler add-on (once) and a job of it that runs {@code sql} in the app's
+   * {@code DATABASE} every few milliseconds, whatever the formation says: scheduled jobs run in
+   * one-off dynos, which scaling does not stop.
+   */
+  public FakeApp schedulerJob(String sql) {
+    synchronized (this) {
+      if (addons.stream().noneMatch(a -> a.path("addon_service").path("name").asText().equals("scheduler"))) {
+        addon("scheduler:standard");
+      }
+    }
+    return writer("scheduler", true, sql);
+  }
+
+  /**
+   * Starts a detached one-off dyno ({@code heroku run:detached}) that runs {@code sql} every few
+   * milliseconds until the fake closes, whatever the formation says.
+   */
+  public FakeApp oneOffDyno(String sql) {
+    return writer("run", true, sql);
+  }
+
+  /** How many writes the writers of dyno type {@code type} have committed so far. */
+  public synchronized long writes(String type) {
+    return writers.stream().filter(w -> w.dynoType.equals(type)).mapToLong(FakeWriter::writes).sum();
+  }
+
+  /** The names of the dynos running now, e.g. {@code [web.1, worker.1]}, as {@code GET .../dynos} lists them. */
+  public synchronized List<String> dynos() {
+    return dynosJson().stream().map(d -> d.path("name").asText()).toList();
   }
 
   /** Whether maintenance mode is on (as the CLI or client last set it). */
@@ -191,7 +336,7 @@ public final class FakeApp {
     return herokuDomain;
   }
 
-  /** A copy of the transfers (backups) so far, as the data API shows them. */
+  /** A copy of the transfers (backups) of the databases this app owns, as the data API shows them. */
   public synchronized List<ObjectNode> transfers() {
     return transfers.stream().map(ObjectNode::deepCopy).toList();
   }
@@ -199,30 +344,7 @@ public final class FakeApp {
   // ---- what the fake API serves ----
 
   synchronized ObjectNode json() {
-    ObjectNode a = JSON.createObjectNode();
-    a.put("id", id);
-    a.put("name", name);
-    a.put("acm", false);
-    a.putNull("archived_at");
-    a.put("buildpack_provided_description", buildpacks.isEmpty() ? null : buildpacks.get(0));
-    a.putObject("build_stack").put("id", uuid("stack:" + stack)).put("name", stack);
-    a.putObject("stack").put("id", uuid("stack:" + stack)).put("name", stack);
-    a.put("created_at", CREATED);
-    a.put("updated_at", CREATED);
-    a.put("released_at", CREATED);
-    a.putObject("generation").put("id", uuid("generation:cedar")).put("name", "cedar");
-    a.put("git_url", "https://git.heroku.com/" + name + ".git");
-    a.putNull("internal_routing");
-    a.put("maintenance", maintenance);
-    a.putObject("owner").put("id", uuid("owner")).put("email", "owner@example.com");
-    a.putNull("organization");
-    a.putNull("team");
-    a.putObject("region").put("id", uuid("region:" + region)).put("name", region);
-    a.putNull("repo_size");
-    a.put("slug_size", 0);
-    a.putNull("space");
-    a.put("web_url", "https://" + herokuDomain + "/");
-    return a;
+    return HerokuJson.app(appRef(), stack, region, generation, maintenance, buildpacks, herokuDomain);
   }
 
   synchronized void setMaintenance(boolean on) {
@@ -233,15 +355,21 @@ public final class FakeApp {
     return copies(formation);
   }
 
-  synchronized void scale(String type, int quantity, String size) {
+  /** Applies one formation update; false when the type does not exist. {@code quantity} may be relative ({@code +1}). */
+  synchronized boolean scale(String type, String quantity, String size) {
     for (ObjectNode f : formation) {
       if (f.path("type").asText().equals(type)) {
-        f.put("quantity", quantity);
+        int q = quantity.startsWith("+") || quantity.startsWith("-")
+            ? f.path("quantity").asInt() + Integer.parseInt(quantity) : Integer.parseInt(quantity);
+        f.put("quantity", Math.max(0, q));
         if (size != null) {
           f.put("size", size);
+          f.putObject("dyno_size").put("id", uuid("size:" + size)).put("name", size);
         }
+        return true;
       }
     }
+    return false;
   }
 
   synchronized ObjectNode configVarsJson() {
@@ -263,58 +391,67 @@ public final class FakeApp {
   }
 
   synchronized List<ObjectNode> buildpacksJson() {
-    List<ObjectNode> out = new ArrayList<>();
-    for (int i = 0; i < buildpacks.size(); i++) {
-      String bp = buildpacks.get(i);
-      ObjectNode b = JSON.createObjectNode();
-      b.put("ordinal", i);
-      boolean registry = !bp.contains("://");
-      b.putObject("buildpack").put("url", registry ? "urn:buildpack:" + bp : bp).put("name", bp);
-      out.add(b);
-    }
-    return out;
+    return FakeReleases.buildpackInstallations(generation.equals("fir") ? List.of() : buildpacks);
   }
 
-  synchronized List<ObjectNode> releasesJson() {
-    List<ObjectNode> out = new ArrayList<>();
-    out.add(release(1, false, null, "Initial release"));
-    if (!processTypes.isEmpty()) {
-      out.add(release(2, true, slugId(), "Deploy 1a2b3c4"));
-    }
-    return out;
-  }
-
-  synchronized Optional<ObjectNode> slugJson(String slugId) {
-    if (processTypes.isEmpty() || !slugId.equals(slugId())) {
-      return Optional.empty();
-    }
-    ObjectNode s = JSON.createObjectNode();
-    s.put("id", slugId);
-    s.putObject("blob").put("method", "GET").put("url", "https://s3.example.com/slugs/" + slugId
-        + ".tar.gz?X-Amz-Signature=" + uuid("sig:" + slugId).replace("-", ""));
-    s.put("buildpack_provided_description", buildpacks.isEmpty() ? "App" : buildpacks.get(0));
-    s.put("checksum", "SHA256:" + "0".repeat(64));
-    s.put("commit", "1a2b3c4");
-    s.put("commit_description", "Deploy");
-    ObjectNode pt = s.putObject("process_types");
-    processTypes.forEach(pt::put);
-    s.put("size", 1024);
-    s.putObject("stack").put("id", uuid("stack:" + stack)).put("name", stack);
-    s.put("created_at", CREATED);
-    s.put("updated_at", CREATED);
-    return Optional.of(s);
+  synchronized FakeReleases releases() {
+    return new FakeReleases(this, generation, stack, releaseCount, Map.copyOf(processTypes), List.copyOf(buildpacks));
   }
 
   synchronized List<ObjectNode> featuresJson() {
     return copies(features);
   }
 
-  synchronized Optional<PgConnection> postgres() {
-    return Optional.ofNullable(postgres);
+  synchronized List<ObjectNode> dynosJson() {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ObjectNode f : formation) {
+      String type = f.path("type").asText();
+      int quantity = f.path("quantity").asInt();
+      boolean stillRunning = writers.stream().anyMatch(w -> !w.oneOff && w.dynoType.equals(type) && w.connected());
+      int n = quantity > 0 ? quantity : stillRunning ? 1 : 0;
+      for (int i = 1; i <= n; i++) {
+        out.add(HerokuJson.dyno(appRef(), type + "." + i, type, f.path("command").asText(), f.path("size").asText(),
+            Math.max(1, releaseCount)));
+      }
+    }
+    for (int i = 0; i < writers.size(); i++) {
+      FakeWriter w = writers.get(i);
+      if (w.oneOff && w.connected()) {
+        out.add(HerokuJson.dyno(appRef(), w.dynoType + "." + (4000 + i), w.dynoType, "psql -c '" + w.sql + "'", "Basic",
+            Math.max(1, releaseCount)));
+      }
+    }
+    return out;
   }
 
-  synchronized Optional<String> postgresAddonId() {
-    return Optional.ofNullable(postgresAddonId);
+  synchronized List<FakeDatabase> databases() {
+    return List.copyOf(databases);
+  }
+
+  /** The database attached to this app as {@code attachment}, this app's own or another's. */
+  Optional<FakeDatabase> database(String attachment) {
+    FakeApp owner;
+    String addonId;
+    synchronized (this) {
+      Optional<String> found = attachments.stream().filter(a -> a.path("name").asText().equals(attachment))
+          .map(a -> a.path("addon").path("id").asText()).findFirst();
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      addonId = found.get();
+      owner = owners.getOrDefault(addonId, this);
+    }
+    return owner.databaseById(addonId);
+  }
+
+  synchronized Optional<FakeDatabase> databaseById(String addonId) {
+    return databases.stream().filter(d -> d.addonId.equals(addonId)).findFirst();
+  }
+
+  /** The name of the first attachment of {@code db} on this app (the backup's {@code from_name}). */
+  synchronized String attachmentName(FakeDatabase db) {
+    return attachments.stream().filter(a -> a.path("addon").path("id").asText().equals(db.addonId))
+        .map(a -> a.path("name").asText()).findFirst().orElse(db.addonName);
   }
 
   synchronized List<ObjectNode> transfersList() {
@@ -327,6 +464,10 @@ public final class FakeApp {
     return f;
   }
 
+  synchronized void stopWriters() {
+    writers.forEach(FakeWriter::stop);
+  }
+
   ObjectNode appRef() {
     ObjectNode ref = JSON.createObjectNode();
     ref.put("id", id);
@@ -334,87 +475,37 @@ public final class FakeApp {
     return ref;
   }
 
-  private String addAddon(String addonName, String plan, String attachmentName, List<String> vars) {
-    String service = plan.contains(":") ? plan.substring(0, plan.indexOf(':')) : plan;
-    String addonId = uuid("addon:" + name + ":" + addonName);
-    ObjectNode a = JSON.createObjectNode();
-    a.put("id", addonId);
-    a.put("name", addonName);
-    a.putObject("addon_service").put("id", uuid("service:" + service)).put("name", service);
-    ObjectNode planNode = a.putObject("plan").put("id", uuid("plan:" + plan)).put("name", plan);
-    planNode.putObject("price").put("cents", 0).put("unit", "month");
-    a.set("app", appRef());
-    a.putObject("billed_price").put("cents", 0).put("contract", false).put("unit", "month");
-    ArrayNode cv = a.putArray("config_vars");
-    vars.forEach(cv::add);
-    a.putArray("actions");
-    a.put("provider_id", addonId);
-    a.put("state", "provisioned");
-    a.putNull("web_url");
-    a.put("created_at", CREATED);
-    a.put("updated_at", CREATED);
+  private FakeApp writer(String dynoType, boolean oneOff, String sql) {
+    FakeWriter w = new FakeWriter(this, dynoType, oneOff, sql, WRITE_EVERY);
+    synchronized (this) {
+      writers.add(w);
+    }
+    w.start();
+    return this;
+  }
+
+  /** Where the writers write: the database attached as {@code DATABASE}. */
+  PgConnection writerDatabase() {
+    return database("DATABASE").map(d -> d.connection)
+        .orElseThrow(() -> new IllegalStateException(name + " has no DATABASE to write into"));
+  }
+
+  private void addDatabase(String attachment, String plan, PgConnection database, String url, FakeDatabase leader) {
+    String addonName = "postgresql-fake-" + Integer.toHexString((name + attachment).hashCode() & 0xfffff);
+    ObjectNode addon = addAddon(addonName, plan, attachment, List.of(attachment + "_URL"), "provisioned");
+    databases.add(new FakeDatabase(addon.path("id").asText(), addonName, plan, this, database, url, leader));
+    configVars.put(attachment + "_URL", url);
+  }
+
+  private ObjectNode addAddon(String addonName, String plan, String attachmentName, List<String> vars, String state) {
+    ObjectNode a = HerokuJson.addon(appRef(), addonName, plan, vars, state);
     addons.add(a);
-
-    ObjectNode at = JSON.createObjectNode();
-    at.put("id", uuid("attachment:" + name + ":" + attachmentName));
-    at.put("name", attachmentName);
-    ObjectNode addonRef = at.putObject("addon");
-    addonRef.put("id", addonId).put("name", addonName);
-    addonRef.set("app", appRef());
-    addonRef.putObject("plan").put("id", uuid("plan:" + plan)).put("name", plan);
-    at.set("app", appRef());
-    at.putNull("namespace");
-    ArrayNode atVars = at.putArray("config_vars");
-    vars.forEach(atVars::add);
-    at.putNull("web_url");
-    at.putNull("log_input_url");
-    at.put("created_at", CREATED);
-    at.put("updated_at", CREATED);
-    attachments.add(at);
-    for (String v : vars) {
-      configVars.putIfAbsent(v, service + "://" + addonName + ".example.com");
-    }
-    return addonId;
+    attachments.add(HerokuJson.attachment(appRef(), attachmentName, a, vars));
+    return a;
   }
 
-  private ObjectNode domain(String hostname, String kind, String cname) {
-    ObjectNode d = JSON.createObjectNode();
-    d.put("id", uuid("domain:" + name + ":" + hostname));
-    d.put("hostname", hostname);
-    d.put("kind", kind);
-    d.put("cname", cname);
-    d.put("status", "succeeded");
-    d.putNull("acm_status");
-    d.putNull("acm_status_reason");
-    d.putNull("sni_endpoint");
-    d.set("app", appRef());
-    d.put("created_at", CREATED);
-    d.put("updated_at", CREATED);
-    return d;
-  }
-
-  private ObjectNode release(int version, boolean current, String slug, String description) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("id", uuid("release:" + name + ":" + version));
-    r.put("version", version);
-    r.put("status", "succeeded");
-    r.put("current", current);
-    if (slug == null) {
-      r.putNull("slug");
-    } else {
-      r.putObject("slug").put("id", slug);
-    }
-    r.put("description", description);
-    r.set("app", appRef());
-    r.putObject("user").put("id", uuid("owner")).put("email", "owner@example.com");
-    r.putArray("addon_plan_names");
-    r.put("created_at", CREATED);
-    r.put("updated_at", CREATED);
-    return r;
-  }
-
-  private String slugId() {
-    return uuid("slug:" + name + ":" + processTypes);
+  static String service(String plan) {
+    return plan.contains(":") ? plan.substring(0, plan.indexOf(':')) : plan;
   }
 
   private static List<ObjectNode> copies(List<ObjectNode> nodes) {
