@@ -322,7 +322,21 @@ public final class PgMigrator implements DatabaseMover {
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, 0, listener);
+  }
+
+  /**
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, MigrationListener)} with {@code jobs}
+   * workers (1-64) for PG_RESTORE and PARALLEL instead of the builder's; 0 keeps the builder's.
+   */
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, MigrationListener listener) {
     ValidationException.Collector problems = ValidationException.collector("restore");
+    if (jobs < 0 || jobs > 64) {
+      problems.add("jobs", jobs, "must be between 1 and 64 (0: the builder's " + this.jobs + ")",
+          "use about the number of CPU cores of the target");
+    }
     validateArchive(problems, archive);
     if (target == null) {
       problems.add("target", "null", "is missing", "give the target database connection");
@@ -348,7 +362,7 @@ public final class PgMigrator implements DatabaseMover {
       TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
       TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
     });
-    Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor);
+    Restorers restorers = new Restorers(runner, this::tools, jobs == 0 ? this.jobs : jobs, timeout, redactor);
     Restorers.Outcome outcome = switch (strategy) {
       case GUIDE_SQL -> restorers.guideSql(archive, target, events);
       case PG_RESTORE -> restorers.pgRestore(archive, target, events);

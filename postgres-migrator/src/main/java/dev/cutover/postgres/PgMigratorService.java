@@ -40,6 +40,12 @@ public final class PgMigratorService implements DatabaseMover {
   }
 
   @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, MigrationListener listener) {
+    return delegate.restore(archive, target, strategy, replaceExisting, jobs, listener);
+  }
+
+  @Override
   public VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored) {
     return delegate.verify(target, source, restored);
   }

@@ -2,6 +2,7 @@ package dev.cutover.core.spi;
 
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.PgToolException;
+import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.ArchiveSummary;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
@@ -9,6 +10,7 @@ import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.model.WriteCounters;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -30,6 +32,24 @@ public interface DatabaseMover {
    */
   RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener);
+
+  /**
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, MigrationListener)} with {@code jobs}
+   * parallel workers for the strategies that run several ({@code PG_RESTORE}, {@code PARALLEL});
+   * {@code jobs} 0 keeps the mover's own setting. The default accepts only 0: a mover that cannot
+   * change its parallelism per restore refuses rather than ignore the request.
+   *
+   * @throws ValidationException when {@code jobs} is out of range or cannot be honoured
+   */
+  default RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, MigrationListener listener) {
+    if (jobs != 0) {
+      throw new ValidationException("restore", List.of(new ValidationException.Problem("jobs", Integer.toString(jobs),
+          getClass().getSimpleName() + " cannot set its parallelism per restore",
+          "configure the data mover's parallelism where it is built, and leave jobs unset")));
+    }
+    return restore(archive, target, strategy, replaceExisting, listener);
+  }
 
   /**
    * Restores {@code archive} while a downloader is still writing it, so that the restore ends shortly after
