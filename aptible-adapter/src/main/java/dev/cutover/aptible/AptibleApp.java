@@ -8,8 +8,10 @@ import dev.cutover.core.Secret;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
+import dev.cutover.core.spi.HttpsEndpoint;
 import dev.cutover.core.spi.TargetApp;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -131,9 +133,11 @@ public final class AptibleApp implements TargetApp {
    * Aptible API (or {@code aptible deploy --docker-image} with {@link SecretTransport#CLI}; see
    * {@link AptibleClient#deployImage} for the password trade-off). Progress and
    * the remote's messages go to {@code listener} (on the calling thread).
+   *
+   * @return the commit pushed (its full id), or the image reference deployed
    */
   @Override
-  public void deploy(Deploy deploy, MigrationListener listener) {
+  public String deploy(Deploy deploy, MigrationListener listener) {
     Objects.requireNonNull(deploy, "deploy");
     MigrationListener safe = MigrationListener.safe(listener);
     String step = "aptible.deploy";
@@ -152,10 +156,12 @@ public final class AptibleApp implements TargetApp {
       String commit = new GitPush(client.redactor(), client.clock(), key, client.gitKnownHosts(), Duration.ofMinutes(30))
           .push(git.repo(), git.branch(), gitRemote(), step, safe);
       LOG.info("Deployed {} of {} to {}", commit, git.repo(), handle);
-    } else if (deploy instanceof Deploy.DockerImage image) {
-      client.deployImage(handle, image.image(), image.credentials(),
-          line -> safe.output(new MigrationEvent.Output(step, client.clock().instant(), "aptible", line)));
+      return commit;
     }
+    Deploy.DockerImage image = (Deploy.DockerImage) deploy;
+    client.deployImage(handle, image.image(), image.credentials(),
+        line -> safe.output(new MigrationEvent.Output(step, client.clock().instant(), "aptible", line)));
+    return image.image();
   }
 
   @Override
@@ -165,12 +171,11 @@ public final class AptibleApp implements TargetApp {
 
   /**
    * Ensures one HTTPS endpoint with managed TLS per domain for {@code service} (an existing endpoint
-   * for the same domain is reused), or a default-domain endpoint when {@code domains} is empty.
-   *
-   * @return the first endpoint's host name ({@code elb-....aptible.in}), the CNAME target
+   * for the same domain is reused), or a default-domain endpoint when {@code domains} is empty. Each
+   * endpoint has its own {@code elb-....aptible.in} host name: that is the CNAME target of its domain.
    */
   @Override
-  public String ensureHttpsEndpoint(String service, List<String> domains) {
+  public List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains) {
     ValidationException.Collector problems = ValidationException.collector("aptible.endpoints:https:create");
     AptibleInputs.processType(problems, "endpoint.service", service);
     for (int i = 0; i < domains.size(); i++) {
@@ -179,16 +184,18 @@ public final class AptibleApp implements TargetApp {
     problems.throwIfAny();
     List<EndpointInfo> existing = client.endpoints(handle);
     if (domains.isEmpty()) {
-      return existing.stream().filter(e -> e.defaultDomain().isPresent()).findFirst()
-          .orElseGet(() -> client.createHttpsEndpoint(handle, service, Optional.empty())).hostname();
+      EndpointInfo endpoint = existing.stream().filter(e -> e.defaultDomain().isPresent()).findFirst()
+          .orElseGet(() -> client.createHttpsEndpoint(handle, service, Optional.empty()));
+      return List.of(new HttpsEndpoint(service, endpoint.defaultDomain().orElse(endpoint.hostname()),
+          endpoint.hostname(), false));
     }
-    String first = null;
+    List<HttpsEndpoint> result = new ArrayList<>();
     for (String domain : domains) {
       EndpointInfo endpoint = existing.stream().filter(e -> e.managedTlsDomain().filter(domain::equals).isPresent())
           .findFirst().orElseGet(() -> client.createHttpsEndpoint(handle, service, Optional.of(domain)));
-      first = first == null ? endpoint.hostname() : first;
+      result.add(new HttpsEndpoint(service, domain, endpoint.hostname(), true));
     }
-    return first;
+    return List.copyOf(result);
   }
 
   @Override

@@ -5,7 +5,7 @@ import dev.cutover.aptible.RepoFinding.Severity;
 import dev.cutover.aptible.internal.repo.GitCommit;
 import dev.cutover.core.GitException;
 import dev.cutover.core.ValidationException;
-import dev.cutover.core.migration.RepoPreparation;
+import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.Deploy;
 import java.io.IOException;
@@ -37,9 +37,38 @@ public final class AptibleRepoPreparation implements RepoPreparation {
   /** A preparation with {@link RepoPreparer}'s defaults (existing files are kept). */
   public AptibleRepoPreparation() {}
 
+  /**
+   * The files {@link RepoPreparer} would write and the port the prepared repository serves: the
+   * requested one, else a kept Dockerfile's routed {@code EXPOSE} (Aptible's lexicographically lowest),
+   * else the generated template's port. The deployability check's errors and warnings come back as
+   * warnings. A deploy without a repository (an image alone) changes nothing and serves the requested
+   * port, else 3000.
+   *
+   * @throws ValidationException when the repository is not usable, or its own Dockerfile routes
+   *     another port than the requested one
+   */
   @Override
-  public List<Change> preview(Deploy deploy, AppInventory inventory) {
-    return plan(deploy, inventory, OptionalInt.empty()).map(p -> changes(p.writes())).orElse(List.of());
+  public Preview preview(Deploy deploy, AppInventory inventory, int requestedPort) {
+    OptionalInt requested = requestedPort == 0 ? OptionalInt.empty() : OptionalInt.of(requestedPort);
+    Optional<RepoPlan> plan = plan(deploy, inventory, requested);
+    if (plan.isEmpty()) {
+      return new Preview(List.of(), requestedPort != 0 ? requestedPort : DEFAULT_PORT,
+          requestedPort != 0 ? "as requested" : "the default (no repository to read an EXPOSE from)", List.of());
+    }
+    boolean kept = plan.get().change("Dockerfile").filter(c -> c.action() == RepoChange.Action.KEEP).isPresent();
+    if (kept && requestedPort != 0) {
+      int own = plan(deploy, inventory, OptionalInt.empty()).orElseThrow().port();
+      if (own != requestedPort) {
+        throw new ValidationException(STEP, List.of(new ValidationException.Problem("port", Integer.toString(requestedPort),
+            "the repository's own Dockerfile EXPOSEs " + own + ", the port Aptible routes HTTPS endpoints to (the"
+            + " lowest exposed port, compared as text)", "pass port " + own + ", or make the Dockerfile EXPOSE "
+            + requestedPort + " only")));
+      }
+    }
+    String reason = requestedPort != 0 ? "as requested" : kept ? "the Dockerfile's EXPOSE (the port Aptible routes to)"
+        : plan.get().change("Dockerfile").isPresent() ? "the generated " + plan.get().language() + " Dockerfile's EXPOSE"
+        : "the " + plan.get().language() + " default";
+    return new Preview(changes(plan.get().writes()), plan.get().port(), reason, plan.get().warnings());
   }
 
   /**
@@ -78,9 +107,10 @@ public final class AptibleRepoPreparation implements RepoPreparation {
     return Optional.of(plan);
   }
 
+  /** Writes what {@link #preview} listed, for the plan's {@code port}, and commits it for a git deploy. */
   @Override
-  public List<Change> apply(Deploy deploy, AppInventory inventory) {
-    return apply(deploy, inventory, OptionalInt.empty());
+  public List<Change> apply(Deploy deploy, AppInventory inventory, int port) {
+    return apply(deploy, inventory, OptionalInt.of(port));
   }
 
   /**

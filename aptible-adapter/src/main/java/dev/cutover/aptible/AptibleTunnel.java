@@ -81,6 +81,8 @@ public final class AptibleTunnel implements DatabaseTunnel {
     Instant started = client.clock().instant();
     RunningProcess process = client.cli().start(args, line -> LOG.debug("db:tunnel {}: {}", dbHandle,
         mask(line.line())));
+    // registered at once, not when ready: a JVM killed while the tunnel comes up must not leave it unknown
+    ownChild(process.pid()).ifPresent(root -> TunnelRegistry.standard().register(process.pid(), List.of(root)));
     try {
       String line = process.awaitLine(l -> CONNECT_AT.matcher(l).matches(), client.tunnelTimeout());
       Matcher m = CONNECT_AT.matcher(line);
@@ -95,7 +97,7 @@ public final class AptibleTunnel implements DatabaseTunnel {
       LOG.info("Tunnel to {} open on {}:{}", dbHandle, connection.host(), connection.port());
       return new AptibleTunnel(client, dbHandle, commandLine, process, connection);
     } catch (CommandFailedException e) {
-      process.close();
+      closeUnready(process);
       List<String> tail = tail(process);
       String text = tail.stream().filter(l -> l.startsWith("Tunnel ") || l.startsWith("Could not find")
           || l.contains("is not provisioned") || l.contains("credential")).reduce((a, b) -> b)
@@ -106,19 +108,24 @@ public final class AptibleTunnel implements DatabaseTunnel {
           + " (exit " + e.exitCode() + "). Check the database is provisioned and the local port is free.",
           commandLine, e.exitCode(), tail, Duration.between(started, client.clock().instant()), kind, text, e);
     } catch (WaitTimeoutException e) {
-      process.close();
+      closeUnready(process);
       throw new WaitTimeoutException(step, "the 'Connect at' line of the tunnel to database " + dbHandle
           + " (output so far: " + String.join(" | ", tail(process)) + ")", e.elapsed(), "no Connect at line");
     } catch (MigrationCancelledException e) {
-      process.close();
+      closeUnready(process);
       throw e;
     } catch (RuntimeException e) {
-      process.close();
+      closeUnready(process);
       throw new AptibleException(step, step + ": could not read the tunnel's address for database " + dbHandle + ": "
           + client.redactor().redact(String.valueOf(e.getMessage())), commandLine, -1, tail(process),
           Duration.between(started, client.clock().instant()), AptibleException.Kind.TUNNEL, "unparsable Connect at line",
           null);
     }
+  }
+
+  private static void closeUnready(RunningProcess process) {
+    process.close();
+    TunnelRegistry.standard().unregister(process.pid());
   }
 
   /** The process {@code pid} if it is this JVM's descendant (a fake runner's pid may belong to a stranger). */

@@ -10,6 +10,7 @@ import dev.cutover.core.Secret;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.RegistryCredentials;
+import dev.cutover.core.spi.HttpsEndpoint;
 import dev.cutover.testkit.aptible.FakeAptible;
 import java.util.List;
 import java.util.Map;
@@ -90,15 +91,25 @@ class AptibleAppOperationsTest {
         e -> assertThat(e.errorText()).isEqualTo(
             "Service with type clock does not exist for app ops-app. Valid types: web, worker."));
 
-    String target = app.ensureHttpsEndpoint("web", List.of("www.example.com", "api.example.com"));
-    String again = app.ensureHttpsEndpoint("web", List.of("www.example.com", "api.example.com"));
-    assertThat(target).startsWith("elb-ops-env-").endsWith(".aptible.in").isEqualTo(again);
+    List<HttpsEndpoint> endpoints = app.ensureHttpsEndpoints("web", List.of("www.example.com", "api.example.com"));
+    List<HttpsEndpoint> again = app.ensureHttpsEndpoints("web", List.of("www.example.com", "api.example.com"));
+    // one endpoint per domain, as Aptible makes them: two domains, two CNAME targets
+    assertThat(endpoints).extracting(HttpsEndpoint::domain).containsExactly("www.example.com", "api.example.com");
+    assertThat(endpoints).extracting(HttpsEndpoint::dnsTarget).doesNotHaveDuplicates()
+        .allSatisfy(h -> assertThat(h).startsWith("elb-ops-env-").endsWith(".aptible.in"))
+        .containsExactly(fake.endpoints().get(0).hostname(), fake.endpoints().get(1).hostname());
+    assertThat(again).as("repeated: the same endpoints are reused").isEqualTo(endpoints);
     assertThat(fake.endpoints()).extracting(FakeAptible.Endpoint::managedTlsDomain)
         .containsExactly(java.util.Optional.of("www.example.com"), java.util.Optional.of("api.example.com"));
-    String defaultEndpoint = app.ensureHttpsEndpoint("web", List.of());
+    List<HttpsEndpoint> defaultEndpoint = app.ensureHttpsEndpoints("web", List.of());
     assertThat(fake.endpoints()).hasSize(3).last().satisfies(e ->
         assertThat(e.defaultDomain()).get().asString().endsWith(".on-aptible.com"));
-    assertThat(defaultEndpoint).isEqualTo(fake.endpoints().get(2).hostname());
+    assertThat(defaultEndpoint).singleElement().satisfies(e -> {
+      assertThat(e.dnsTarget()).isEqualTo(fake.endpoints().get(2).hostname());
+      assertThat(e.domain()).isEqualTo(fake.endpoints().get(2).defaultDomain().orElseThrow());
+      assertThat(e.custom()).isFalse();
+    });
+    String target = endpoints.get(0).dnsTarget();
 
     AptibleClient client = AptibleClientFakeAptibleTest.client(fake, redactor);
     client.renewEndpoint("ops-app", target);

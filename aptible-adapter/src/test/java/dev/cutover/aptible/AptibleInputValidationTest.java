@@ -77,9 +77,9 @@ class AptibleInputValidationTest {
         row("git deploy from a directory without .git", "deploy.repo",
             c -> c.app("app").deploy(Deploy.git(notARepo, "main"), MigrationListener.NONE)),
         row("endpoint domain that is no domain", "endpoint.domains[0]",
-            c -> c.app("app").ensureHttpsEndpoint("web", List.of("not a domain"))),
+            c -> c.app("app").ensureHttpsEndpoints("web", List.of("not a domain"))),
         row("endpoint for the release phase", "endpoint.service",
-            c -> c.app("app").ensureHttpsEndpoint("release", List.of("www.example.com"))),
+            c -> c.app("app").ensureHttpsEndpoints("release", List.of("www.example.com"))),
         row("tunnel port 70000", "tunnel.port", c -> c.openTunnel("db", 70_000)));
   }
 

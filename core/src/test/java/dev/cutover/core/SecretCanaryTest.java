@@ -242,6 +242,8 @@ class SecretCanaryTest {
       return URI.create("https://example.com/");
     } else if (c.isEnum()) {
       return c.getEnumConstants()[0];
+    } else if (c == dev.cutover.core.migration.DataMove.class) {
+      return instance(dev.cutover.core.migration.PostgresMove.class);
     } else if (c.isRecord()) {
       RecordComponent[] components = c.getRecordComponents();
       Class<?>[] types = Stream.of(components).map(RecordComponent::getType).toArray(Class<?>[]::new);

@@ -9,8 +9,12 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.Secret;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.migration.JournalSummary;
+import dev.cutover.core.migration.Approval;
 import dev.cutover.core.migration.Migration;
+import dev.cutover.core.migration.MigrationLock;
+import dev.cutover.core.migration.MigrationLockedException;
 import dev.cutover.core.migration.MigrationPlan;
+import dev.cutover.core.migration.RollbackOption;
 import dev.cutover.core.migration.VerificationFailedException;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
@@ -33,32 +37,47 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code cutover} command line: {@code plan}, {@code migrate}, {@code resume}, {@code rollback}
- * and {@code demo}. Options come from flags or environment variables; progress goes to stderr (a
- * redrawn bar on a terminal), the plan and report to stdout.
+ * The {@code cutover} command line: {@code plan}, {@code migrate}, {@code resume}, {@code rollback},
+ * {@code audit} and {@code demo}. Options come from flags or environment variables; progress goes to
+ * stderr (a redrawn bar on a terminal), the plan and report to stdout.
  *
- * <p>Exit codes: {@value #OK} done, {@value #BAD_INPUT} bad input (nothing was changed),
- * {@value #VERIFICATION_FAILED} the restored data did not verify (nothing was switched over),
- * {@value #STEP_FAILED} a step failed (run {@code cutover resume}), {@value #CANCELLED} cancelled
- * (Ctrl-C; run {@code cutover resume}), {@value #INTERNAL} an unexpected error.
+ * <p>{@code migrate}, {@code resume} and {@code rollback} take the migration's lock before anything
+ * else (before any request to Heroku or Aptible) and hold it to the end; {@code migrate} runs only
+ * after the operator typed the Heroku app's name on a terminal, or with {@code --yes}, or with
+ * {@code --approve FINGERPRINT} (the fingerprint {@code cutover plan} printed), which refuses a plan
+ * that changed since.
+ *
+ * <p>Exit codes: {@value #OK} done, {@value #BAD_INPUT} bad input, not confirmed, a changed plan or
+ * a migration locked by another run (nothing was changed), {@value #VERIFICATION_FAILED} the
+ * restored data did not verify (nothing was switched over), {@value #STEP_FAILED} a step failed (run
+ * {@code cutover resume}), {@value #AUDIT_BROKEN} the audit trail was altered, {@value #CANCELLED}
+ * cancelled (Ctrl-C; run {@code cutover resume}), {@value #INTERNAL} an unexpected error.
  */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.Version.class,
     description = "Moves an app from Heroku to Aptible: plan, migrate, resume, rollback, or run the local demo.",
     subcommands = {CutoverCli.PlanCommand.class, CutoverCli.MigrateCommand.class, CutoverCli.ResumeCommand.class,
-        CutoverCli.RollbackCommand.class},
+        CutoverCli.RollbackCommand.class, AuditCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "2:bad input; nothing was changed", "3:the restored data did not verify; nothing was switched over",
-        "4:a step failed; fix it, then run `cutover resume`", "130:cancelled; run `cutover resume`", "1:unexpected error"})
+    exitCodeList = {"0:done", "2:bad input, not confirmed, a changed plan or a locked migration; nothing was changed",
+        "3:the restored data did not verify; nothing was switched over", "4:a step failed; fix it, then run `cutover resume`",
+        "5:the audit trail was altered", "130:cancelled; run `cutover resume`", "1:unexpected error"})
 public final class CutoverCli implements Runnable {
   public static final int OK = 0;
   public static final int INTERNAL = 1;
   public static final int BAD_INPUT = 2;
   public static final int VERIFICATION_FAILED = 3;
   public static final int STEP_FAILED = 4;
+  public static final int AUDIT_BROKEN = 5;
   public static final int CANCELLED = 130;
+
+  final Terminal terminal;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  private CutoverCli(Terminal terminal) {
+    this.terminal = terminal;
+  }
 
   /** Runs the CLI and exits with its code (unless the JVM is already shutting down after Ctrl-C). */
   public static void main(String[] args) {
@@ -84,7 +103,12 @@ public final class CutoverCli implements Runnable {
 
   /** Runs the CLI with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new CutoverCli());
+    return run(args, out, err, Terminal.system());
+  }
+
+  /** {@link #run(String[], PrintWriter, PrintWriter)} with {@code terminal} for the operator's confirmation. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
+    CommandLine cli = new CommandLine(new CutoverCli(terminal));
     cli.addSubcommand("demo", demoCommand());
     cli.setOut(out).setErr(err);
     cli.setParameterExceptionHandler((e, a) -> {
@@ -125,6 +149,10 @@ public final class CutoverCli implements Runnable {
   }
 
   static int handle(Exception e, PrintWriter err) {
+    if (e instanceof MigrationLockedException locked) {
+      err.println("cutover: " + locked.getMessage());
+      return BAD_INPUT;
+    }
     if (e instanceof ValidationException v) {
       err.println("cutover: " + v.getMessage());
       return BAD_INPUT;
@@ -316,6 +344,9 @@ public final class CutoverCli implements Runnable {
     @Option(names = "--port", description = "The port the app listens on, set as PORT (default: the Dockerfile's EXPOSE, else 3000).")
     Integer port;
 
+    @Option(names = "--jobs", description = "Parallel restore workers, 1-64 (default: the data mover's, 2).")
+    Integer jobs;
+
     Migration apply(Migration m, Redactor redactor) {
       if (image != null) {
         m = m.deploy(imageDeploy(image, registryUser, redactor));
@@ -346,12 +377,24 @@ public final class CutoverCli implements Runnable {
       if (port != null) {
         m = m.port(port);
       }
+      if (jobs != null) {
+        m = m.options(o -> o.withJobs(jobs));
+      }
       return m;
     }
 
     /** Every option problem at once, and a missing token, before any client is built. */
     void requireNames() {
+      requireNames(false);
+    }
+
+    /** {@link #requireNames()}, and with {@code unconfirmable} the missing --yes/--approve without a terminal. */
+    void requireNames(boolean unconfirmable) {
       ValidationException.Collector problems = ValidationException.collector("cutover");
+      if (unconfirmable) {
+        problems.add("--yes", "unset", "there is no terminal to confirm the migration on",
+            "pass --yes, or --approve FINGERPRINT with the fingerprint `cutover plan` printed");
+      }
       if (app == null || app.isBlank()) {
         problems.add("--app", "unset", "the Heroku app is required", "pass --app NAME or set CUTOVER_HEROKU_APP");
       }
@@ -393,20 +436,33 @@ public final class CutoverCli implements Runnable {
 
     final Redactor redactor = Redactor.create();
     final List<AutoCloseable> toClose = new ArrayList<>();
+    HerokuClient heroku;
+    MigrationLock lock;
 
     PrintWriter out() {
       return spec.commandLine().getOut();
     }
 
+    /** The migration with its clients; nothing is sent anywhere yet. */
     Migration migration(String app, String environment, String target) {
-      HerokuClient heroku = connection.heroku(redactor);
+      heroku = connection.heroku(redactor);
       toClose.add(heroku);
       AptibleClient aptible = connection.aptible(environment, redactor);
-      // the CLI's version goes into the report, and checking it fails early when it is missing or too old
       return Migration.from(heroku.app(app)).to(aptible.app(target))
           .dataMover(PgMigrator.builder().redactor(redactor).build())
-          .toolVersion("heroku CLI", heroku.cliVersion())
           .redactor(redactor);
+    }
+
+    /**
+     * Takes the migration's lock for {@code command} before any request (a run already holding it
+     * refuses this one here, exit 2), then adds the heroku CLI's version: it goes into the report,
+     * and checking it fails early when it is missing or too old.
+     */
+    Migration locked(Migration m, String command) {
+      lock = MigrationLock.acquire(m.journalFile(), command);
+      lock.takenOver().ifPresent(dead -> spec.commandLine().getErr().println("cutover: took over the lock of "
+          + dead + ": that process is gone"));
+      return m.lock(lock).toolVersion("heroku CLI", heroku.cliVersion());
     }
 
     @Override
@@ -416,6 +472,9 @@ public final class CutoverCli implements Runnable {
       } finally {
         for (AutoCloseable c : toClose) {
           c.close();
+        }
+        if (lock != null) {
+          lock.close();
         }
       }
     }
@@ -439,15 +498,21 @@ public final class CutoverCli implements Runnable {
     @Override
     int execute() {
       options.requireNames();
-      MigrationPlan plan = options.apply(migration(options.app, options.environment,
-          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor).plan();
+      Migration m = options.apply(migration(options.app, options.environment,
+          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
+      MigrationPlan plan = m.toolVersion("heroku CLI", heroku.cliVersion()).plan();
       out().print(json ? plan.toJson() : plan.render());
       out().flush();
+      // kept by fingerprint, so `migrate --approve` can name what changed since it was approved
+      java.nio.file.Path saved = plan.save();
+      spec.commandLine().getErr().println("Plan " + plan.fingerprint() + " saved in " + saved + ". To run exactly this"
+          + " plan: cutover migrate (same options) --approve " + plan.fingerprint());
       return OK;
     }
   }
 
-  @Command(name = "migrate", description = "Plans, prints the plan, then runs every step (or continues a journalled run).")
+  @Command(name = "migrate", description = "Takes the migration's lock, plans, prints the plan, asks for confirmation"
+      + " (or takes --yes / --approve), then runs every step (or continues a journalled run).")
   static final class MigrateCommand extends Base {
     @Mixin
     MigrationOptions options;
@@ -455,16 +520,45 @@ public final class CutoverCli implements Runnable {
     @Mixin
     Output output;
 
+    @Option(names = "--approve", paramLabel = "FINGERPRINT", defaultValue = "${env:CUTOVER_APPROVE}",
+        description = "Run only the plan with this fingerprint (from `cutover plan`); a changed plan is refused, naming"
+            + " what changed (env CUTOVER_APPROVE).")
+    String approve;
+
+    @Option(names = "--yes", description = "Run without asking on the terminal (needed without a terminal, unless --approve).")
+    boolean yes;
+
+    @CommandLine.ParentCommand
+    CutoverCli cli;
+
     @Override
     int execute() {
-      options.requireNames();
-      MigrationPlan plan = options.apply(migration(options.app, options.environment,
-          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor).listener(output.listener()).plan();
+      Terminal terminal = cli == null ? Terminal.NONE : cli.terminal;
+      options.requireNames(approve == null && !yes && terminal == Terminal.NONE);
+      Approval approval = approve == null ? null : Approval.of(approve);
+      Migration m = options.apply(migration(options.app, options.environment,
+          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor).listener(output.listener());
+      MigrationPlan plan = locked(m, "migrate").plan();
       out().print(plan.render());
       out().flush();
+      if (approval != null) {
+        printReport(plan.run(Approval.stored(plan.workDirectory(), approval.fingerprint())));
+        return OK;
+      }
+      if (!yes && !confirmed(terminal, plan.source(), plan.target())) {
+        spec.commandLine().getErr().println("cutover: not confirmed: nothing was changed.");
+        return BAD_INPUT;
+      }
       printReport(plan.run());
       return OK;
     }
+
+  }
+
+  /** Asks the operator on {@code terminal} to type the Heroku app's name; true only when they typed exactly it. */
+  static boolean confirmed(Terminal terminal, String source, String target) {
+    return terminal.ask("This puts " + source + " into maintenance mode and migrates it to " + target
+        + ". Type the Heroku app's name to go on: ").map(String::strip).filter(source::equals).isPresent();
   }
 
   /** Reads the journal named by flags (or the default work directory) and rebuilds the migration from it. */
@@ -483,38 +577,50 @@ public final class CutoverCli implements Runnable {
     @Mixin
     Output output;
 
-    Migration fromJournal() {
+    /** The journalled migration under its lock (taken for {@code command} before any request). */
+    Migration fromJournal(String command) {
       JournalSummary summary = Migration.readJournal(journal);
-      HerokuClient heroku = connection.heroku(redactor);
+      heroku = connection.heroku(redactor);
       toClose.add(heroku);
       AptibleClient aptible = connection.aptible(summary.targetEnvironment(), redactor);
       Migration m = Migration.fromJournal(journal, heroku.app(summary.source()), aptible.app(summary.targetApp()))
-          .dataMover(PgMigrator.builder().redactor(redactor).build()).redactor(redactor).listener(output.listener())
-          .toolVersion("heroku CLI", heroku.cliVersion());
+          .dataMover(PgMigrator.builder().redactor(redactor).build()).redactor(redactor).listener(output.listener());
       if (image != null) {
         m = m.deploy(imageDeploy(image, registryUser, redactor));
       }
-      return m;
+      return locked(m, command);
     }
   }
 
-  @Command(name = "resume", description = "Continues a migration at its first unfinished step, from its journal.")
+  @Command(name = "resume", description = "Continues a migration at its first unfinished step, from its journal;"
+      + " refused while another run of it holds its lock.")
   static final class ResumeCommand extends JournalCommand {
+    @Option(names = "--approve", paramLabel = "FINGERPRINT", defaultValue = "${env:CUTOVER_APPROVE}",
+        description = "Resume only if the plan computed now has this fingerprint (env CUTOVER_APPROVE).")
+    String approve;
+
     @Override
     int execute() {
-      MigrationPlan plan = fromJournal().plan();
+      Approval approval = approve == null ? null : Approval.of(approve);
+      MigrationPlan plan = fromJournal("resume").plan();
       spec.commandLine().getErr().println("Resuming " + plan.source() + " -> " + plan.target() + " at "
           + plan.resumesAt().map(Object::toString).orElse("the report (every step is done)"));
-      printReport(plan.resume());
+      printReport(approval == null ? plan.resume()
+          : plan.resume(Approval.stored(plan.workDirectory(), approval.fingerprint())));
       return OK;
     }
   }
 
-  @Command(name = "rollback", description = "Turns maintenance off on Heroku (it is primary again); Aptible resources stay and are listed.")
+  @Command(name = "rollback", description = "Undoes what the migration changed on Heroku (maintenance off: it is primary"
+      + " again); Aptible resources stay and are listed. Refused when another completed migration cut Heroku over.")
   static final class RollbackCommand extends JournalCommand {
+    @Option(names = "--scale-to-zero", description = "Also scale the Aptible app's services to zero containers.")
+    boolean scaleToZero;
+
     @Override
     int execute() {
-      printReport(fromJournal().plan().rollback());
+      MigrationPlan plan = fromJournal("rollback").plan();
+      printReport(scaleToZero ? plan.rollback(RollbackOption.SCALE_TARGET_TO_ZERO) : plan.rollback());
       return OK;
     }
   }

@@ -106,10 +106,10 @@ class BadInputCatalogueTest {
     Files.writeString(dir.resolve("corrupt-journal.json"), "{\"format\": \"cutover-journal/1\", \"steps\": [tru");
     Files.writeString(dir.resolve("empty-journal.json"), "");
     Files.writeString(dir.resolve("not-a-journal.json"), "{\"hello\": \"world\"}");
-    Files.writeString(dir.resolve("unknown-step-journal.json"), "{\"format\": \"cutover-journal/1\", \"migrationId\": \"m1\","
-        + " \"fingerprint\": \"abc\", \"steps\": {\"teleport\": {}}}");
-    Files.writeString(dir.resolve("foreign-journal.json"), "{\"format\": \"cutover-journal/1\", \"migrationId\": \"m-other\","
-        + " \"fingerprint\": \"0123456789abcdef01234567\", \"source\": \"other-app\", \"targetEnvironment\": \"staging\","
+    Files.writeString(dir.resolve("unknown-step-journal.json"), "{\"format\": \"cutover-journal/2\", \"migrationId\": \"m1\","
+        + " \"identity\": \"abc\", \"steps\": {\"teleport\": {}}}");
+    Files.writeString(dir.resolve("foreign-journal.json"), "{\"format\": \"cutover-journal/2\", \"migrationId\": \"m-other\","
+        + " \"identity\": \"0123456789abcdef01234567\", \"source\": \"other-app\", \"targetEnvironment\": \"staging\","
         + " \"targetApp\": \"other-app\", \"databaseHandle\": \"other-app-db\", \"steps\": {}}");
     Path badProcfile = SampleNodeApp.create(dir.resolve("bad-procfile"));
     Files.writeString(badProcfile.resolve("Procfile"), "web npm start\n: no-name\n");

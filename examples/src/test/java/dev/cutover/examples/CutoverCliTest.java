@@ -72,9 +72,52 @@ class CutoverCliTest {
   }
 
   @Test
+  void migrate_withoutTerminalYesOrApprove_exits2BeforeAnything() {
+    int code = CutoverCli.run(new String[] {"migrate", "-a", "legacy-shop", "-e", "demo-env"}, new PrintWriter(out, true),
+        new PrintWriter(err, true), Terminal.NONE);
+
+    assertThat(code).isEqualTo(CutoverCli.BAD_INPUT);
+    assertThat(err.toString()).contains("--yes").contains("no terminal").contains("--approve").doesNotContain("\tat ");
+  }
+
+  @Test
+  void migrate_jobsNotANumber_exits2NamingIt() {
+    assertThat(run("migrate", "-a", "legacy-shop", "-e", "demo-env", "--jobs", "lots")).isEqualTo(CutoverCli.BAD_INPUT);
+    assertThat(err.toString()).contains("--jobs").doesNotContain("\tat ");
+  }
+
+  @Test
+  void confirmed_onlyTheHerokuAppsExactName_confirms() {
+    java.util.List<String> prompts = new java.util.ArrayList<>();
+    Terminal typed = prompt -> {
+      prompts.add(prompt);
+      return java.util.Optional.of(" legacy-shop \n");
+    };
+
+    assertThat(CutoverCli.confirmed(typed, "legacy-shop", "demo-env/shop")).isTrue();
+    assertThat(prompts).singleElement().asString().contains("legacy-shop").contains("demo-env/shop")
+        .contains("maintenance mode");
+    assertThat(CutoverCli.confirmed(p -> java.util.Optional.of("legacy"), "legacy-shop", "demo-env/shop")).isFalse();
+    assertThat(CutoverCli.confirmed(p -> java.util.Optional.of("yes"), "legacy-shop", "demo-env/shop")).isFalse();
+    assertThat(CutoverCli.confirmed(Terminal.NONE, "legacy-shop", "demo-env/shop")).isFalse();
+  }
+
+  @Test
+  void handle_lockedMigration_exits2NamingTheHolder(@TempDir Path dir) {
+    try (dev.cutover.core.migration.MigrationLock lock = dev.cutover.core.migration.MigrationLock.acquire(
+        dir.resolve("journal.json"), "migrate")) {
+      Exception locked = org.assertj.core.api.Assertions.catchException(() ->
+          dev.cutover.core.migration.MigrationLock.acquire(lock.journal(), "resume"));
+
+      assertThat(CutoverCli.handle(locked, new PrintWriter(err, true))).isEqualTo(CutoverCli.BAD_INPUT);
+      assertThat(err.toString()).contains("locked").contains("pid " + ProcessHandle.current().pid()).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void help_listsCommandsAndExitCodes() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("plan").contains("migrate").contains("resume").contains("rollback")
-        .contains("demo").contains("130");
+        .contains("audit").contains("demo").contains("130").contains("5");
   }
 }

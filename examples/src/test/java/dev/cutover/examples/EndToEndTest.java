@@ -9,7 +9,7 @@ import dev.cutover.core.MigrationException;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
-import dev.cutover.core.migration.RepoPreparation;
+import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.StepStatus;
@@ -136,7 +136,10 @@ class EndToEndTest {
     TargetApp target = inject.wrap(TargetApp.class, aptible.app(handle));
     DatabaseMover mover = inject.wrap(DatabaseMover.class, env.mover());
     RepoPreparation preparation = inject.wrap(RepoPreparation.class, new AptibleRepoPreparation());
-    Migration migration = env.migration(source, target).dataMover(mover).repoPreparation(preparation);
+    // Its own work root: the other tests migrate the same Heroku app to other targets and complete, and a
+    // completed migration's marker (rightly) refuses rolling back any other migration of that app beside it.
+    Migration migration = env.migration(source, target).dataMover(mover).repoPreparation(preparation)
+        .workDirectory(env.directory().resolve("chain-root").resolve("work-" + handle));
     FakeAptible fake = env.aptible();
 
     Map<MigrationStep, Runnable> failures = new LinkedHashMap<>();
@@ -186,6 +189,18 @@ class EndToEndTest {
     assertThat(report.step("restore").orElseThrow().attempts()).as("restore: failed, redone after the rollback").isEqualTo(3);
     assertThat(fake.app(handle).orElseThrow().services()).extracting(FakeAptible.Service::name)
         .containsExactlyInAnyOrder("web", "worker");
+    // the whole history: one failed attempt per injected fault, the rollback, the last resume; two
+    // downtime windows (the first closed by the rollback, the second by the deploy)
+    assertThat(report.attempts()).hasSize(failures.size() + 2);
+    assertThat(report.attempts()).extracting(MigrationReport.Attempt::outcome).containsOnly("FAILED", "ROLLED_BACK", "COMPLETED");
+    assertThat(report.failures()).extracting(MigrationReport.Failure::step)
+        .containsExactlyElementsOf(failures.keySet().stream().map(MigrationStep::id).toList());
+    assertThat(report.rollbacks()).singleElement().satisfies(r -> assertThat(r.undone()).singleElement().asString()
+        .contains("maintenance off on " + DemoEnvironment.SOURCE_APP));
+    assertThat(report.downtimeWindows()).extracting(MigrationReport.DowntimeWindow::endedBy)
+        .containsExactly("maintenance off (rollback)", "deployed on the target");
+    assertThat(report.deployedRevision()).isPresent();
+    assertThat(Migration.audit(migration.plan().journal()).intact()).isTrue();
   }
 
   /**
@@ -201,7 +216,7 @@ class EndToEndTest {
     List<String> connection = connectionOptions();
     List<String> migrate = new java.util.ArrayList<>(List.of("migrate", "--app", DemoEnvironment.SOURCE_APP,
         "--to", handle, "--environment", DemoEnvironment.ENVIRONMENT, "--repo", env.repository().toString(),
-        "--branch", SampleNodeApp.BRANCH, "--work-dir", work.toString(), "--quiet"));
+        "--branch", SampleNodeApp.BRANCH, "--work-dir", work.toString(), "--quiet", "--yes"));
     migrate.addAll(connection);
     Process child = cli(migrate, work.resolveSibling(handle + "-migrate.log"));
     try {

@@ -64,7 +64,9 @@ class ProductionJarIT {
     argv.addAll(List.of(args));
     Path out = Files.createTempFile(env.directory(), "cli-", ".out");
     Path err = Files.createTempFile(env.directory(), "cli-", ".err");
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+    // in the environment's directory: `plan` keeps the plan under the (default, relative) work directory
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(env.directory().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("CUTOVER_"));
     pb.environment().put("HEROKU_API_KEY", env.heroku().apiKey().reveal());

@@ -92,7 +92,7 @@ class SigkillResumeTest {
         env.heroku().fault(Fault.on("GET", "/backups/.*").delay(Duration.ofSeconds(6)).times(1));
       }
       Child child = first ? cutover("migrate", "-a", DemoEnvironment.SOURCE_APP, "-e", DemoEnvironment.ENVIRONMENT,
-          "-t", TARGET, "--repo", env.repository().toString(), "--work-dir", work.toString(), "-q")
+          "-t", TARGET, "--repo", env.repository().toString(), "--work-dir", work.toString(), "-q", "--yes")
           : cutover("resume", "--journal", work.resolve("journal.json").toString(), "-q");
       first = false;
       String marker = "Step " + point.step().number() + ". " + point.step().id() + (point.after() ? " done" : " started");
@@ -235,6 +235,14 @@ class SigkillResumeTest {
 
     List<ProcessHandle> descendants() {
       return process.descendants().toList();
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
     }
 
     /** SIGKILL ({@link Process#destroyForcibly()} on Linux), then waits for it to be gone. */

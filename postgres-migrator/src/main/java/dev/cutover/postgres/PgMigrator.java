@@ -309,13 +309,32 @@ public final class PgMigrator implements DatabaseMover {
 
   /**
    * Restores {@code archive} into {@code target} with {@code strategy}, as
-   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, Optional, MigrationListener)} does
-   * without a source: extensions get the target server's default versions.
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, Optional, MigrationListener)} does
+   * with the builder's jobs and without a source: extensions get the target server's default versions.
    */
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener) {
-    return restore(archive, target, strategy, replaceExisting, Optional.empty(), listener);
+    return restore(archive, target, strategy, replaceExisting, 0, Optional.empty(), listener);
+  }
+
+  /**
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, MigrationListener)} with {@code jobs}
+   * workers (1-64) for PG_RESTORE and PARALLEL instead of the builder's; 0 keeps the builder's.
+   */
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, jobs, Optional.empty(), listener);
+  }
+
+  /**
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, Optional, MigrationListener)} with the
+   * builder's jobs, reading from the live {@code source}, when given, what an archive does not carry.
+   */
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      Optional<PgConnection> source, MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, 0, source, listener);
   }
 
   /**
@@ -342,19 +361,24 @@ public final class PgMigrator implements DatabaseMover {
    * @param target the target database
    * @param strategy how to restore
    * @param replaceExisting whether to empty a non-empty target first
+   * @param jobs workers (1-64) for PG_RESTORE and PARALLEL; 0 keeps the builder's
    * @param source the live source, read (never written) for what the archive lacks; empty if unknown
    * @param listener progress and warnings
    * @return what the restore did
-   * @throws ValidationException for a bad archive, a non-empty target without {@code replaceExisting},
-   *     or STREAM or DIRECT
+   * @throws ValidationException for a bad archive, {@code jobs} out of range, a non-empty target without
+   *     {@code replaceExisting}, or STREAM or DIRECT
    * @throws PgToolException when the tools cannot read the archive or the restore fails; for
    *     GUIDE_SQL, expected role errors are counted in {@link RestoreResult#expectedErrors()} while
    *     any other error fails with its statement and message
    */
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      Optional<PgConnection> source, MigrationListener listener) {
+      int jobs, Optional<PgConnection> source, MigrationListener listener) {
     ValidationException.Collector problems = ValidationException.collector("restore");
+    if (jobs < 0 || jobs > 64) {
+      problems.add("jobs", jobs, "must be between 1 and 64 (0: the builder's " + this.jobs + ")",
+          "use about the number of CPU cores of the target");
+    }
     validateArchive(problems, archive);
     if (target == null) {
       problems.add("target", "null", "is missing", "give the target database connection");
@@ -385,15 +409,16 @@ public final class PgMigrator implements DatabaseMover {
           Fidelity.createExtensionsAsOnSource(c, target, s, ArchivePlan.extensions(toc), ArchivePlan.schemas(toc),
               warnings))));
     });
-    Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst);
+    int workers = jobs == 0 ? this.jobs : jobs;
+    Restorers restorers = new Restorers(runner, this::tools, workers, timeout, redactor, createdFirst);
     RestoreHooks hooks = ArchiveFixes.of(toc, warnings);
     Path workDir = archive.toAbsolutePath().getParent();
     Restorers.Outcome outcome = switch (strategy) {
       case GUIDE_SQL -> hooks.isEmpty() ? restorers.guideSql(archive, target, List.of(), events)
           : PhasedRestore.run(toc, hooks, target, workDir, (list, pre) -> restorers.guideSql(archive, target, list, events));
-      case PG_RESTORE -> hooks.isEmpty() ? restorers.pgRestore(archive, target, List.of(), jobs, events)
+      case PG_RESTORE -> hooks.isEmpty() ? restorers.pgRestore(archive, target, List.of(), workers, events)
           : PhasedRestore.run(toc, hooks, target, workDir,
-              (list, pre) -> restorers.pgRestore(archive, target, list, pre ? 1 : jobs, events));
+              (list, pre) -> restorers.pgRestore(archive, target, list, pre ? 1 : workers, events));
       case PARALLEL -> restorers.parallel(archive, target, hooks, events);
       case STREAM, DIRECT -> throw new IllegalStateException("rejected above");
     };

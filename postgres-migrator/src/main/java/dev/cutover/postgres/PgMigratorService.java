@@ -42,8 +42,14 @@ public final class PgMigratorService implements DatabaseMover {
 
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      Optional<PgConnection> source, MigrationListener listener) {
-    return delegate.restore(archive, target, strategy, replaceExisting, source, listener);
+      int jobs, MigrationListener listener) {
+    return delegate.restore(archive, target, strategy, replaceExisting, jobs, listener);
+  }
+
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, Optional<PgConnection> source, MigrationListener listener) {
+    return delegate.restore(archive, target, strategy, replaceExisting, jobs, source, listener);
   }
 
   @Override

@@ -3,14 +3,12 @@ package dev.cutover.core.migration;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.report.internal.AtomicFiles;
+import dev.cutover.core.spi.RepoPreparation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +19,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The durable state of one migration: written atomically after every step change so that a killed
- * JVM resumes at the first unfinished step. Holds names, handles, timings and hashes, never a secret
- * value. Instants are ISO-8601 strings. Not thread-safe: only the pipeline's thread touches it.
+ * The durable state of one migration: written atomically at every step change so that a killed JVM
+ * resumes at the first unfinished step. It is the current state only; the history (every attempt,
+ * failure, downtime window and rollback) is in the append-only {@link EventLog} beside it, whose
+ * last line's hash the journal keeps. Holds names, handles, timings and hashes, never a secret value.
+ * Instants are ISO-8601 strings. Not thread-safe: only the lock holder's runner touches it.
  */
-@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 @JsonIgnoreProperties(ignoreUnknown = true)
 final class Journal {
-  static final String FORMAT = "cutover-journal/1";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final String FORMAT = "cutover-journal/2";
 
   /** One step's state. */
   @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
@@ -43,70 +41,102 @@ final class Journal {
     String finishedAt;
     long durationMillis;
     String summary = "";
+    /** The run that set it RUNNING ({@code pid@host}, attempt n): named when another run finds it so. */
+    String runner;
   }
 
-  /** The options a resume needs to rebuild the same migration (no secrets: registry credentials are not kept). */
+  /** What one data move has done so far; reset when its data goes stale (a rollback). */
   @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  static final class Options {
-    String restoreStrategy;
-    String deployKind;
-    String deployRepo;
-    String deployBranch;
-    String deploySshKey;
-    String deployImage;
-    String databaseType;
-    String databaseVersion;
-    int databaseDiskGb;
-    int databaseContainerMb;
-    String workDirectory;
-    boolean keepDump;
-    boolean replaceExisting;
-    Map<String, Integer> containerSizeOverrides = new LinkedHashMap<>();
-    int port;
+  static final class MoveState {
+    String backupId;
+    int backupNum;
+    String dumpFile;
+    String dumpSha256;
+    long dumpSizeBytes;
+    int recaptures;
+    String archiveVersion;
+    String archivePgDumpVersion;
+    String archiveServerVersion;
+    Map<String, Long> rowsRestored = new LinkedHashMap<>();
+    Map<String, Integer> restoreExpectedErrors = new LinkedHashMap<>();
+    List<String> restoreWarnings = new ArrayList<>();
+    long restoreMillis;
+    String restoredAt;
+    int restoreAttempts;
+    String verificationAgainst;
+    List<Map<String, String>> verificationChecks = new ArrayList<>();
+    String verifiedAt;
+
+    void verification(VerificationReport report) {
+      verificationAgainst = report.against();
+      verificationChecks = new ArrayList<>();
+      for (VerificationReport.Check c : report.checks()) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("kind", c.kind());
+        m.put("name", c.name());
+        m.put("expected", c.expected());
+        m.put("actual", c.actual());
+        verificationChecks.add(m);
+      }
+    }
+
+    Optional<VerificationReport> verification() {
+      return verificationAgainst == null ? Optional.empty() : Optional.of(new VerificationReport(verificationAgainst,
+          verificationChecks.stream().map(m -> new VerificationReport.Check(m.get("kind"), m.get("name"),
+              m.get("expected"), m.get("actual"))).toList()));
+    }
   }
+
+  /** Something a step changed on the source, and how the rollback gives it back (see {@link Step#undo}). */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  static final class Undo {
+    String step;
+    String key;
+    String description;
+    Map<String, String> params = new LinkedHashMap<>();
+    String registeredAt;
+    String doneAt;
+  }
+
+  /** An endpoint the run created: one per domain, each with its own DNS target. */
+  record Endpoint(String service, String domain, String dnsTarget, boolean custom) {}
 
   String format = FORMAT;
   String migrationId;
-  String fingerprint;
+  String identity;
   String source;
   String targetEnvironment;
   String targetApp;
   String databaseHandle;
   String createdAt;
   String updatedAt;
-  Options options = new Options();
+  MigrationOptions options;
+  int attempts;
+  /** The fingerprint of the plan the last attempt ran: a resume with another plan logs what changed. */
+  String lastFingerprint;
   Map<String, StepState> steps = new LinkedHashMap<>();
-
+  Map<String, MoveState> moves = new LinkedHashMap<>();
+  List<Undo> undo = new ArrayList<>();
+  List<Endpoint> endpoints = new ArrayList<>();
+  List<String> configSet = new ArrayList<>();
+  /** The repository decision prepare-repo carried out: a resumed plan shows it, not the nothing left to write. */
+  RepoPreparation.Preview repo;
+  List<String> servicesScaled = new ArrayList<>();
+  String deployedRevision;
   String maintenanceOnAt;
-  String maintenanceOffAt;
-  String deployedAt;
+  String completedAt;
   String rolledBackAt;
-
-  String backupId;
-  int backupNum;
-  String dumpFile;
-  String dumpSha256;
-  long dumpSizeBytes;
-  int recaptures;
-  String archiveVersion;
-  String archivePgDumpVersion;
-  String archiveServerVersion;
-
-  Map<String, Long> rowsRestored = new LinkedHashMap<>();
-  Map<String, Integer> restoreExpectedErrors = new LinkedHashMap<>();
-  List<String> restoreWarnings = new ArrayList<>();
-  long restoreMillis;
-
-  String verificationAgainst;
-  List<Map<String, String>> verificationChecks = new ArrayList<>();
-
-  List<String> configCopied = new ArrayList<>();
-  Map<String, String> endpoints = new LinkedHashMap<>();
-  List<String> repoChanges = new ArrayList<>();
+  long eventLines;
+  String eventHead;
 
   StepState step(MigrationStep step) {
     return steps.computeIfAbsent(step.id(), k -> new StepState());
+  }
+
+  MoveState move(String id) {
+    return moves.computeIfAbsent(id, k -> new MoveState());
   }
 
   /** The first step that is not done or skipped. */
@@ -120,32 +150,15 @@ final class Journal {
     return Optional.empty();
   }
 
-  void verification(VerificationReport report) {
-    verificationAgainst = report.against();
-    verificationChecks = new ArrayList<>();
-    for (VerificationReport.Check c : report.checks()) {
-      Map<String, String> m = new LinkedHashMap<>();
-      m.put("kind", c.kind());
-      m.put("name", c.name());
-      m.put("expected", c.expected());
-      m.put("actual", c.actual());
-      verificationChecks.add(m);
-    }
-  }
-
-  Optional<VerificationReport> verification() {
-    if (verificationAgainst == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new VerificationReport(verificationAgainst, verificationChecks.stream()
-        .map(m -> new VerificationReport.Check(m.get("kind"), m.get("name"), m.get("expected"), m.get("actual")))
-        .toList()));
+  /** Whether the source app is in maintenance mode because of this migration (a downtime window is open). */
+  boolean inMaintenance() {
+    return maintenanceOnAt != null;
   }
 
   /** Writes the journal atomically (temporary file, fsync, rename). */
   void save(Path file) {
     try {
-      AtomicFiles.write(file, JSON.writeValueAsString(this), "journal");
+      AtomicFiles.write(file, JsonMapping.PRETTY.writeValueAsString(this), "journal");
     } catch (JsonProcessingException e) {
       throw new MigrationException("journal", "journal: cannot render (" + e.getOriginalMessage() + ")", false, e);
     }
@@ -159,23 +172,27 @@ final class Journal {
   /**
    * Reads the journal at {@code file}.
    *
-   * @throws ValidationException when it is unreadable, corrupt or not a Cutover journal
+   * @throws ValidationException when it is unreadable, corrupt, of another format or not a Cutover journal
    */
   static Journal load(Path file) {
     String text;
     try {
-      text = Files.readString(file);
+      text = AtomicFiles.read(file);
     } catch (IOException e) {
       throw problem(file, "cannot be read (" + e.getClass().getSimpleName() + ")", "check its permissions");
     }
     Journal j;
     try {
-      j = JSON.readValue(text, Journal.class);
+      j = JsonMapping.PRETTY.readValue(text, Journal.class);
     } catch (IOException e) {
       throw problem(file, "is corrupt: not valid journal JSON (" + firstLine(e.getMessage()) + ")",
           "restore it from a backup, or move it away to start a new migration after checking what exists on the target");
     }
-    if (j == null || !FORMAT.equals(j.format) || j.migrationId == null || j.fingerprint == null) {
+    if (j != null && j.format != null && j.format.startsWith("cutover-journal/") && !FORMAT.equals(j.format)) {
+      throw problem(file, "was written by another version of Cutover (format " + j.format + ", this one reads " + FORMAT
+          + ")", "finish or roll back that migration with the version that started it");
+    }
+    if (j == null || !FORMAT.equals(j.format) || j.migrationId == null || j.identity == null) {
       throw problem(file, "is not a Cutover journal (format must be " + FORMAT + " with a migration id)",
           "pass the journal this migration wrote, or move this file away");
     }
@@ -184,6 +201,7 @@ final class Journal {
         throw problem(file, "is corrupt: unknown step '" + id + "'", "restore it from a backup");
       }
     }
+    j.options = j.options == null ? MigrationOptions.defaults() : j.options;
     return j;
   }
 
@@ -192,7 +210,7 @@ final class Journal {
         what, fix)));
   }
 
-  private static String firstLine(String s) {
+  static String firstLine(String s) {
     if (s == null) {
       return "no detail";
     }

@@ -8,16 +8,17 @@ import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.spi.DatabaseMover;
+import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.spi.SourceApp;
 import dev.cutover.core.spi.TargetApp;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The entry point: moves an app from a {@link SourceApp} (Heroku) to a {@link TargetApp} (Aptible),
- * following the guide's steps with a journal, a verification gate and a report.
+ * following the guide's steps with a journal, a lock, an audit trail, a verification gate and a report.
  *
  * <pre>{@code
  * MigrationPlan plan = Migration.from(heroku.app("my-heroku-app"))
@@ -28,23 +29,26 @@ import java.util.Optional;
  *     .journal(Path.of("cutover-journal.json"))
  *     .listener(ConsoleProgress.stderr())
  *     .plan();                          // validates everything, changes nothing
- * System.out.println(plan.render());   // secrets masked
- * MigrationReport report = plan.run(); // or plan.resume() after a failure
+ * System.out.println(plan.render());   // secrets masked, with the plan's fingerprint
+ * MigrationReport report = plan.run(); // or plan.run(Approval.of(fingerprint)); plan.resume() after a failure
  * }</pre>
  *
  * <p>Immutable: every option returns a new {@code Migration}, so a partly configured one can be
  * shared. Nothing happens until {@link #plan()}, which only reads. Required: {@link #deploy(Deploy)}.
  * Everything else has a default: the database spec follows the source's Postgres major version, the
  * restore strategy is {@link RestoreStrategy#PARALLEL}, the work directory is
- * {@code .cutover/<source>-to-<target>} with the journal and report in it, and the data mover and the
- * repository preparation are found with {@link java.util.ServiceLoader} (add {@code cutover-postgres}
- * and {@code cutover-aptible} to the classpath).
+ * {@code .cutover/<source>-to-<target>} with the journal, event log and report in it, and the data
+ * mover and the repository preparation are found with {@link java.util.ServiceLoader} (add
+ * {@code cutover-postgres} and {@code cutover-aptible} to the classpath). Every option lives in one
+ * {@link MigrationOptions} value ({@link #options(UnaryOperator)}); the named methods are shortcuts.
  */
 public final class Migration {
-  private final Settings settings;
+  private final Wiring wiring;
+  private final MigrationOptions options;
 
-  private Migration(Settings settings) {
-    this.settings = settings;
+  private Migration(Wiring wiring, MigrationOptions options) {
+    this.wiring = wiring;
+    this.options = options;
   }
 
   /** Starts a migration of {@code source}; name the target with {@link SourceStage#to(TargetApp)}. */
@@ -53,9 +57,9 @@ public final class Migration {
   }
 
   /**
-   * A migration configured as the one that wrote {@code journal}: the same restore strategy, deploy,
-   * database spec, work directory and overrides. Registry credentials are never journalled: for a
-   * private image deploy, pass {@link #deploy(Deploy)} again. Reads the file, nothing else.
+   * A migration configured as the one that wrote {@code journal}: its options, as journalled (the
+   * work directory and the journal path included). Registry credentials are never journalled: for
+   * a private image deploy, pass {@link #deploy(Deploy)} again. Reads the file, nothing else.
    *
    * @throws ValidationException when the journal is missing, corrupt, or not a Cutover journal
    */
@@ -65,33 +69,11 @@ public final class Migration {
       throw Journal.problem(file, "does not exist", "pass the journal written by the migration to resume");
     }
     Journal j = Journal.load(file);
-    Settings s = new Settings();
-    s.source = Objects.requireNonNull(source, "source");
-    s.target = Objects.requireNonNull(target, "target");
-    s.journal = file;
-    Journal.Options o = j.options;
-    if (o.restoreStrategy != null) {
-      s.restore = RestoreStrategy.valueOf(o.restoreStrategy);
+    MigrationOptions o = j.options.withJournal(file);
+    if (j.databaseHandle != null && o.database().isPresent() && o.database().get().handle().isEmpty()) {
+      o = o.withDatabase(o.database().get().handle(j.databaseHandle));
     }
-    if ("git".equals(o.deployKind) && o.deployRepo != null && o.deployBranch != null) {
-      Deploy.Git git = Deploy.git(Path.of(o.deployRepo), o.deployBranch);
-      s.deploy = o.deploySshKey == null ? git : git.sshKey(Path.of(o.deploySshKey));
-    } else if ("docker-image".equals(o.deployKind) && o.deployImage != null) {
-      s.deploy = Deploy.dockerImage(o.deployImage);
-    }
-    if (o.databaseType != null && o.databaseVersion != null) {
-      DatabaseSpec spec = new DatabaseSpec(o.databaseType, o.databaseVersion, o.databaseDiskGb, o.databaseContainerMb,
-          Optional.empty());
-      s.database = j.databaseHandle == null ? spec : spec.handle(j.databaseHandle);
-    }
-    if (o.workDirectory != null) {
-      s.workDirectory = Path.of(o.workDirectory);
-    }
-    s.keepDump = o.keepDump;
-    s.replaceExisting = o.replaceExisting;
-    s.containerSizeOverrides.putAll(o.containerSizeOverrides);
-    s.port = o.port;
-    return new Migration(s);
+    return new Migration(Wiring.of(Objects.requireNonNull(source, "source"), Objects.requireNonNull(target, "target")), o);
   }
 
   /**
@@ -108,6 +90,27 @@ public final class Migration {
   }
 
   /**
+   * Checks the audit trail of the migration journalled at {@code journal}: every line of its event
+   * log chained to the one before by its hash, and the journal's record of the log's end. Reads only.
+   *
+   * @return the first broken line and what is wrong with it, or that the chain is intact
+   * @throws ValidationException when the journal or its event log is missing or the journal is unreadable
+   */
+  public static AuditResult audit(Path journal) {
+    Path file = journal.toAbsolutePath().normalize();
+    if (!Journal.exists(file)) {
+      throw Journal.problem(file, "does not exist", "pass the journal written by the migration");
+    }
+    Path log = EventLog.fileFor(file);
+    if (!java.nio.file.Files.isRegularFile(log)) {
+      throw Journal.problem(file, "has no event log beside it (" + log + ")", "the event log was deleted or moved:"
+          + " the audit trail is gone; restore it from a backup");
+    }
+    Journal j = Journal.load(file);
+    return EventLog.audit(log, j.eventLines, j.eventHead);
+  }
+
+  /**
    * Continues the migration that wrote {@code journal} at its first unfinished step. Same as
    * {@code fromJournal(journal, source, target).listener(listener).plan().resume()}. Blocks.
    *
@@ -118,51 +121,44 @@ public final class Migration {
     return fromJournal(journal, source, target).listener(listener).plan().resume();
   }
 
-  private Migration with(java.util.function.Consumer<Settings> change) {
-    Settings copy = settings.copy();
-    change.accept(copy);
-    return new Migration(copy);
+  /** Every option at once: {@code migration.options(o -> o.withKeepDump(true).withPort(8080))}. */
+  public Migration options(UnaryOperator<MigrationOptions> change) {
+    return new Migration(wiring, Objects.requireNonNull(change.apply(options), "options"));
+  }
+
+  /** The options as set so far. */
+  public MigrationOptions options() {
+    return options;
   }
 
   /** The database to create on the target. Default: PostgreSQL of the source's major version, sized from its data. */
   public Migration database(DatabaseSpec spec) {
-    Objects.requireNonNull(spec, "spec");
-    return with(s -> s.database = spec);
+    return options(o -> o.withDatabase(spec));
   }
 
   /** How the backup is restored. Default {@link RestoreStrategy#PARALLEL}. */
   public Migration restore(RestoreStrategy strategy) {
-    Objects.requireNonNull(strategy, "strategy");
-    return with(s -> s.restore = strategy);
+    return options(o -> o.withRestore(strategy));
   }
 
   /** How the code reaches the target. Required. */
   public Migration deploy(Deploy deploy) {
-    Objects.requireNonNull(deploy, "deploy");
-    return with(s -> s.deploy = deploy);
+    return options(o -> o.withDeploy(deploy));
   }
 
-  /** Where the journal lives. Default {@code <workDirectory>/journal.json}. */
+  /** Where the journal lives (the lock and the event log go beside it). Default {@code <workDirectory>/journal.json}. */
   public Migration journal(Path file) {
-    Objects.requireNonNull(file, "file");
-    return with(s -> s.journal = file);
-  }
-
-  /** Receives progress, on the pipeline's thread and on adapters' worker threads. Exceptions it throws are logged and ignored. */
-  public Migration listener(MigrationListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    return with(s -> s.listener = listener);
+    return options(o -> o.withJournal(file));
   }
 
   /** Where dumps (in a private 0700 directory), the journal and the report go. Default {@code .cutover/<source>-to-<target>}. */
   public Migration workDirectory(Path directory) {
-    Objects.requireNonNull(directory, "directory");
-    return with(s -> s.workDirectory = directory);
+    return options(o -> o.withWorkDirectory(directory));
   }
 
   /** Keep the dump file after the run (it is deleted on success and on failure otherwise). */
   public Migration keepDump(boolean keep) {
-    return with(s -> s.keepDump = keep);
+    return options(o -> o.withKeepDump(keep));
   }
 
   /**
@@ -170,65 +166,83 @@ public final class Migration {
    * journal shows this migration started before is always allowed to replace what it wrote.
    */
   public Migration replaceExisting(boolean replace) {
-    return with(s -> s.replaceExisting = replace);
+    return options(o -> o.withReplaceExisting(replace));
   }
 
   /** Use {@code containerSizeMb} for process type {@code processType} instead of the size mapped from its dyno. */
   public Migration containerSizeOverride(String processType, int containerSizeMb) {
-    Objects.requireNonNull(processType, "processType");
-    return with(s -> s.containerSizeOverrides.put(processType, containerSizeMb));
+    return options(o -> o.withContainerSize(processType, containerSizeMb));
+  }
+
+  /** The port the app listens on, set as {@code PORT} and exposed by the prepared repository. Default: the repository decides. */
+  public Migration port(int port) {
+    return options(o -> o.withPort(port));
+  }
+
+  /** Receives progress, on the runner's thread and on adapters' worker threads. Exceptions it throws are logged and ignored. */
+  public Migration listener(MigrationListener listener) {
+    return new Migration(wiring.listener(Objects.requireNonNull(listener, "listener")), options);
   }
 
   /** What moves and verifies the data. Default: the {@link DatabaseMover} found with {@link java.util.ServiceLoader}. */
   public Migration dataMover(DatabaseMover mover) {
-    Objects.requireNonNull(mover, "mover");
-    return with(s -> s.dataMover = mover);
+    return new Migration(wiring.mover(Objects.requireNonNull(mover, "mover")), options);
   }
 
   /** What prepares the repository (step 3). Default: the one found with {@link java.util.ServiceLoader}, else none. */
   public Migration repoPreparation(RepoPreparation preparation) {
-    Objects.requireNonNull(preparation, "preparation");
-    return with(s -> s.repoPreparation = preparation);
+    return new Migration(wiring.preparation(Objects.requireNonNull(preparation, "preparation")), options);
   }
 
-  /** The clock for timings and the journal. Default {@link Clock#systemUTC()}. */
+  /** The clock for timings, the journal and the event log. Default {@link Clock#systemUTC()}. */
   public Migration clock(Clock clock) {
-    Objects.requireNonNull(clock, "clock");
-    return with(s -> s.clock = clock);
+    return new Migration(wiring.clock(Objects.requireNonNull(clock, "clock")), options);
   }
 
   /** The redactor shared with the adapters, so every secret in play is masked everywhere. Default: a new one. */
   public Migration redactor(Redactor redactor) {
-    Objects.requireNonNull(redactor, "redactor");
-    return with(s -> s.redactor = redactor);
+    return new Migration(wiring.redactor(Objects.requireNonNull(redactor, "redactor")), options);
   }
 
-  /** The port the app listens on, set as {@code PORT}. Default: the Dockerfile's lowest {@code EXPOSE}, else 3000. */
-  public Migration port(int port) {
-    return with(s -> s.port = port);
-  }
-
-  /** Adds a tool's version to the report (e.g. the {@code heroku} and {@code aptible} CLIs the adapters use). */
+  /** Adds a tool's version to the audit trail and the report (e.g. the {@code heroku} CLI the adapters use). */
   public Migration toolVersion(String tool, String version) {
-    Objects.requireNonNull(tool, "tool");
-    Objects.requireNonNull(version, "version");
-    return with(s -> s.toolVersions.put(tool, version));
+    return new Migration(wiring.toolVersion(Objects.requireNonNull(tool, "tool"), Objects.requireNonNull(version,
+        "version")), options);
+  }
+
+  /**
+   * Runs, resumes and rolls back under {@code lock}, which the caller took (with
+   * {@link MigrationLock#acquire} on {@link #journalFile()}) before anything else, and closes. Without
+   * it each of them takes the lock itself.
+   */
+  public Migration lock(MigrationLock lock) {
+    return new Migration(wiring.lock(Objects.requireNonNull(lock, "lock")), options);
+  }
+
+  /** The journal file this migration uses (the option, else {@code <workDirectory>/journal.json}), absolute. */
+  public Path journalFile() {
+    return Planner.journalFile(options, wiring);
+  }
+
+  /** The work directory this migration uses (the option, else {@code .cutover/<source>-to-<target>}), absolute. */
+  public Path workDirectoryPath() {
+    return Planner.workDirectory(options, wiring);
   }
 
   /**
    * Validates every input, inventories the source, checks what can be checked without changing
-   * anything, and computes the steps. Blocks on read-only API calls.
+   * anything, and makes every decision. Blocks on read-only API calls.
    *
    * @throws ValidationException with every problem found (nothing was changed anywhere)
    */
   public MigrationPlan plan() {
-    return Planner.plan(settings.copy());
+    return Planner.plan(options, wiring);
   }
 
   @Override
   public String toString() {
-    return "Migration[" + settings.source.name() + " -> " + (settings.target == null ? "?" : settings.target.environment()
-        + "/" + settings.target.handle()) + ", restore " + settings.restore + ", deploy " + settings.deploy + "]";
+    return "Migration[" + wiring.source().name() + " -> " + wiring.target().environment() + "/" + wiring.target().handle()
+        + ", restore " + options.restore() + ", deploy " + options.deploy().map(PlanText::describe).orElse("none") + "]";
   }
 
   /** The first half of {@code Migration.from(source).to(target)}. */
@@ -241,10 +255,7 @@ public final class Migration {
 
     /** Names the target app; chain options, then call {@link Migration#plan()}. */
     public Migration to(TargetApp target) {
-      Settings s = new Settings();
-      s.source = source;
-      s.target = Objects.requireNonNull(target, "target");
-      return new Migration(s);
+      return new Migration(Wiring.of(source, Objects.requireNonNull(target, "target")), MigrationOptions.defaults());
     }
 
     @Override

@@ -1,29 +1,30 @@
 package dev.cutover.core.migration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.report.MigrationReport;
+import dev.cutover.core.spi.RepoPreparation;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a migration will do, computed by {@link Migration#plan()}: immutable, printable
- * ({@link #render()}, secrets masked; {@link #toJson()}), and executable ({@link #run()},
- * {@link #resume()}, {@link #rollback()}). The plan holds config var names, never values.
+ * What a migration will do, computed by {@link Migration#plan()}: every decision, made once
+ * (port, config actions, services and sizes, endpoints with their domains, repository changes,
+ * data moves with their databases and restore strategy), immutable, printable ({@link #render()},
+ * secrets masked; {@link #toJson()}), identified by a {@link #fingerprint()}, and executable
+ * ({@link #run()}, {@link #resume()}, {@link #rollback(RollbackOption...)}). The steps of a run
+ * read this plan and decide nothing again. The plan holds config var names, never values.
  *
- * <p>{@code run}, {@code resume} and {@code rollback} block on the calling thread; interrupting it
- * cancels the current step ({@link dev.cutover.core.MigrationCancelledException}) and a later
- * {@code resume()} continues there. One plan must not be run from two threads at once.
+ * <p>{@code run}, {@code resume} and {@code rollback} block on the calling thread and hold the
+ * migration's {@link MigrationLock} throughout (a second run, here or in another process, is
+ * refused with {@link MigrationLockedException}); interrupting the thread cancels the current step
+ * ({@link dev.cutover.core.MigrationCancelledException}) and a later {@code resume()} continues there.
  */
 public final class MigrationPlan {
   /**
@@ -42,10 +43,11 @@ public final class MigrationPlan {
       COPY_FLAGGED,
       /** Not copied. */
       SKIP,
-      /** Set by the migration (DATABASE_URL, PORT). */
+      /** Set by the migration (a data move's URL, PORT). */
       SET
     }
 
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public ConfigDecision {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(action, "action");
@@ -65,6 +67,7 @@ public final class MigrationPlan {
    */
   public record ServicePlan(String service, int count, String dynoSize, int containerSizeMb, String command,
       String sizing) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public ServicePlan {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(dynoSize, "dynoSize");
@@ -74,12 +77,14 @@ public final class MigrationPlan {
   }
 
   /**
-   * An HTTPS endpoint to create.
+   * The HTTPS endpoints of one service: one per custom domain (each with its own DNS target after
+   * the run), or one on the platform's default domain when there is none.
    *
-   * @param service the service it serves
+   * @param service the service they serve
    * @param domains custom domains with managed TLS; empty for the default domain
    */
   public record EndpointPlan(String service, List<String> domains) {
+    /** Validates the components and copies the list. */
     public EndpointPlan {
       Objects.requireNonNull(service, "service");
       domains = List.copyOf(domains);
@@ -96,6 +101,7 @@ public final class MigrationPlan {
    * @param action what happens or what to do by hand
    */
   public record AddonDecision(String name, String service, String plan, boolean migrated, String action) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public AddonDecision {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(service, "service");
@@ -109,300 +115,266 @@ public final class MigrationPlan {
    *
    * @param step the step
    * @param willRun false when it is skipped (e.g. no database)
-   * @param detail what it will do
+   * @param detail what it will do, or why it is skipped
    */
   public record PlannedStep(MigrationStep step, boolean willRun, String detail) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public PlannedStep {
       Objects.requireNonNull(step, "step");
       Objects.requireNonNull(detail, "detail");
     }
   }
 
-  private final Settings settings;
-  private final AppInventory inventory;
-  private final DatabaseSpec database;
-  private final String databaseHandle;
-  private final String fingerprint;
-  private final List<ConfigDecision> config;
-  private final List<ServicePlan> services;
-  private final String releaseCommand;
-  private final List<EndpointPlan> endpoints;
-  private final List<AddonDecision> addons;
-  private final List<RepoPreparation.Change> repoChanges;
+  private final Wiring wiring;
+  private final MigrationOptions options;
+  private final Decisions decisions;
   private final List<PlannedStep> steps;
-  private final List<String> warnings;
-  private final int port;
-  private final Path journal;
-  private final Path workDirectory;
-  private final MigrationStep resumesAt;
+  private final String canonicalJson;
+  private final String fingerprint;
 
-  MigrationPlan(Settings settings, AppInventory inventory, DatabaseSpec database, String databaseHandle,
-      String fingerprint, List<ConfigDecision> config, List<ServicePlan> services, String releaseCommand,
-      List<EndpointPlan> endpoints, List<AddonDecision> addons, List<RepoPreparation.Change> repoChanges,
-      List<PlannedStep> steps, List<String> warnings, int port, Path journal, Path workDirectory,
-      Optional<MigrationStep> resumesAt) {
-    this.settings = settings;
-    this.inventory = inventory;
-    this.database = database;
-    this.databaseHandle = databaseHandle;
-    this.fingerprint = fingerprint;
-    this.config = List.copyOf(config);
-    this.services = List.copyOf(services);
-    this.releaseCommand = releaseCommand;
-    this.endpoints = List.copyOf(endpoints);
-    this.addons = List.copyOf(addons);
-    this.repoChanges = List.copyOf(repoChanges);
-    this.steps = List.copyOf(steps);
-    this.warnings = List.copyOf(warnings);
-    this.port = port;
-    this.journal = journal;
-    this.workDirectory = workDirectory;
-    this.resumesAt = resumesAt.orElse(null);
+  MigrationPlan(Wiring wiring, MigrationOptions options, Decisions decisions) {
+    this.wiring = wiring;
+    this.options = options;
+    this.decisions = decisions;
+    // the steps describe themselves from the decisions above; the fingerprint covers all of it
+    this.steps = Steps.describe(this);
+    this.canonicalJson = PlanJson.canonical(this);
+    this.fingerprint = EventLog.sha256(canonicalJson);
   }
 
   /** The source app's name. */
   public String source() {
-    return settings.source.name();
+    return wiring.source().name();
   }
 
   /** The target as {@code environment/app}. */
   public String target() {
-    return settings.target.environment() + "/" + settings.target.handle();
+    return wiring.target().environment() + "/" + wiring.target().handle();
+  }
+
+  /** The options the plan was made from (as journalled). */
+  public MigrationOptions options() {
+    return options;
   }
 
   /** The source as inventoried at planning time (config values masked in its {@code toString}). */
   public AppInventory inventory() {
-    return inventory;
+    return decisions.inventory();
   }
 
-  /** The target database to create, when the source has one. */
+  /** The data the plan moves, one entry per target database. */
+  public List<DataMove> dataMoves() {
+    return decisions.dataMoves();
+  }
+
+  /** The data moves of {@code kind}, in plan order. */
+  public <T extends DataMove> List<T> dataMoves(Class<T> kind) {
+    return decisions.dataMoves().stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  /** The first PostgreSQL target database to create, when the source has one. */
   public Optional<DatabaseSpec> database() {
-    return Optional.ofNullable(database);
+    return dataMoves(PostgresMove.class).stream().findFirst().map(PostgresMove::target);
   }
 
-  /** The target database's handle, when the source has a database. */
+  /** The first PostgreSQL target database's handle, when the source has a database. */
   public Optional<String> databaseHandle() {
-    return Optional.ofNullable(databaseHandle);
+    return dataMoves(PostgresMove.class).stream().findFirst().map(PostgresMove::targetHandle);
   }
 
-  /** How the backup will be restored. */
+  /** How backups are restored. */
   public RestoreStrategy restoreStrategy() {
-    return settings.restore;
+    return options.restore();
   }
 
   /** How the code reaches the target. */
   public Deploy deploy() {
-    return settings.deploy;
+    return options.deploy().orElseThrow();
   }
 
-  /** Every config var decision, then what the migration sets (DATABASE_URL, PORT). */
+  /** Every config var decision, then what the migration sets (database URLs, PORT). */
   public List<ConfigDecision> config() {
-    return config;
+    return decisions.config();
   }
 
   /** The target services from the source's formation, with container sizes. */
   public List<ServicePlan> services() {
-    return services;
+    return decisions.services();
   }
 
   /** The Heroku release-phase command, which becomes {@code before_deploy}. */
   public Optional<String> releaseCommand() {
-    return Optional.ofNullable(releaseCommand);
+    return decisions.releaseCommand();
   }
 
-  /** The HTTPS endpoints to create. */
+  /** The HTTPS endpoints to create, with their domains. */
   public List<EndpointPlan> endpoints() {
-    return endpoints;
+    return decisions.endpoints();
   }
 
   /** What happens to each add-on of the source. */
   public List<AddonDecision> addons() {
-    return addons;
+    return decisions.addons();
   }
 
-  /** What step 3 will write in the repository. */
+  /** What step 3 will write in the repository (for the app to listen on {@link #port()}). */
   public List<RepoPreparation.Change> repoChanges() {
-    return repoChanges;
+    return decisions.repo().changes();
   }
 
-  /** The 14 steps with what each will do. */
+  /** The steps with what each will do. */
   public List<PlannedStep> steps() {
     return steps;
   }
 
   /** Things to know that do not stop the plan. */
   public List<String> warnings() {
-    return warnings;
+    return decisions.warnings();
   }
 
-  /** The port set as {@code PORT}. */
+  /** The port the app listens on: set as {@code PORT}, and the one the prepared repository exposes. */
   public int port() {
-    return port;
+    return decisions.repo().port();
+  }
+
+  /** How {@link #port()} was chosen. */
+  public String portReason() {
+    return decisions.repo().portReason();
+  }
+
+  /** The repository decision as the preparation made it (changes, port, its warnings). */
+  RepoPreparation.Preview repository() {
+    return decisions.repo();
   }
 
   /** The journal file. */
   public Path journal() {
-    return journal;
+    return decisions.journal();
   }
 
-  /** Where dumps, journal and report go. */
+  /** Where dumps, journal, event log and report go. */
   public Path workDirectory() {
-    return workDirectory;
+    return decisions.workDirectory();
   }
 
   /** Where {@link #run()} or {@link #resume()} would continue, when a journal of this migration exists. */
   public Optional<MigrationStep> resumesAt() {
-    return Optional.ofNullable(resumesAt);
+    return decisions.resumesAt();
   }
 
-  /** Identifies this migration (source, target, database) in its journal. */
+  /**
+   * The SHA-256 (hex) of {@link #canonicalJson()}: the same decisions give the same fingerprint,
+   * any changed decision (a config var added, a formation changed) another. Approve a plan by it
+   * ({@link Approval}).
+   */
   public String fingerprint() {
     return fingerprint;
   }
 
-  Settings settings() {
-    return settings;
+  /** The plan's decisions as canonical JSON (sorted keys, one line, no secret value): what the fingerprint hashes. */
+  public String canonicalJson() {
+    return canonicalJson;
   }
 
   /**
-   * Executes the plan: steps 2 to 14, journalled, the verification a gate before any cutover step.
-   * When a journal of this migration exists, continues at its first unfinished step. Blocks.
+   * Keeps this plan for approval: writes {@link #canonicalJson()} to
+   * {@code <workDirectory>/plans/<fingerprint>.json} (once; an existing file is left as it is), so a
+   * later {@link Approval#stored(Path, String)} of its fingerprint can name what changed. The only
+   * method of a plan that writes without running; {@link Migration#plan()} itself writes nothing.
+   *
+   * @return the file
+   */
+  public Path save() {
+    return PlanFiles.save(this);
+  }
+
+  Wiring wiring() {
+    return wiring;
+  }
+
+  /** Identifies the migration (source, target, database) in its journal, whatever the plan's other decisions. */
+  String identity() {
+    return decisions.identity();
+  }
+
+  /**
+   * Executes the plan: the steps in order, journalled, the verification a gate before any cutover
+   * step. When a journal of this migration exists, continues at its first unfinished step. Blocks.
    *
    * @return the report, also written as JSON and Markdown into the work directory
    * @throws VerificationFailedException when the restored data does not match (nothing was switched over)
+   * @throws MigrationLockedException when another run of this migration holds its lock (nothing was done)
    * @throws dev.cutover.core.MigrationCancelledException when the thread is interrupted
    * @throws MigrationException when a step fails; the journal says where, {@link #resume()} continues
    * @throws dev.cutover.core.ValidationException when the journal is corrupt or belongs to another migration
    */
   public MigrationReport run() {
-    return new Pipeline(this).run(false);
+    return new Runner(this).run(false, Optional.empty());
+  }
+
+  /**
+   * {@link #run()}, only if this plan is the approved one: refuses with {@link PlanChangedException},
+   * before taking the lock or changing anything, when its fingerprint differs, naming what changed
+   * when the approval carries the approved plan.
+   */
+  public MigrationReport run(Approval approval) {
+    return new Runner(this).run(false, Optional.of(Objects.requireNonNull(approval, "approval")));
   }
 
   /**
    * Continues after a failure, a cancellation or a killed JVM, at the first unfinished step. Steps
    * already done are not repeated; a restore that had started replaces what it wrote; a dump that is
-   * gone is captured again (journalled). Blocks.
+   * gone is captured again (journalled). A step a killed run left RUNNING runs again once the lock
+   * proves that run is gone. Blocks.
    *
    * @throws dev.cutover.core.ValidationException when there is no journal, or it is corrupt or another migration's
    * @throws MigrationException as {@link #run()}
    */
   public MigrationReport resume() {
-    return new Pipeline(this).run(true);
+    return new Runner(this).run(true, Optional.empty());
+  }
+
+  /** {@link #resume()}, only if this plan is the approved one (see {@link #run(Approval)}). */
+  public MigrationReport resume(Approval approval) {
+    return new Runner(this).run(true, Optional.of(Objects.requireNonNull(approval, "approval")));
   }
 
   /**
-   * Gives the source back its primary role: maintenance off, so it serves (and takes writes) again.
-   * Target resources are left in place and listed in the report; a later {@link #resume()} captures
-   * and restores again. Blocks.
+   * Gives the source back its primary role: every change the run made on the source is undone,
+   * newest first (maintenance off, so it serves and takes writes again), and, with
+   * {@link RollbackOption#SCALE_TARGET_TO_ZERO}, the target's services are scaled to zero. The report
+   * says exactly what was undone and what remains on the target (app, databases, endpoints, config);
+   * steps it did not undo are not reported as undone. A later {@link #resume()} captures and
+   * restores again. Blocks.
    *
-   * @throws dev.cutover.core.ValidationException when there is no journal of this migration
-   * @throws MigrationException when maintenance cannot be turned off (run it again)
+   * @throws dev.cutover.core.ValidationException when there is no journal of this migration, or the
+   *     source app was cut over by another completed migration since (rolling this one back would
+   *     put the source back into service beside it)
+   * @throws MigrationLockedException when another run of this migration holds its lock
+   * @throws MigrationException when something cannot be undone (what was undone stays undone; run it again)
    */
-  public MigrationReport rollback() {
-    return new Pipeline(this).rollback();
+  public MigrationReport rollback(RollbackOption... rollbackOptions) {
+    EnumSet<RollbackOption> set = EnumSet.noneOf(RollbackOption.class);
+    for (RollbackOption o : rollbackOptions) {
+      set.add(Objects.requireNonNull(o, "rollbackOptions"));
+    }
+    return new Rollback(this).run(set);
   }
 
-  /** The plan for humans: steps, config decisions (names only), services, endpoints, add-ons, warnings. */
+  /** The plan for humans: fingerprint, steps, config decisions (names only), services, endpoints, add-ons, warnings. */
   public String render() {
-    StringBuilder out = new StringBuilder();
-    out.append("Migration plan: ").append(source()).append(" (Heroku) -> ").append(target()).append(" (Aptible)\n");
-    out.append("  journal ").append(journal).append(resumesAt == null ? "" : "  (resumes at " + resumesAt + ")")
-        .append("\n\n");
-    for (PlannedStep s : steps) {
-      out.append(String.format("  %2d. %-16s %s%n", s.step().number(), s.step().id(),
-          (s.willRun() ? "" : "[skip] ") + s.detail()));
-    }
-    out.append("\nConfig vars:\n");
-    for (ConfigDecision c : config) {
-      out.append(String.format("  %-13s %-32s %s%n", c.action(), c.name(), c.reason()));
-    }
-    out.append("\nServices:\n");
-    if (services.isEmpty()) {
-      out.append("  none in the formation\n");
-    }
-    services.forEach(sp -> out.append(String.format("  %-10s x%d  %5d MB  (%s)  %s%n", sp.service(), sp.count(),
-        sp.containerSizeMb(), sp.sizing(), sp.command())));
-    if (releaseCommand != null) {
-      out.append("  release    -> .aptible.yml before_deploy: ").append(releaseCommand).append("\n");
-    }
-    out.append("\nEndpoints:\n");
-    if (endpoints.isEmpty()) {
-      out.append("  none\n");
-    }
-    endpoints.forEach(e -> out.append("  HTTPS ").append(e.service()).append(e.domains().isEmpty() ? " (default domain)"
-        : " managed TLS for " + String.join(", ", e.domains()) + " (CNAME each to the endpoint after the run)").append("\n"));
-    out.append("\nAdd-ons:\n");
-    if (addons.isEmpty()) {
-      out.append("  none\n");
-    }
-    addons.forEach(a -> out.append("  ").append(a.migrated() ? "[migrated] " : "[manual]   ").append(a.name())
-        .append(" (").append(a.plan()).append("): ").append(a.action()).append("\n"));
-    if (!warnings.isEmpty()) {
-      out.append("\nWarnings:\n");
-      warnings.forEach(w -> out.append("  ! ").append(w).append("\n"));
-    }
-    return settings.redactor.redact(out.toString());
+    return wiring.redactor().redact(PlanText.render(this));
   }
 
-  /** The plan as pretty-printed JSON (names only, no secret values). */
+  /** The plan as pretty-printed JSON (names only, no secret values), with its fingerprint and where it resumes. */
   public String toJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("source", source());
-    m.put("target", target());
-    m.put("fingerprint", fingerprint);
-    m.put("journal", journal.toString());
-    m.put("workDirectory", workDirectory.toString());
-    m.put("resumesAt", resumesAt == null ? null : resumesAt.id());
-    m.put("restoreStrategy", settings.restore.name());
-    m.put("deploy", Planner.describe(settings.deploy));
-    if (database != null) {
-      Map<String, Object> db = new LinkedHashMap<>();
-      db.put("handle", databaseHandle);
-      db.put("type", database.type());
-      db.put("version", database.version());
-      db.put("diskSizeGb", database.diskSizeGb());
-      db.put("containerSizeMb", database.containerSizeMb());
-      m.put("database", db);
-    } else {
-      m.put("database", null);
-    }
-    m.put("steps", steps.stream().map(s -> {
-      Map<String, Object> sm = new LinkedHashMap<>();
-      sm.put("number", s.step().number());
-      sm.put("step", s.step().id());
-      sm.put("willRun", s.willRun());
-      sm.put("detail", s.detail());
-      return sm;
-    }).toList());
-    m.put("config", config.stream().map(c -> Map.of("name", c.name(), "action", c.action().name(), "reason", c.reason()))
-        .toList());
-    m.put("services", services.stream().map(sp -> {
-      Map<String, Object> sm = new LinkedHashMap<>();
-      sm.put("service", sp.service());
-      sm.put("count", sp.count());
-      sm.put("dynoSize", sp.dynoSize());
-      sm.put("containerSizeMb", sp.containerSizeMb());
-      sm.put("command", sp.command());
-      return sm;
-    }).toList());
-    m.put("releaseCommand", releaseCommand);
-    m.put("endpoints", endpoints.stream().map(e -> Map.of("service", e.service(), "domains", e.domains())).toList());
-    m.put("addons", addons.stream().map(a -> Map.of("name", a.name(), "service", a.service(), "plan", a.plan(),
-        "migrated", a.migrated(), "action", a.action())).toList());
-    m.put("repoChanges", repoChanges.stream().map(c -> Map.of("path", c.path(), "why", c.why())).toList());
-    m.put("port", port);
-    m.put("warnings", warnings);
-    try {
-      return settings.redactor.redact(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m))
-          + "\n";
-    } catch (JsonProcessingException e) {
-      throw new MigrationException("plan", "plan: cannot render JSON (" + e.getOriginalMessage() + ")", false, e);
-    }
+    return wiring.redactor().redact(PlanJson.pretty(this));
   }
 
   @Override
   public String toString() {
     return "MigrationPlan[" + source() + " -> " + target() + ", " + steps.stream().filter(PlannedStep::willRun).count()
-        + " steps, restore " + settings.restore + ", " + Planner.describe(settings.deploy) + "]";
+        + " steps, restore " + options.restore() + ", " + PlanText.describe(deploy()) + ", " + fingerprint.substring(0, 12)
+        + "]";
   }
 }

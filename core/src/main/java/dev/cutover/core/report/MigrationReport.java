@@ -1,9 +1,5 @@
 package dev.cutover.core.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.cutover.core.MigrationException;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.report.internal.AtomicFiles;
 import java.nio.file.Path;
@@ -17,13 +13,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The record of one migration, as filed for change control: every step with its duration and
- * outcome, the downtime window, the verification table, which config vars were copied (names only)
- * and skipped (with why), add-ons not migrated, DNS records to change, follow-ups, tool versions
- * and the dump's SHA-256. It never holds a secret value.
+ * The record of one migration, as filed for change control: its whole history (every attempt with
+ * who ran it from which host, every downtime window, every failure and rollback, taken from the
+ * append-only event log), every step with its start, end and outcome, the verification table,
+ * which config vars were copied (names only) and skipped (with why), add-ons not migrated, DNS
+ * records to change (one per domain, each to its own endpoint), what exists on the target,
+ * follow-ups, tool versions, the deployed revision, the approved plan's fingerprint and the dump's
+ * SHA-256. It never holds a secret value.
  *
  * <p>Immutable. {@link #toJson()} and {@link #toMarkdown()} render it; {@link #write(Path, Path)}
- * writes both atomically. Built by the pipeline through {@link #builder()}.
+ * writes both atomically. Built by the migration engine through {@link #builder()}.
  */
 public final class MigrationReport {
   /** How the migration ended (so far). */
@@ -32,27 +31,114 @@ public final class MigrationReport {
     COMPLETED,
     /** A step failed; {@code resume()} continues from it. */
     FAILED,
-    /** Rolled back: maintenance is off, the source is primary again, target resources are left in place. */
+    /** Rolled back: the source is primary again; what remains on the target is listed. */
     ROLLED_BACK
   }
 
   /**
-   * One step as it ended.
+   * One step as it stands.
    *
    * @param number the step's number in the pipeline (1 to 14)
    * @param step its name, e.g. {@code restore}
-   * @param status how it ended
+   * @param status how it stands
    * @param duration time spent in its last attempt
    * @param attempts how many times it was started
    * @param summary what it did, or the (redacted) failure message
+   * @param startedAt when its last attempt started
+   * @param finishedAt when its last attempt ended
    */
   public record StepOutcome(int number, String step, StepStatus status, Duration duration, int attempts,
-      String summary) {
+      String summary, Optional<Instant> startedAt, Optional<Instant> finishedAt) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public StepOutcome {
       Objects.requireNonNull(step, "step");
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(duration, "duration");
       Objects.requireNonNull(summary, "summary");
+      Objects.requireNonNull(startedAt, "startedAt");
+      Objects.requireNonNull(finishedAt, "finishedAt");
+    }
+  }
+
+  /**
+   * One run, resume or rollback of the migration, from the event log.
+   *
+   * @param number 1 for the first, then one more for each
+   * @param command {@code run}, {@code resume} or {@code rollback}
+   * @param operator who ran it, {@code user@host}
+   * @param startedAt when it started
+   * @param endedAt when it ended; empty while it runs, or when its process was killed
+   * @param outcome {@code COMPLETED}, {@code FAILED}, {@code CANCELLED}, {@code ROLLED_BACK},
+   *     {@code RUNNING}, or {@code KILLED} (a later attempt found it gone)
+   * @param planFingerprint the fingerprint of the plan it ran
+   */
+  public record Attempt(int number, String command, String operator, Instant startedAt, Optional<Instant> endedAt,
+      String outcome, String planFingerprint) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
+    public Attempt {
+      Objects.requireNonNull(command, "command");
+      Objects.requireNonNull(operator, "operator");
+      Objects.requireNonNull(startedAt, "startedAt");
+      Objects.requireNonNull(endedAt, "endedAt");
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(planFingerprint, "planFingerprint");
+    }
+  }
+
+  /**
+   * A time the source was in maintenance mode for this migration.
+   *
+   * @param start maintenance on
+   * @param end the app deployed on the target, or maintenance off (a rollback); empty while open
+   * @param endedBy what ended it ({@code deployed}, {@code maintenance off}), or {@code open}
+   */
+  public record DowntimeWindow(Instant start, Optional<Instant> end, String endedBy) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
+    public DowntimeWindow {
+      Objects.requireNonNull(start, "start");
+      Objects.requireNonNull(end, "end");
+      Objects.requireNonNull(endedBy, "endedBy");
+    }
+
+    /** The window's length, once it has ended. */
+    public Optional<Duration> length() {
+      return end.map(e -> Duration.between(start, e));
+    }
+  }
+
+  /**
+   * A step that failed.
+   *
+   * @param attempt the attempt it failed in
+   * @param step the step
+   * @param at when
+   * @param message the (redacted) failure message
+   */
+  public record Failure(int attempt, String step, Instant at, String message) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
+    public Failure {
+      Objects.requireNonNull(step, "step");
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /**
+   * A rollback: what it undid and what it left on the target.
+   *
+   * @param attempt the attempt it was
+   * @param at when it finished
+   * @param operator who ran it, {@code user@host}
+   * @param undone what it did, in order
+   * @param remaining what remains on the target afterwards
+   */
+  public record Rollback(int attempt, Instant at, String operator, List<String> undone, List<String> remaining) {
+    /** Validates the components and copies the lists. */
+    public Rollback {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(operator, "operator");
+      undone = List.copyOf(undone);
+      remaining = List.copyOf(remaining);
     }
   }
 
@@ -63,6 +149,7 @@ public final class MigrationReport {
    * @param reason why it was skipped or flagged
    */
   public record ConfigEntry(String name, String reason) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public ConfigEntry {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(reason, "reason");
@@ -78,6 +165,7 @@ public final class MigrationReport {
    * @param action what to do by hand
    */
   public record AddonEntry(String name, String service, String plan, String action) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public AddonEntry {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(service, "service");
@@ -91,9 +179,10 @@ public final class MigrationReport {
    *
    * @param hostname e.g. {@code www.example.com}
    * @param type e.g. {@code CNAME}
-   * @param value e.g. {@code elb-env-123.aptible.in}
+   * @param value e.g. {@code elb-env-123.aptible.in}, the endpoint serving that hostname
    */
   public record DnsRecord(String hostname, String type, String value) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
     public DnsRecord {
       Objects.requireNonNull(hostname, "hostname");
       Objects.requireNonNull(type, "type");
@@ -101,329 +190,191 @@ public final class MigrationReport {
     }
   }
 
-  private final String migrationId;
-  private final String source;
-  private final String target;
-  private final Outcome outcome;
-  private final String summary;
-  private final boolean sourceInMaintenance;
-  private final List<StepOutcome> steps;
-  private final Instant downtimeStart;
-  private final Instant downtimeEnd;
-  private final VerificationReport verification;
-  private final List<String> configCopied;
-  private final List<ConfigEntry> configFlagged;
-  private final List<ConfigEntry> configSkipped;
-  private final List<AddonEntry> addonsNotMigrated;
-  private final List<DnsRecord> dnsRecords;
-  private final List<String> followUps;
-  private final Map<String, String> toolVersions;
-  private final String dumpSha256;
-  private final List<String> targetResources;
-  private final Instant generatedAt;
+  final Builder b;
 
   private MigrationReport(Builder b) {
-    migrationId = Objects.requireNonNull(b.migrationId, "migrationId");
-    source = Objects.requireNonNull(b.source, "source");
-    target = Objects.requireNonNull(b.target, "target");
-    outcome = Objects.requireNonNull(b.outcome, "outcome");
-    summary = Objects.requireNonNull(b.summary, "summary");
-    sourceInMaintenance = b.sourceInMaintenance;
-    steps = List.copyOf(b.steps);
-    downtimeStart = b.downtimeStart;
-    downtimeEnd = b.downtimeEnd;
-    verification = b.verification;
-    configCopied = List.copyOf(b.configCopied);
-    configFlagged = List.copyOf(b.configFlagged);
-    configSkipped = List.copyOf(b.configSkipped);
-    addonsNotMigrated = List.copyOf(b.addonsNotMigrated);
-    dnsRecords = List.copyOf(b.dnsRecords);
-    followUps = List.copyOf(b.followUps);
-    toolVersions = Map.copyOf(b.toolVersions);
-    dumpSha256 = b.dumpSha256;
-    targetResources = List.copyOf(b.targetResources);
-    generatedAt = Objects.requireNonNull(b.generatedAt, "generatedAt");
+    Objects.requireNonNull(b.migrationId, "migrationId");
+    Objects.requireNonNull(b.source, "source");
+    Objects.requireNonNull(b.target, "target");
+    Objects.requireNonNull(b.outcome, "outcome");
+    Objects.requireNonNull(b.generatedAt, "generatedAt");
+    this.b = b.copy();
   }
 
-  /** A builder; used by the pipeline, and by tests that need a report. */
+  /** A builder; used by the migration engine, and by tests that need a report. */
   public static Builder builder() {
     return new Builder();
   }
 
   /** The migration's id, as in the journal. */
   public String migrationId() {
-    return migrationId;
+    return b.migrationId;
   }
 
   /** The source app's name. */
   public String source() {
-    return source;
+    return b.source;
   }
 
   /** The target as {@code environment/app}. */
   public String target() {
-    return target;
+    return b.target;
   }
 
   /** How the migration ended (so far). */
   public Outcome outcome() {
-    return outcome;
+    return b.outcome;
   }
 
   /** One line on how it ended and what to do next. */
   public String summary() {
-    return summary;
+    return b.summary;
   }
 
-  /** Whether the source app is in maintenance mode as this report is written. */
+  /** Whether the source app is in maintenance mode (for this migration) as this report is written. */
   public boolean sourceInMaintenance() {
-    return sourceInMaintenance;
+    return b.sourceInMaintenance;
+  }
+
+  /** Who ran the latest attempt, {@code user@host}. */
+  public String operator() {
+    return b.operator;
+  }
+
+  /** The fingerprint of the plan the latest attempt ran (the approved one, when it was approved). */
+  public String planFingerprint() {
+    return b.planFingerprint;
+  }
+
+  /** What was deployed: the git commit pushed or the image reference. */
+  public Optional<String> deployedRevision() {
+    return Optional.ofNullable(b.deployedRevision);
   }
 
   /** Every step, in pipeline order. */
   public List<StepOutcome> steps() {
-    return steps;
+    return b.steps;
   }
 
   /** The step named {@code name}. */
   public Optional<StepOutcome> step(String name) {
-    return steps.stream().filter(s -> s.step().equals(name)).findFirst();
+    return b.steps.stream().filter(s -> s.step().equals(name)).findFirst();
   }
 
-  /** When maintenance went on: the start of the downtime. */
+  /** Every attempt, oldest first. */
+  public List<Attempt> attempts() {
+    return b.attempts;
+  }
+
+  /** Every downtime window, oldest first. */
+  public List<DowntimeWindow> downtimeWindows() {
+    return b.windows;
+  }
+
+  /** Every failure, oldest first. */
+  public List<Failure> failures() {
+    return b.failures;
+  }
+
+  /** Every rollback, oldest first. */
+  public List<Rollback> rollbacks() {
+    return b.rollbacks;
+  }
+
+  /** The start of the latest downtime window (maintenance on). */
   public Optional<Instant> downtimeStart() {
-    return Optional.ofNullable(downtimeStart);
+    return b.windows.isEmpty() ? Optional.empty() : Optional.of(b.windows.get(b.windows.size() - 1).start());
   }
 
-  /** When the data was verified and the app deployed: the end of the downtime. */
+  /** The end of the latest downtime window (deployed, or maintenance off). */
   public Optional<Instant> downtimeEnd() {
-    return Optional.ofNullable(downtimeEnd);
+    return b.windows.isEmpty() ? Optional.empty() : b.windows.get(b.windows.size() - 1).end();
   }
 
-  /** The downtime window's length, once it has ended. */
+  /** The latest downtime window's length, once it has ended. */
   public Optional<Duration> downtime() {
-    return downtimeStart == null || downtimeEnd == null
-        ? Optional.empty() : Optional.of(Duration.between(downtimeStart, downtimeEnd));
+    return b.windows.isEmpty() ? Optional.empty() : b.windows.get(b.windows.size() - 1).length();
   }
 
   /** The verification of the restored data, once it ran. */
   public Optional<VerificationReport> verification() {
-    return Optional.ofNullable(verification);
+    return Optional.ofNullable(b.verification);
   }
 
   /** Names of the config vars copied to the target (including the flagged ones). */
   public List<String> configCopied() {
-    return configCopied;
+    return b.configCopied;
   }
 
   /** Copied config vars that point at a source add-on, with which. */
   public List<ConfigEntry> configFlagged() {
-    return configFlagged;
+    return b.configFlagged;
   }
 
   /** Config vars not copied, with why. */
   public List<ConfigEntry> configSkipped() {
-    return configSkipped;
+    return b.configSkipped;
   }
 
   /** Add-ons of the source the migration did not move, with what to do. */
   public List<AddonEntry> addonsNotMigrated() {
-    return addonsNotMigrated;
+    return b.addonsNotMigrated;
   }
 
-  /** DNS records to change so traffic reaches the target. */
+  /** DNS records to change so traffic reaches the target: one per domain; none after a rollback. */
   public List<DnsRecord> dnsRecords() {
-    return dnsRecords;
+    return b.dnsRecords;
   }
 
   /** Things to do by hand, in order. */
   public List<String> followUps() {
-    return followUps;
+    return b.followUps;
   }
 
   /** Versions of the tools and servers involved, e.g. {@code pg_dump -> 16.4}. */
   public Map<String, String> toolVersions() {
-    return toolVersions;
+    return b.toolVersions;
   }
 
   /** The SHA-256 of the dump that was restored. */
   public Optional<String> dumpSha256() {
-    return Optional.ofNullable(dumpSha256);
+    return Optional.ofNullable(b.dumpSha256);
   }
 
-  /** What exists on the target (app, database, endpoints), left in place even after a rollback. */
+  /** What exists on the target (app, databases, endpoints, config), left in place even after a rollback. */
   public List<String> targetResources() {
-    return targetResources;
+    return b.targetResources;
+  }
+
+  /** The audit trail's state: where the event log is and whether its hash chain is intact. */
+  public String auditTrail() {
+    return b.auditTrail;
   }
 
   /** When this report was made. */
   public Instant generatedAt() {
-    return generatedAt;
+    return b.generatedAt;
   }
 
   /** The report as pretty-printed JSON. */
   public String toJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("migrationId", migrationId);
-    m.put("source", source);
-    m.put("target", target);
-    m.put("outcome", outcome.name());
-    m.put("summary", summary);
-    m.put("sourceInMaintenance", sourceInMaintenance);
-    m.put("generatedAt", generatedAt.toString());
-    List<Map<String, Object>> stepList = new ArrayList<>();
-    for (StepOutcome s : steps) {
-      Map<String, Object> sm = new LinkedHashMap<>();
-      sm.put("number", s.number());
-      sm.put("step", s.step());
-      sm.put("status", s.status().name());
-      sm.put("durationMillis", s.duration().toMillis());
-      sm.put("attempts", s.attempts());
-      sm.put("summary", s.summary());
-      stepList.add(sm);
-    }
-    m.put("steps", stepList);
-    Map<String, Object> dt = new LinkedHashMap<>();
-    dt.put("start", downtimeStart == null ? null : downtimeStart.toString());
-    dt.put("end", downtimeEnd == null ? null : downtimeEnd.toString());
-    dt.put("durationMillis", downtime().map(Duration::toMillis).orElse(null));
-    m.put("downtime", dt);
-    if (verification != null) {
-      Map<String, Object> vm = new LinkedHashMap<>();
-      vm.put("against", verification.against());
-      vm.put("passed", verification.passed());
-      vm.put("checks", verification.checks().stream().map(c -> {
-        Map<String, Object> cm = new LinkedHashMap<>();
-        cm.put("kind", c.kind());
-        cm.put("name", c.name());
-        cm.put("expected", c.expected());
-        cm.put("actual", c.actual());
-        cm.put("ok", c.ok());
-        return cm;
-      }).toList());
-      m.put("verification", vm);
-    } else {
-      m.put("verification", null);
-    }
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("copied", configCopied);
-    config.put("flagged", configFlagged.stream().map(e -> Map.of("name", e.name(), "reason", e.reason())).toList());
-    config.put("skipped", configSkipped.stream().map(e -> Map.of("name", e.name(), "reason", e.reason())).toList());
-    m.put("config", config);
-    m.put("addonsNotMigrated", addonsNotMigrated.stream().map(a -> {
-      Map<String, Object> am = new LinkedHashMap<>();
-      am.put("name", a.name());
-      am.put("service", a.service());
-      am.put("plan", a.plan());
-      am.put("action", a.action());
-      return am;
-    }).toList());
-    m.put("dnsRecords", dnsRecords.stream().map(d -> Map.of("hostname", d.hostname(), "type", d.type(),
-        "value", d.value())).toList());
-    m.put("targetResources", targetResources);
-    m.put("followUps", followUps);
-    m.put("toolVersions", new java.util.TreeMap<>(toolVersions));
-    m.put("dumpSha256", dumpSha256);
-    try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new MigrationException("report", "report: cannot render JSON (" + e.getOriginalMessage() + ")", false, e);
-    }
+    return ReportJson.render(this);
   }
 
   /** The report as Markdown, for humans and change-control tickets. */
   public String toMarkdown() {
-    StringBuilder md = new StringBuilder();
-    md.append("# Migration report: ").append(source).append(" → ").append(target).append("\n\n");
-    md.append("- Migration: `").append(migrationId).append("`\n");
-    md.append("- Outcome: **").append(outcome).append("**: ").append(summary).append("\n");
-    md.append("- Source in maintenance: ").append(sourceInMaintenance ? "yes" : "no").append("\n");
-    md.append("- Generated: ").append(generatedAt).append("\n\n");
-
-    md.append("## Steps\n\n| # | step | status | attempts | duration | summary |\n|---|---|---|---|---|---|\n");
-    for (StepOutcome s : steps) {
-      md.append("| ").append(s.number()).append(" | ").append(s.step()).append(" | ").append(s.status())
-          .append(" | ").append(s.attempts()).append(" | ").append(human(s.duration())).append(" | ")
-          .append(cell(s.summary())).append(" |\n");
-    }
-    md.append("\n## Downtime\n\n");
-    md.append("- Maintenance on: ").append(downtimeStart == null ? "never" : downtimeStart.toString()).append("\n");
-    md.append("- Verified and deployed: ").append(downtimeEnd == null ? "not yet" : downtimeEnd.toString()).append("\n");
-    md.append("- Window: ").append(downtime().map(MigrationReport::human).orElse("not closed")).append("\n");
-
-    md.append("\n## Verification\n\n");
-    if (verification == null) {
-      md.append("Not run.\n");
-    } else {
-      md.append("Compared with the ").append(verification.against()).append(": ")
-          .append(verification.passed() ? "**passed**" : "**FAILED**").append(" (")
-          .append(verification.checks().size()).append(" checks)\n\n");
-      md.append("| kind | name | expected | actual | ok |\n|---|---|---|---|---|\n");
-      verification.checks().forEach(c -> md.append("| ").append(c.kind()).append(" | ").append(cell(c.name()))
-          .append(" | ").append(cell(c.expected())).append(" | ").append(cell(c.actual())).append(" | ")
-          .append(c.ok() ? "yes" : "**NO**").append(" |\n"));
-    }
-
-    md.append("\n## Config vars\n\nCopied (names only): ")
-        .append(configCopied.isEmpty() ? "none" : "`" + String.join("`, `", configCopied) + "`").append("\n\n");
-    if (!configFlagged.isEmpty()) {
-      md.append("Copied but pointing at a source add-on (review):\n\n");
-      configFlagged.forEach(e -> md.append("- `").append(e.name()).append("`: ").append(e.reason()).append("\n"));
-      md.append("\n");
-    }
-    md.append("Not copied:\n\n");
-    if (configSkipped.isEmpty()) {
-      md.append("- none\n");
-    }
-    configSkipped.forEach(e -> md.append("- `").append(e.name()).append("`: ").append(e.reason()).append("\n"));
-
-    md.append("\n## Add-ons not migrated\n\n");
-    if (addonsNotMigrated.isEmpty()) {
-      md.append("None.\n");
-    }
-    addonsNotMigrated.forEach(a -> md.append("- `").append(a.name()).append("` (").append(a.plan()).append("): ")
-        .append(a.action()).append("\n"));
-
-    md.append("\n## DNS records to change\n\n");
-    if (dnsRecords.isEmpty()) {
-      md.append("None.\n");
-    } else {
-      md.append("| hostname | type | value |\n|---|---|---|\n");
-      dnsRecords.forEach(d -> md.append("| ").append(d.hostname()).append(" | ").append(d.type()).append(" | ")
-          .append(d.value()).append(" |\n"));
-    }
-    md.append("\n## Resources on the target\n\n");
-    if (targetResources.isEmpty()) {
-      md.append("None yet.\n");
-    }
-    targetResources.forEach(r -> md.append("- ").append(r).append("\n"));
-    md.append("\n## Follow-ups\n\n");
-    if (followUps.isEmpty()) {
-      md.append("None.\n");
-    }
-    for (int i = 0; i < followUps.size(); i++) {
-      md.append(i + 1).append(". ").append(followUps.get(i)).append("\n");
-    }
-    md.append("\n## Tool versions\n\n");
-    new java.util.TreeMap<>(toolVersions).forEach((k, v) -> md.append("- ").append(k).append(": ").append(v)
-        .append("\n"));
-    md.append("\n## Dump\n\n- SHA-256: ").append(dumpSha256 == null ? "none" : "`" + dumpSha256 + "`").append("\n");
-    return md.toString();
+    return ReportMarkdown.render(this);
   }
 
   /**
    * Writes {@link #toJson()} to {@code jsonFile} and {@link #toMarkdown()} to {@code markdownFile},
    * each atomically (temporary file, fsync, rename). Blocks.
    *
-   * @throws MigrationException when a file cannot be written
+   * @throws dev.cutover.core.MigrationException when a file cannot be written
    */
   public void write(Path jsonFile, Path markdownFile) {
     AtomicFiles.write(jsonFile, toJson(), "report");
     AtomicFiles.write(markdownFile, toMarkdown(), "report");
-  }
-
-  private static String cell(String s) {
-    return s.replace("|", "\\|").replace("\n", " ");
   }
 
   static String human(Duration d) {
@@ -439,34 +390,72 @@ public final class MigrationReport {
 
   @Override
   public String toString() {
-    return "MigrationReport[" + migrationId + ", " + source + " -> " + target + ", " + outcome + ", "
-        + steps.size() + " steps, downtime " + downtime().map(MigrationReport::human).orElse("open") + "]";
+    return "MigrationReport[" + b.migrationId + ", " + b.source + " -> " + b.target + ", " + b.outcome + ", "
+        + b.steps.size() + " steps, " + b.attempts.size() + " attempts, downtime "
+        + downtime().map(MigrationReport::human).orElse("open") + "]";
   }
 
   /** Builds a {@link MigrationReport}. Not thread-safe. Every list is copied on {@link #build()}. */
   public static final class Builder {
-    private String migrationId;
-    private String source;
-    private String target;
-    private Outcome outcome;
-    private String summary = "";
-    private boolean sourceInMaintenance;
-    private final List<StepOutcome> steps = new ArrayList<>();
-    private Instant downtimeStart;
-    private Instant downtimeEnd;
-    private VerificationReport verification;
-    private final List<String> configCopied = new ArrayList<>();
-    private final List<ConfigEntry> configFlagged = new ArrayList<>();
-    private final List<ConfigEntry> configSkipped = new ArrayList<>();
-    private final List<AddonEntry> addonsNotMigrated = new ArrayList<>();
-    private final List<DnsRecord> dnsRecords = new ArrayList<>();
-    private final List<String> followUps = new ArrayList<>();
-    private final Map<String, String> toolVersions = new LinkedHashMap<>();
-    private String dumpSha256;
-    private final List<String> targetResources = new ArrayList<>();
-    private Instant generatedAt;
+    String migrationId;
+    String source;
+    String target;
+    Outcome outcome;
+    String summary = "";
+    boolean sourceInMaintenance;
+    String operator = "unknown";
+    String planFingerprint = "";
+    String deployedRevision;
+    List<StepOutcome> steps = new ArrayList<>();
+    List<Attempt> attempts = new ArrayList<>();
+    List<DowntimeWindow> windows = new ArrayList<>();
+    List<Failure> failures = new ArrayList<>();
+    List<Rollback> rollbacks = new ArrayList<>();
+    VerificationReport verification;
+    List<String> configCopied = new ArrayList<>();
+    List<ConfigEntry> configFlagged = new ArrayList<>();
+    List<ConfigEntry> configSkipped = new ArrayList<>();
+    List<AddonEntry> addonsNotMigrated = new ArrayList<>();
+    List<DnsRecord> dnsRecords = new ArrayList<>();
+    List<String> followUps = new ArrayList<>();
+    Map<String, String> toolVersions = new LinkedHashMap<>();
+    String dumpSha256;
+    List<String> targetResources = new ArrayList<>();
+    String auditTrail = "";
+    Instant generatedAt;
 
     private Builder() {}
+
+    private Builder copy() {
+      Builder c = new Builder();
+      c.migrationId = migrationId;
+      c.source = source;
+      c.target = target;
+      c.outcome = outcome;
+      c.summary = summary;
+      c.sourceInMaintenance = sourceInMaintenance;
+      c.operator = operator;
+      c.planFingerprint = planFingerprint;
+      c.deployedRevision = deployedRevision;
+      c.steps = List.copyOf(steps);
+      c.attempts = List.copyOf(attempts);
+      c.windows = List.copyOf(windows);
+      c.failures = List.copyOf(failures);
+      c.rollbacks = List.copyOf(rollbacks);
+      c.verification = verification;
+      c.configCopied = List.copyOf(configCopied);
+      c.configFlagged = List.copyOf(configFlagged);
+      c.configSkipped = List.copyOf(configSkipped);
+      c.addonsNotMigrated = List.copyOf(addonsNotMigrated);
+      c.dnsRecords = List.copyOf(dnsRecords);
+      c.followUps = List.copyOf(followUps);
+      c.toolVersions = Map.copyOf(toolVersions);
+      c.dumpSha256 = dumpSha256;
+      c.targetResources = List.copyOf(targetResources);
+      c.auditTrail = auditTrail;
+      c.generatedAt = generatedAt;
+      return c;
+    }
 
     /** Sets the migration id (required). */
     public Builder migrationId(String id) {
@@ -499,16 +488,51 @@ public final class MigrationReport {
       return this;
     }
 
+    /** Sets who ran the latest attempt, {@code user@host}. */
+    public Builder operator(String value) {
+      this.operator = Objects.requireNonNull(value, "value");
+      return this;
+    }
+
+    /** Sets the fingerprint of the plan the latest attempt ran. */
+    public Builder planFingerprint(String value) {
+      this.planFingerprint = Objects.requireNonNull(value, "value");
+      return this;
+    }
+
+    /** Sets what was deployed. */
+    public Builder deployedRevision(String value) {
+      this.deployedRevision = value;
+      return this;
+    }
+
     /** Adds a step, in pipeline order. */
     public Builder step(StepOutcome value) {
       steps.add(value);
       return this;
     }
 
-    /** Sets the downtime window: maintenance on, then verified and deployed (or maintenance off). */
-    public Builder downtime(Optional<Instant> start, Optional<Instant> end) {
-      this.downtimeStart = start.orElse(null);
-      this.downtimeEnd = end.orElse(null);
+    /** Adds an attempt, oldest first. */
+    public Builder attempt(Attempt value) {
+      attempts.add(value);
+      return this;
+    }
+
+    /** Adds a downtime window, oldest first. */
+    public Builder downtimeWindow(DowntimeWindow value) {
+      windows.add(value);
+      return this;
+    }
+
+    /** Adds a failure, oldest first. */
+    public Builder failure(Failure value) {
+      failures.add(value);
+      return this;
+    }
+
+    /** Adds a rollback, oldest first. */
+    public Builder rollback(Rollback value) {
+      rollbacks.add(value);
       return this;
     }
 
@@ -572,13 +596,24 @@ public final class MigrationReport {
       return this;
     }
 
+    /** Sets the audit trail's state (event log and chain check). */
+    public Builder auditTrail(String value) {
+      this.auditTrail = Objects.requireNonNull(value, "value");
+      return this;
+    }
+
     /** Sets when the report was made (required). */
     public Builder generatedAt(Instant at) {
       this.generatedAt = at;
       return this;
     }
 
-    /** @throws NullPointerException when id, source, target, outcome or generatedAt is missing */
+    /**
+     * Builds the report.
+     *
+     * @return the immutable report
+     * @throws NullPointerException when id, source, target, outcome or generatedAt is missing
+     */
     public MigrationReport build() {
       return new MigrationReport(this);
     }

@@ -2,6 +2,7 @@ package dev.cutover.core.spi;
 
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.PgToolException;
+import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.ArchiveSummary;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
@@ -10,6 +11,7 @@ import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.model.WriteCounters;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -33,21 +35,41 @@ public interface DatabaseMover {
       MigrationListener listener);
 
   /**
-   * Restores {@code archive} as {@link #restore(Path, PgConnection, RestoreStrategy, boolean, MigrationListener)}
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, MigrationListener)} with {@code jobs}
+   * parallel workers for the strategies that run several ({@code PG_RESTORE}, {@code PARALLEL});
+   * {@code jobs} 0 keeps the mover's own setting. The default accepts only 0: a mover that cannot
+   * change its parallelism per restore refuses rather than ignore the request.
+   *
+   * @throws ValidationException when {@code jobs} is out of range or cannot be honoured
+   */
+  default RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, MigrationListener listener) {
+    if (jobs != 0) {
+      throw new ValidationException("restore", List.of(new ValidationException.Problem("jobs", Integer.toString(jobs),
+          getClass().getSimpleName() + " cannot set its parallelism per restore",
+          "configure the data mover's parallelism where it is built, and leave jobs unset")));
+    }
+    return restore(archive, target, strategy, replaceExisting, listener);
+  }
+
+  /**
+   * Restores {@code archive} as {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, MigrationListener)}
    * does, reading from the live {@code source}, when given, what an archive does not carry (the
-   * versions of its extensions). The default ignores the source.
+   * versions of its extensions, and the revocations from PUBLIC of an archive made without
+   * privileges). The default ignores the source.
    *
    * @param archive the archive
    * @param target the empty target
    * @param strategy how to restore
    * @param replaceExisting whether to empty a non-empty target first
+   * @param jobs parallel workers, 0 for the mover's own setting
    * @param source the live source, or empty
    * @param listener progress
    * @return what the restore did
    */
   default RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      Optional<PgConnection> source, MigrationListener listener) {
-    return restore(archive, target, strategy, replaceExisting, listener);
+      int jobs, Optional<PgConnection> source, MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, jobs, listener);
   }
 
   /**

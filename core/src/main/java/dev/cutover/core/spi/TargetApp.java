@@ -38,16 +38,22 @@ public interface TargetApp {
   /** Sets config vars (one operation). Values never reach argv where avoidable. */
   void setConfig(Map<String, Secret> vars);
 
-  /** Deploys the app's code. */
-  void deploy(Deploy deploy, MigrationListener listener);
+  /**
+   * Deploys the app's code.
+   *
+   * @return what was deployed, for the audit trail: the git commit id pushed, or the image reference
+   */
+  String deploy(Deploy deploy, MigrationListener listener);
 
   /** Scales {@code service} to {@code count} containers of {@code containerSizeMb}. */
   void scale(String service, int count, int containerSizeMb);
 
   /**
-   * Ensures an HTTPS endpoint with managed TLS for {@code service} serving {@code domains}.
+   * Ensures one HTTPS endpoint with managed TLS per domain for {@code service} (an existing one for
+   * the same domain is reused), or one default-domain endpoint when {@code domains} is empty.
    *
-   * @return the endpoint's DNS target for CNAME records (e.g. {@code elb-....aptible.in})
+   * @return one record per domain, in the order given (for no domains: the default-domain endpoint),
+   *     each with its own DNS target: two domains get two endpoints and two CNAME targets
    */
-  String ensureHttpsEndpoint(String service, List<String> domains);
+  List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains);
 }

@@ -27,6 +27,7 @@ final class FakeMover implements DatabaseMover {
   final FakeSource source;
   final Map<String, Long> targetRows = new LinkedHashMap<>();
   final List<Boolean> replaceFlags = new ArrayList<>();
+  final List<Integer> jobsSeen = new ArrayList<>();
   /** Thrown from restore after half the tables were written, when set: simulates a killed JVM. */
   Error crashDuringRestore;
   boolean corruptVerification;
@@ -78,6 +79,14 @@ final class FakeMover implements DatabaseMover {
     }
     return new RestoreResult(strategy, Duration.ofMillis(5), tables, Map.of("role does not exist", 2),
         List.of("grants to role u1 dropped (no such role on the target)"));
+  }
+
+  /** Records the parallelism asked for, then restores as above. */
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, MigrationListener listener) {
+    jobsSeen.add(jobs);
+    return restore(archive, target, strategy, replaceExisting, listener);
   }
 
   @Override

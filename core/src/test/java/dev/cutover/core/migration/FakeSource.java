@@ -34,6 +34,10 @@ final class FakeSource implements SourceApp {
   final Map<String, Long> tables;
 
   FakeSource(Faults faults, String name, Map<String, Long> tables, Map<String, String> config) {
+    this(faults, name, tables, config, List.of("www.example.com"));
+  }
+
+  FakeSource(Faults faults, String name, Map<String, Long> tables, Map<String, String> config, List<String> customDomains) {
     this.faults = faults;
     this.name = name;
     this.tables = tables;
@@ -47,8 +51,8 @@ final class FakeSource implements SourceApp {
                 List.of("DATABASE_URL", "HEROKU_POSTGRESQL_RED_URL")),
             new Addon("redis-shiny-1", "heroku-redis", "heroku-redis:mini", List.of("REDIS_URL")),
             new Addon("scheduler-flat-2", "scheduler", "scheduler:standard", List.of())),
-        List.of(new Domain("www.example.com", "custom", "www.example.com.herokudns.com"),
-            new Domain(name + ".herokuapp.com", "heroku", "")),
+        java.util.stream.Stream.concat(customDomains.stream().map(d -> new Domain(d, "custom", d + ".herokudns.com")),
+            java.util.stream.Stream.of(new Domain(name + ".herokuapp.com", "heroku", ""))).toList(),
         tables.isEmpty() ? List.of() : List.of(new PostgresInfo("postgresql-curved-12345", "DATABASE",
             "heroku-postgresql:standard-0", "16.4", 1024 * 1024)),
         Instant.parse("2026-11-24T04:00:00Z"));
@@ -89,7 +93,7 @@ final class FakeSource implements SourceApp {
     } catch (IOException e) {
       throw new MigrationException("download", "download: " + e.getMessage(), false, e);
     }
-    return new DownloadedBackup(file, body.length(), Pipeline.sha256(file));
+    return new DownloadedBackup(file, body.length(), Dumps.sha256(file));
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.spi.DatabaseTunnel;
+import dev.cutover.core.spi.HttpsEndpoint;
 import dev.cutover.core.spi.TargetApp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,14 +28,23 @@ final class FakeTarget implements TargetApp {
   final List<FakeTunnel> tunnels = new ArrayList<>();
   boolean appExists;
   boolean interruptOnDeploy;
+  /** When set, deploy waits for it: a run held in the middle of a step. */
+  volatile java.util.concurrent.CountDownLatch deployGate;
+  final java.util.concurrent.CountDownLatch deployStarted = new java.util.concurrent.CountDownLatch(1);
+  private final String handle;
 
   FakeTarget(Faults faults) {
+    this(faults, "my-app");
+  }
+
+  FakeTarget(Faults faults, String handle) {
     this.faults = faults;
+    this.handle = handle;
   }
 
   @Override
   public String handle() {
-    return "my-app";
+    return handle;
   }
 
   @Override
@@ -79,7 +89,7 @@ final class FakeTarget implements TargetApp {
   }
 
   @Override
-  public void deploy(Deploy deploy, MigrationListener listener) {
+  public String deploy(Deploy deploy, MigrationListener listener) {
     if (interruptOnDeploy) {
       interruptOnDeploy = false;
       faults.calls.add("deploy");
@@ -87,7 +97,17 @@ final class FakeTarget implements TargetApp {
       throw MigrationCancelledException.interrupted("deploy", new InterruptedException("test"));
     }
     faults.call("deploy");
+    deployStarted.countDown();
+    if (deployGate != null) {
+      try {
+        deployGate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw MigrationCancelledException.interrupted("deploy", e);
+      }
+    }
     deploys.add(deploy);
+    return "0123456789abcdef0123456789abcdef01234567";
   }
 
   @Override
@@ -97,10 +117,18 @@ final class FakeTarget implements TargetApp {
   }
 
   @Override
-  public String ensureHttpsEndpoint(String service, List<String> domains) {
+  public List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains) {
     faults.call("ensureHttpsEndpoint");
     endpoints.put(service, domains);
-    return "elb-my-env-42.aptible.in";
+    if (domains.isEmpty()) {
+      return List.of(new HttpsEndpoint(service, "app-42.on-aptible.com", "elb-my-env-42.aptible.in", false));
+    }
+    List<HttpsEndpoint> out = new ArrayList<>();
+    for (int i = 0; i < domains.size(); i++) {
+      // like Aptible: one endpoint per domain, each with its own host name
+      out.add(new HttpsEndpoint(service, domains.get(i), "elb-my-env-" + (42 + i) + ".aptible.in", true));
+    }
+    return out;
   }
 
   long openTunnels() {

@@ -4,6 +4,7 @@ import dev.cutover.core.MigrationEvent;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.Deploy;
+import dev.cutover.core.spi.RepoPreparation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ final class Fixture {
   final Path repo;
   final List<MigrationEvent> events = new CopyOnWriteArrayList<>();
   final List<RepoPreparation.Change> applied = new CopyOnWriteArrayList<>();
+  final List<Integer> appliedPorts = new CopyOnWriteArrayList<>();
   final RepoPreparation preparation;
 
   Fixture(Path dir) {
@@ -34,6 +36,10 @@ final class Fixture {
   }
 
   Fixture(Path dir, Map<String, Long> tables) {
+    this(dir, tables, List.of("www.example.com"));
+  }
+
+  Fixture(Path dir, Map<String, Long> tables, List<String> customDomains) {
     this.dir = dir;
     Map<String, String> config = new LinkedHashMap<>();
     config.put("DATABASE_URL", "postgres://u1:" + FakeSource.DB_PASSWORD + "@heroku-db.example.com:5432/d1");
@@ -46,7 +52,7 @@ final class Fixture {
     config.put("REDIS_URL", "rediss://:" + REDIS_SECRET + "@redis.example.com:6380");
     config.put("STRIPE_API_KEY", API_SECRET);
     config.put("SESSION_SECRET", SESSION_SECRET);
-    source = new FakeSource(faults, "legacy-shop", tables, config);
+    source = new FakeSource(faults, "legacy-shop", tables, config, customDomains);
     target = new FakeTarget(faults);
     mover = new FakeMover(faults, source);
     repo = dir.resolve("repo");
@@ -58,18 +64,26 @@ final class Fixture {
     }
     preparation = new RepoPreparation() {
       @Override
-      public List<Change> preview(Deploy deploy, AppInventory inventory) {
-        return Files.exists(repo.resolve("Dockerfile")) ? List.of()
-            : List.of(new Change("Dockerfile", "none in the repository; Node.js template"));
+      public Preview preview(Deploy deploy, AppInventory inventory, int requestedPort) {
+        Path dockerfile = repo.resolve("Dockerfile");
+        if (Files.exists(dockerfile)) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("EXPOSE (\\d+)").matcher(read(dockerfile));
+          int exposed = m.find() ? Integer.parseInt(m.group(1)) : DEFAULT_PORT;
+          return new Preview(List.of(), requestedPort != 0 ? requestedPort : exposed,
+              requestedPort != 0 ? "as requested" : "the Dockerfile's EXPOSE", List.of());
+        }
+        return new Preview(List.of(new Change("Dockerfile", "none in the repository; Node.js template")),
+            requestedPort != 0 ? requestedPort : DEFAULT_PORT, "the Node.js template", List.of());
       }
 
       @Override
-      public List<Change> apply(Deploy deploy, AppInventory inventory) {
+      public List<Change> apply(Deploy deploy, AppInventory inventory, int port) {
         faults.call("prepareRepo");
-        List<Change> changes = preview(deploy, inventory);
+        appliedPorts.add(port);
+        List<Change> changes = preview(deploy, inventory, port).changes();
         if (!changes.isEmpty()) {
           try {
-            Files.writeString(repo.resolve("Dockerfile"), "FROM node:lts\nEXPOSE 3000\nCMD [\"npm\", \"start\"]\n");
+            Files.writeString(repo.resolve("Dockerfile"), "FROM node:lts\nEXPOSE " + port + "\nCMD [\"npm\", \"start\"]\n");
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -25,10 +25,12 @@ class JournalTest {
 
     assertThat(j.firstUnfinished()).isEmpty();
     assertThat(j.maintenanceOnAt).isNotNull();
-    assertThat(j.deployedAt).isNotNull();
-    assertThat(j.dumpSha256).hasSize(64);
-    assertThat(j.backupId).isEqualTo("b001");
-    assertThat(j.endpoints).containsEntry("web", "elb-my-env-42.aptible.in");
+    assertThat(j.deployedRevision).isEqualTo("0123456789abcdef0123456789abcdef01234567");
+    assertThat(j.moves.get("DATABASE").dumpSha256).hasSize(64);
+    assertThat(j.moves.get("DATABASE").backupId).isEqualTo("b001");
+    assertThat(j.endpoints).containsExactly(new Journal.Endpoint("web", "www.example.com", "elb-my-env-42.aptible.in", true));
+    assertThat(j.options.restore()).isEqualTo(RestoreStrategy.PARALLEL);
+    assertThat(j.completedAt).isNotNull();
     assertThat(j.steps.values()).allSatisfy(s -> assertThat(s.status).isEqualTo(StepStatus.DONE));
     try (var files = Files.list(f.work())) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
@@ -70,7 +72,7 @@ class JournalTest {
   void resume_corruptJournal_isRejectedWithAValidationException() throws Exception {
     Fixture f = new Fixture(dir);
     Files.createDirectories(f.work());
-    Files.writeString(f.journal(), "{\"format\":\"cutover-journal/1\",\"migrationId\":\"x\",\"steps\":{\"restore\":");
+    Files.writeString(f.journal(), "{\"format\":\"cutover-journal/2\",\"migrationId\":\"x\",\"steps\":{\"restore\":");
 
     assertThatThrownBy(() -> f.migration().plan())
         .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems().get(0).problem()).contains("corrupt"));

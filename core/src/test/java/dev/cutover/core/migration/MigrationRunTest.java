@@ -7,6 +7,7 @@ import dev.cutover.core.MigrationCancelledException;
 import dev.cutover.core.MigrationEvent;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.StepStatus;
+import dev.cutover.core.spi.RepoPreparation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -175,7 +176,12 @@ class MigrationRunTest {
     assertThat(report.downtime()).isPresent();
     String md = f.read(f.work().resolve("report.md"));
     assertThat(md).contains("ROLLED_BACK").contains("Source in maintenance: no").contains("legacy-shop is primary again");
-    assertThat(report.step("deploy").orElseThrow().status()).isEqualTo(StepStatus.REVERTED);
+    // only what was undone is reported undone: maintenance; deploy was not undone, it runs again on resume
+    assertThat(report.step("maintenance-on").orElseThrow().status()).isEqualTo(StepStatus.REVERTED);
+    assertThat(report.step("deploy").orElseThrow().status()).isEqualTo(StepStatus.PENDING);
+    assertThat(report.step("restore").orElseThrow().status()).isEqualTo(StepStatus.PENDING);
+    assertThat(report.step("create-app").orElseThrow().status()).isEqualTo(StepStatus.DONE);
+    assertThat(report.dnsRecords()).as("a rolled-back migration has no DNS to change").isEmpty();
   }
 
   @Test

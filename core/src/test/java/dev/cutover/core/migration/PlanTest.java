@@ -9,6 +9,7 @@ import dev.cutover.core.migration.MigrationPlan.ConfigDecision.Action;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.RestoreStrategy;
+import dev.cutover.core.spi.RepoPreparation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -136,12 +137,21 @@ class PlanTest {
   }
 
   @Test
-  void plan_dockerfileExpose_setsThePort() throws Exception {
+  void plan_port_isThePreparationsOneDecisionAndTheRunObeysIt() throws Exception {
     Fixture f = new Fixture(dir);
-    Files.writeString(f.repo.resolve("Dockerfile"), "FROM node:lts\nEXPOSE 8080\nEXPOSE 9090\n");
+    Files.writeString(f.repo.resolve("Dockerfile"), "FROM node:lts\nEXPOSE 8080\n");
 
     assertThat(f.migration().plan().port()).isEqualTo(8080);
-    assertThat(f.migration().port(5001).plan().port()).isEqualTo(5001);
+    assertThat(f.migration().plan().portReason()).isEqualTo("the Dockerfile's EXPOSE");
+
+    Fixture g = new Fixture(dir.resolve("explicit"));
+    MigrationPlan plan = g.migration().port(5001).plan();
+    assertThat(plan.port()).isEqualTo(5001);
+    assertThat(plan.config()).filteredOn(c -> c.name().equals("PORT") && c.action() == Action.SET).singleElement()
+        .satisfies(c -> assertThat(c.reason()).startsWith("5001"));
+    plan.run();
+    assertThat(g.appliedPorts).as("the preparation writes with the plan's port").containsExactly(5001);
+    assertThat(g.target.config).containsEntry("PORT", "5001");
   }
 
   @Test

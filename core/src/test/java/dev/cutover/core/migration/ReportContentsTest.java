@@ -38,10 +38,13 @@ class ReportContentsTest {
   @Test
   void report_downtime_runsFromMaintenanceOnToDeployed() {
     Journal j = Journal.load(f.journal());
+    java.util.List<EventLog.Event> events = EventLog.read(EventLog.fileFor(f.journal()));
+    String deployed = events.stream().filter(e -> e.type().equals("deployed")).findFirst().orElseThrow().at().toString();
     assertThat(json.get("downtime").get("start").asText()).isEqualTo(j.maintenanceOnAt);
-    assertThat(json.get("downtime").get("end").asText()).isEqualTo(j.deployedAt);
+    assertThat(json.get("downtime").get("end").asText()).isEqualTo(deployed);
     assertThat(report.downtime()).isPresent();
-    assertThat(markdown).contains("Maintenance on: " + j.maintenanceOnAt).contains("Verified and deployed: " + j.deployedAt);
+    assertThat(report.downtimeWindows()).singleElement().satisfies(w -> assertThat(w.endedBy()).contains("deployed"));
+    assertThat(markdown).contains("Maintenance on: " + j.maintenanceOnAt).contains("Verified and deployed: " + deployed);
   }
 
   @Test
@@ -77,8 +80,17 @@ class ReportContentsTest {
   void report_toolVersionsAndDump_areRecorded() {
     assertThat(report.toolVersions()).containsEntry("pg_dump (archive)", "16.4").containsEntry("archive format", "1.15")
         .containsKeys("java", "cutover", "restore strategy");
-    assertThat(json.get("dumpSha256").asText()).hasSize(64).isEqualTo(Journal.load(f.journal()).dumpSha256);
+    assertThat(json.get("dumpSha256").asText()).hasSize(64).isEqualTo(Journal.load(f.journal()).moves.get("DATABASE").dumpSha256);
     assertThat(markdown).contains("SHA-256: `" + json.get("dumpSha256").asText() + "`");
-    assertThat(report.targetResources()).contains("HTTPS endpoint for web: elb-my-env-42.aptible.in");
+    assertThat(report.targetResources()).contains("HTTPS endpoint for web: elb-my-env-42.aptible.in serving www.example.com");
+    assertThat(report.deployedRevision()).hasValue("0123456789abcdef0123456789abcdef01234567");
+    assertThat(report.attempts()).singleElement().satisfies(a -> {
+      assertThat(a.command()).isEqualTo("run");
+      assertThat(a.outcome()).isEqualTo("COMPLETED");
+      assertThat(a.operator()).contains("@");
+      assertThat(a.planFingerprint()).hasSize(64);
+    });
+    assertThat(report.steps()).allSatisfy(s -> assertThat(s.finishedAt()).isPresent());
+    assertThat(markdown).contains("Plan fingerprint: `" + report.planFingerprint() + "`").contains("hash chain intact");
   }
 }

@@ -53,6 +53,20 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Reads {@code file} as UTF-8 through a stream that an interrupt does not close (NIO's readers
+   * fail on an interrupted thread, and a cancelled run must still read its journal to record it).
+   *
+   * @throws IOException when it cannot be read
+   */
+  public static String read(Path file) throws IOException {
+    try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.FileNotFoundException e) {
+      throw Files.exists(file) ? e : new java.nio.file.NoSuchFileException(file.toString());
+    }
+  }
+
   private static void createPrivate(Path file) throws IOException {
     try {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

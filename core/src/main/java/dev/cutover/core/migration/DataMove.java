@@ -1,0 +1,29 @@
+package dev.cutover.core.migration;
+
+import dev.cutover.core.model.DatabaseSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One piece of data the plan moves from the source to a target database: today each Heroku Postgres
+ * primary ({@link PostgresMove}). The data steps (create database, capture, tunnel, restore, verify)
+ * run over {@link MigrationPlan#dataMoves()}, keep their progress per move in the journal (keyed by
+ * {@link #id()}), and the configure step sets each move's {@link #configVars()} to its target's URL.
+ * A new kind of data (e.g. Redis) is a new implementation plus the steps that move it.
+ */
+public interface DataMove {
+  /** Unique within the plan, stable across plans of the same migration: the journal's key (e.g. {@code DATABASE}). */
+  String id();
+
+  /** The target database's handle on Aptible. */
+  String targetHandle();
+
+  /** The target database to create. */
+  DatabaseSpec target();
+
+  /** The config vars the target app gets this database's URL as (e.g. {@code DATABASE_URL}). */
+  List<String> configVars();
+
+  /** Every decision about this move, names and numbers only, for the canonical plan and its fingerprint. */
+  Map<String, Object> decisions();
+}

@@ -1,0 +1,156 @@
+package dev.cutover.core.migration;
+
+import dev.cutover.core.MigrationException;
+import dev.cutover.core.model.ArchiveSummary;
+import dev.cutover.core.spi.BackupRef;
+import dev.cutover.core.spi.DownloadedBackup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dump files of a migration: a private directory ({@code <work>/dumps}, 0700), one private file
+ * (0600) per captured backup, its SHA-256 journalled so a later attempt can tell it is still the
+ * one it downloaded; captured again when it is gone or changed; deleted after success unless kept.
+ */
+final class Dumps {
+  private static final Logger log = LoggerFactory.getLogger(Dumps.class);
+
+  private final Path directory;
+
+  Dumps(Path workDirectory) {
+    this.directory = workDirectory.resolve("dumps");
+  }
+
+  /** Captures a fresh backup of {@code move}'s source, downloads it, checks it can be restored, and journals it. */
+  String capture(StepContext ctx, PostgresMove move) {
+    Journal.MoveState state = ctx.move(move);
+    BackupRef ref = ctx.source().captureBackup(move.source().attachmentName(), ctx.listener());
+    Path dir = directory();
+    removePartialDownloads(dir, ctx);
+    DownloadedBackup dl = ctx.source().download(ref, dir, ctx.listener());
+    makePrivate(dl.file(), "rw-------");
+    state.backupId = ref.id();
+    state.backupNum = ref.num();
+    state.dumpFile = dl.file().toAbsolutePath().toString();
+    state.dumpSha256 = dl.sha256();
+    state.dumpSizeBytes = dl.sizeBytes();
+    // a new dump makes what was restored from the last one stale
+    state.restoredAt = null;
+    state.verifiedAt = null;
+    ctx.save();
+    ArchiveSummary archive = ctx.mover().inspect(dl.file());
+    state.archiveVersion = archive.archiveVersion();
+    state.archivePgDumpVersion = archive.pgDumpVersion();
+    state.archiveServerVersion = archive.serverVersion();
+    ctx.mover().checkCanRestore(archive, move.strategy());
+    ctx.save();
+    return "backup " + ref.id() + " of " + move.id() + " downloaded (" + dl.sizeBytes() + " bytes, SHA-256 " + dl.sha256()
+        + "); " + archive;
+  }
+
+  /** {@code move}'s journalled dump, or a fresh capture (journalled, with a warning) when it is gone or changed. */
+  Path ensure(StepContext ctx, PostgresMove move) {
+    Journal.MoveState state = ctx.move(move);
+    if (state.dumpFile != null) {
+      Path file = Path.of(state.dumpFile);
+      if (Files.isRegularFile(file) && sha256(file).equals(state.dumpSha256)) {
+        return file;
+      }
+      state.recaptures++;
+      String why = Files.exists(file) ? "changed since it was downloaded" : "gone (deleted after the failure)";
+      ctx.warning(MigrationStep.RESTORE, "the dump " + file.getFileName() + " is " + why
+          + "; capturing a fresh backup (maintenance is still on)");
+    }
+    String summary = capture(ctx, move);
+    Journal.StepState cap = ctx.journal().step(MigrationStep.CAPTURE);
+    cap.summary = ctx.redactor().redact("captured again for the restore (" + state.recaptures + "): " + summary);
+    ctx.save();
+    return Path.of(state.dumpFile);
+  }
+
+  /** Deletes every move's dump unless {@code keep}. Never throws. */
+  void deleteAll(Journal journal, boolean keep) {
+    if (keep) {
+      return;
+    }
+    journal.moves.values().stream().filter(m -> m.dumpFile != null).forEach(m -> {
+      try {
+        Files.deleteIfExists(Path.of(m.dumpFile));
+      } catch (IOException e) {
+        log.warn("Could not delete the dump {}: {}", m.dumpFile, e.getMessage());
+      }
+    });
+  }
+
+  /** The dumps directory, created 0700 in one call so it is never readable by others, not even empty. */
+  Path directory() {
+    try {
+      Files.createDirectories(directory.toAbsolutePath().getParent());
+      if (!Files.isDirectory(directory)) {
+        try {
+          Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+          Files.createDirectory(directory);
+        } catch (FileAlreadyExistsException raced) {
+          // made meanwhile; makePrivate below still applies
+        }
+      }
+    } catch (IOException e) {
+      throw new MigrationException("preflight", "preflight: cannot create " + directory + " (" + e.getMessage()
+          + "); pass a writable workDirectory", false, e);
+    }
+    makePrivate(directory, "rwx------");
+    return directory;
+  }
+
+  /** Partial downloads ({@code .<name>.part}) a run killed mid-download left behind: never resumable, only in the way. */
+  private static void removePartialDownloads(Path dir, StepContext ctx) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".")
+          && f.getFileName().toString().endsWith(".part")).toList()) {
+        Files.deleteIfExists(f);
+        ctx.warning(MigrationStep.CAPTURE, "removed the partial download " + f.getFileName()
+            + " of an earlier run that did not finish");
+      }
+    } catch (IOException e) {
+      throw new MigrationException("capture", "capture: cannot clean " + dir + " (" + e.getMessage()
+          + "); remove partial downloads (.*.part) by hand", false, e);
+    }
+  }
+
+  private static void makePrivate(Path path, String perms) {
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(perms));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: the platform's defaults apply
+    } catch (IOException e) {
+      throw new MigrationException("capture", "capture: cannot make " + path + " private (" + e.getMessage() + ")",
+          false, e);
+    }
+  }
+
+  static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      return "unreadable";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.cutover.core.migration;
+
+import java.util.Map;
+
+/**
+ * Step 6: the source goes into maintenance mode, and the downtime window opens (the event log
+ * records when). The undo, registered before the call so a killed run cannot leave it unrecorded,
+ * turns maintenance off again.
+ */
+final class MaintenanceOnStep implements Step {
+  static final String UNDO_KEY = "maintenance";
+
+  @Override
+  public MigrationStep id() {
+    return MigrationStep.MAINTENANCE_ON;
+  }
+
+  @Override
+  public String describe(MigrationPlan plan) {
+    return "heroku maintenance:on -a " + plan.source() + " (downtime starts; the time is journalled; a rollback turns it off)";
+  }
+
+  @Override
+  public String run(StepContext ctx) {
+    ctx.registerUndo(id(), UNDO_KEY, "turn maintenance off on " + ctx.plan().source(), Map.of());
+    ctx.source().maintenance(true);
+    Journal j = ctx.journal();
+    if (j.maintenanceOnAt == null) {
+      j.maintenanceOnAt = ctx.event("maintenance-on", Map.of("app", ctx.plan().source())).toString();
+      ctx.save();
+    }
+    return "maintenance on since " + j.maintenanceOnAt + "; downtime started";
+  }
+
+  @Override
+  public String undo(Journal.Undo undo, StepContext ctx) {
+    ctx.source().maintenance(false);
+    ctx.journal().maintenanceOnAt = null;
+    ctx.event("maintenance-off", Map.of("app", ctx.plan().source()));
+    return "maintenance off on " + ctx.plan().source() + ": it serves and takes writes again";
+  }
+}

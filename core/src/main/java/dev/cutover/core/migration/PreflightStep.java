@@ -1,0 +1,61 @@
+package dev.cutover.core.migration;
+
+import dev.cutover.core.MigrationException;
+import dev.cutover.core.model.ArchiveSummary;
+import dev.cutover.core.model.PostgresInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Step 2: the work directory, disk space for every dump, and the restore path of every data move, before any downtime. */
+final class PreflightStep implements Step {
+  @Override
+  public MigrationStep id() {
+    return MigrationStep.PREFLIGHT;
+  }
+
+  @Override
+  public String describe(MigrationPlan plan) {
+    return "disk space in " + plan.workDirectory() + plan.dataMoves(PostgresMove.class).stream()
+        .map(m -> ", " + m.strategy() + " can restore PostgreSQL " + m.source().version()).reduce("", String::concat)
+        + ", inputs re-checked";
+  }
+
+  @Override
+  public String run(StepContext ctx) {
+    Path dumps = ctx.dumps().directory();
+    StringBuilder out = new StringBuilder("work directory " + ctx.workDirectory() + " ready");
+    List<PostgresMove> moves = ctx.plan().dataMoves(PostgresMove.class);
+    if (moves.isEmpty()) {
+      return out.toString();
+    }
+    long free;
+    try {
+      free = Files.getFileStore(dumps).getUsableSpace();
+    } catch (IOException e) {
+      throw new MigrationException("preflight", "preflight: cannot read the free space of " + dumps + " ("
+          + e.getMessage() + ")", false, e);
+    }
+    long needed = moves.stream().mapToLong(m -> Math.max(0, m.source().dataSizeBytes())).sum();
+    if (needed > 0 && free < needed) {
+      throw new MigrationException("preflight", "preflight: not enough disk space for the dumps in " + dumps
+          + " (free " + free + " bytes, the databases hold " + needed + " bytes); free space or pass another workDirectory",
+          false, null);
+    }
+    out.append(", ").append(free / (1024 * 1024)).append(" MB free");
+    for (PostgresMove m : moves) {
+      ctx.mover().checkCanRestore(expectedArchive(m.source()), m.strategy());
+      out.append("; ").append(m.strategy()).append(" can restore PostgreSQL ").append(m.source().version());
+    }
+    return out.toString();
+  }
+
+  /** What the capture will produce, as far as it is known before it exists: pg_dump matches the server's major version. */
+  private static ArchiveSummary expectedArchive(PostgresInfo db) {
+    int major = db.majorVersion();
+    String format = major >= 17 ? "1.16" : major == 16 ? "1.15" : major >= 12 ? "1.14" : "1.13";
+    return new ArchiveSummary(format, "gzip", db.version(), db.version(), "unknown", Math.max(0, db.dataSizeBytes()),
+        List.of(), List.of(), List.of(), 0, 0);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.cutover.core.migration;
+
+import dev.cutover.core.model.RestoreResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Step 9: every PostgreSQL data move's dump restored into its target database with the plan's
+ * strategy. A restore this migration started before (killed, failed, or rolled back since) left
+ * data behind: replacing it is this migration's to do. A move already restored from its current
+ * dump is not restored again.
+ */
+final class RestoreStep implements Step {
+  @Override
+  public MigrationStep id() {
+    return MigrationStep.RESTORE;
+  }
+
+  @Override
+  public Optional<String> skipReason(MigrationPlan plan) {
+    return plan.dataMoves(PostgresMove.class).isEmpty() ? Optional.of("the source has no database") : Optional.empty();
+  }
+
+  @Override
+  public String describe(MigrationPlan plan) {
+    return plan.dataMoves(PostgresMove.class).stream().map(m -> m.strategy()
+        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs") + " into " + m.targetHandle()
+        + (plan.options().replaceExisting() ? " (replacing existing data)" : " (must be empty)"))
+        .collect(Collectors.joining("; "));
+  }
+
+  @Override
+  public String run(StepContext ctx) {
+    StringBuilder out = new StringBuilder();
+    for (PostgresMove m : ctx.plan().dataMoves(PostgresMove.class)) {
+      Journal.MoveState state = ctx.move(m);
+      if (state.restoredAt != null) {
+        out.append(out.length() == 0 ? "" : "; ").append(m.id()).append(" already restored at ").append(state.restoredAt);
+        continue;
+      }
+      Path dump = ctx.dumps().ensure(ctx, m);
+      boolean replace = ctx.plan().options().replaceExisting() || state.restoreAttempts > 0;
+      state.restoreAttempts++;
+      ctx.save();
+      RestoreResult result = ctx.mover().restore(dump, ctx.tunnels().to(m.targetHandle()).connection(), m.strategy(),
+          replace, ctx.plan().options().jobs(), ctx.listener());
+      state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
+      state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
+      state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());
+      state.restoreMillis = result.duration().toMillis();
+      state.restoredAt = ctx.now().toString();
+      ctx.save();
+      out.append(out.length() == 0 ? "" : "; ").append(result.totalRows()).append(" rows in ")
+          .append(result.rowsRestored().size()).append(" tables restored with ").append(result.strategy())
+          .append(replace ? " (replacing what an earlier attempt wrote)" : "").append(" in ")
+          .append(result.duration().toMillis()).append(" ms");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,152 @@
+package dev.cutover.core.migration;
+
+import dev.cutover.core.ValidationException;
+import dev.cutover.core.migration.MigrationPlan.AddonDecision;
+import dev.cutover.core.migration.MigrationPlan.ConfigDecision;
+import dev.cutover.core.migration.MigrationPlan.EndpointPlan;
+import dev.cutover.core.migration.MigrationPlan.ServicePlan;
+import dev.cutover.core.model.Addon;
+import dev.cutover.core.model.AppInventory;
+import dev.cutover.core.model.ConfigVar;
+import dev.cutover.core.model.Domain;
+import dev.cutover.core.model.Formation;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * DESIGN's mapping rules, Heroku to Aptible: formation to services and container sizes, custom
+ * domains to endpoints, add-ons to what happens to them, config vars to copy, skip or set.
+ */
+final class SourceRules {
+  /** What Aptible (and a POSIX shell) takes as a config variable name. */
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Set<String> DYNO_METADATA = Set.of("HEROKU_APP_ID", "HEROKU_APP_NAME", "HEROKU_DYNO_ID");
+
+  private SourceRules() {}
+
+  static List<ServicePlan> services(AppInventory inv, Map<String, Integer> overrides, ValidationException.Collector problems) {
+    Set<String> types = new HashSet<>();
+    List<ServicePlan> out = new ArrayList<>();
+    for (Formation f : inv.formation()) {
+      types.add(f.type());
+      if (f.type().equals("release")) {
+        continue;
+      }
+      String command = f.command().isBlank() ? inv.processTypes().getOrDefault(f.type(), "") : f.command();
+      Integer override = overrides.get(f.type());
+      if (override != null) {
+        out.add(new ServicePlan(f.type(), f.quantity(), f.size(), override, command, "override"));
+        continue;
+      }
+      Optional<Integer> mapped = ContainerSizes.forDyno(f.size());
+      if (mapped.isEmpty()) {
+        problems.add("formation." + f.type() + ".size", f.size(), "is a dyno size with no known memory",
+            "pass .containerSizeOverride(\"" + f.type() + "\", MB) with one of " + ContainerSizes.OFFERED);
+      } else {
+        out.add(new ServicePlan(f.type(), f.quantity(), f.size(), mapped.get(), command,
+            f.size() + " (" + ContainerSizes.dynoMemoryMb(f.size()).orElseThrow() + " MB) -> " + mapped.get() + " MB"));
+      }
+    }
+    overrides.keySet().stream().filter(type -> !types.contains(type)).forEach(type ->
+        problems.add("containerSizeOverride." + type, type, "is not a process type of the source's formation",
+            "use one of " + types));
+    out.sort(Comparator.comparing(ServicePlan::service));
+    return out;
+  }
+
+  static List<EndpointPlan> endpoints(AppInventory inv, List<ServicePlan> services, List<String> warnings) {
+    List<String> domains = inv.customDomains().stream().map(Domain::hostname).sorted().toList();
+    if (services.stream().noneMatch(sp -> sp.service().equals("web"))) {
+      if (!domains.isEmpty()) {
+        warnings.add("no web process type: custom domains " + domains + " get no endpoint; create one by hand");
+      }
+      return List.of();
+    }
+    return List.of(new EndpointPlan("web", domains));
+  }
+
+  static List<AddonDecision> addons(AppInventory inv, List<PostgresMove> moves) {
+    List<AddonDecision> out = new ArrayList<>();
+    for (Addon a : inv.addons().stream().sorted(Comparator.comparing(Addon::name)).toList()) {
+      Optional<PostgresMove> move = moves.stream().filter(m -> m.source().addonName().equals(a.name())).findFirst();
+      String action;
+      if (move.isPresent()) {
+        action = "migrated to the Aptible PostgreSQL database " + move.get().targetHandle();
+      } else if (a.service().equals("heroku-postgresql")) {
+        action = "not migrated (only the primary database is): create another Aptible PostgreSQL database and move it the same way";
+      } else if (a.service().equals("heroku-redis")) {
+        action = "not migrated: create an Aptible Redis database (aptible db:create --type redis), point "
+            + String.join(", ", a.configVars()) + " at it (db:url --type redis+ssl); its data is not moved";
+      } else if (a.service().equals("scheduler")) {
+        action = "not migrated: recreate the Heroku Scheduler jobs as a cron service (e.g. supercronic) in the app";
+      } else {
+        action = "not migrated: keep using it from Aptible (its config vars were copied) or replace it; check its dashboard";
+      }
+      out.add(new AddonDecision(a.name(), a.service(), a.plan(), move.isPresent(), action));
+    }
+    return out;
+  }
+
+  /** Every source var (copied, flagged or skipped, with why), then what the migration sets: each data move's URL, PORT. */
+  static List<ConfigDecision> config(AppInventory inv, List<DataMove> moves, List<PostgresMove> postgres, int port) {
+    Map<String, Addon> provider = new LinkedHashMap<>();
+    inv.addons().forEach(a -> a.configVars().forEach(v -> provider.putIfAbsent(v, a)));
+    Set<String> moved = new HashSet<>();
+    postgres.forEach(m -> inv.addons().stream().filter(a -> a.name().equals(m.source().addonName()))
+        .forEach(a -> moved.addAll(a.configVars())));
+    List<ConfigDecision> out = new ArrayList<>();
+    for (ConfigVar v : inv.configVars().stream().sorted(Comparator.comparing(ConfigVar::name)).toList()) {
+      String n = v.name();
+      String skip = skipReason(n, moved);
+      if (skip != null) {
+        out.add(new ConfigDecision(n, ConfigDecision.Action.SKIP, skip));
+      } else if (provider.containsKey(n)) {
+        Addon a = provider.get(n);
+        out.add(new ConfigDecision(n, ConfigDecision.Action.COPY_FLAGGED, "provided by the Heroku add-on " + a.name()
+            + " (" + a.service() + "); the copy still points at Heroku's add-on"));
+      } else {
+        out.add(new ConfigDecision(n, ConfigDecision.Action.COPY, "app setting"));
+      }
+    }
+    moves.forEach(m -> m.configVars().forEach(var -> out.add(new ConfigDecision(var, ConfigDecision.Action.SET,
+        "the Aptible database " + m.targetHandle() + " (db:url)"))));
+    out.add(new ConfigDecision("PORT", ConfigDecision.Action.SET, port + ": Heroku injected PORT, Aptible does not"));
+    return List.copyOf(out);
+  }
+
+  static void checkNames(List<ConfigDecision> config, ValidationException.Collector problems) {
+    config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP && !ENV_NAME.matcher(c.name()).matches())
+        .forEach(c -> problems.add("config." + c.name(), c.name(), "is not a valid environment variable name on Aptible",
+            "rename it on Heroku (heroku config:set NEW_NAME=...; heroku config:unset " + c.name() + "), then plan again"));
+  }
+
+  private static String skipReason(String name, Set<String> movedVars) {
+    if (name.equals("DATABASE_URL") || (name.startsWith("HEROKU_POSTGRESQL_") && name.endsWith("_URL"))
+        || movedVars.contains(name)) {
+      return "Heroku Postgres URL: replaced by the Aptible database URL";
+    }
+    if (isMetadata(name)) {
+      return "Heroku dyno metadata: meaningless on Aptible";
+    }
+    if (name.equals("PORT")) {
+      return "set from the port the app listens on";
+    }
+    return null;
+  }
+
+  /** Dyno metadata and PORT are not secret: masking them would mask the app's name in every message. */
+  static boolean isSecret(String name) {
+    return !isMetadata(name) && !name.equals("PORT");
+  }
+
+  private static boolean isMetadata(String name) {
+    return DYNO_METADATA.contains(name) || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_");
+  }
+}
