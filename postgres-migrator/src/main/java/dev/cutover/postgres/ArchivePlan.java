@@ -43,6 +43,18 @@ final class ArchivePlan {
     return new ArrayList<>(needed);
   }
 
+  /** The extensions the archive creates, in archive order (an extension after those it needs). */
+  static List<String> extensions(ArchiveToc toc) {
+    return toc.entries().stream().filter(e -> e.desc().equals("EXTENSION")).map(TocEntry::tag).toList();
+  }
+
+  /** The schemas the archive creates. */
+  static Set<String> schemas(ArchiveToc toc) {
+    Set<String> out = new LinkedHashSet<>();
+    toc.entries().stream().filter(e -> e.desc().equals("SCHEMA")).forEach(e -> out.add(e.tag()));
+    return out;
+  }
+
   /** The {@code REVOKE … FROM PUBLIC;} statements of the archive's ACL entries (a {@code --no-acl} restore drops them). */
   static List<String> publicRevocations(ArchiveToc toc) {
     List<String> out = new ArrayList<>();

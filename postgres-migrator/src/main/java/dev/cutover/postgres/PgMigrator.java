@@ -10,6 +10,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.model.WriteCounters;
 import dev.cutover.core.process.Command;
 import dev.cutover.core.process.ProcessRunner;
@@ -17,9 +18,12 @@ import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.postgres.archive.ArchiveReader;
 import dev.cutover.postgres.archive.ArchiveToc;
+import dev.cutover.postgres.archive.DatabaseProperties;
 import dev.cutover.postgres.archive.IncomingArchive;
 import dev.cutover.postgres.parallel.DirectCopy;
 import dev.cutover.postgres.parallel.ParallelRestore;
+import dev.cutover.postgres.parallel.RestoreHooks;
+import dev.cutover.postgres.verify.DatabaseVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +34,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * pg.checkCanRestore(summary, RestoreStrategy.PG_RESTORE);   // before downtime
  * RestoreResult restored = pg.restore(dump, target, RestoreStrategy.PG_RESTORE, false, listener);
  * pg.copyDatabaseSettings(source, target);                   // when the source is reachable
- * VerificationReport report = pg.verify(target, Optional.of(source), restored);
+ * VerificationReport report = pg.verify(VerificationRequest.of(target).source(source).archive(dump));
  *
  * pg.checkCanCopyDirect(source);                             // or no backup at all: DIRECT, before downtime
  * RestoreResult copied = pg.copyDirect(source, target, false, journal, listener);
@@ -302,27 +308,14 @@ public final class PgMigrator implements DatabaseMover {
   // ---------------------------------------------------------------- restore
 
   /**
-   * Restores {@code archive} into {@code target} with {@code strategy} (not {@link RestoreStrategy#STREAM},
-   * which needs a source: use {@link #stream}). Blocks until done; client output goes to
-   * {@code listener} as output of step {@code restore}, warnings as warnings.
-   *
-   * <p>Before anything else the archive is inspected and {@link #checkCanRestore checked}; a target
-   * that is not empty is refused unless {@code replaceExisting}, which empties it first. Schemas that
-   * the archive installs extensions into but does not create (a Heroku {@code heroku_ext}) are
-   * created first. Afterwards, database-level settings that the archive cannot carry are derived
-   * (a {@code search_path} including the schemas extensions live in) and reported as warnings; call
-   * {@link #copyDatabaseSettings} when the source is reachable to carry the source's exact settings.
-   *
-   * @throws ValidationException for a bad archive, a non-empty target without {@code replaceExisting},
-   *     or STREAM
-   * @throws PgToolException when the tools cannot read the archive or the restore fails; for
-   *     GUIDE_SQL, expected role errors are counted in {@link RestoreResult#expectedErrors()} while
-   *     any other error fails with its statement and message
+   * Restores {@code archive} into {@code target} with {@code strategy}, as
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, Optional, MigrationListener)} does
+   * with the builder's jobs and without a source: extensions get the target server's default versions.
    */
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener) {
-    return restore(archive, target, strategy, replaceExisting, 0, listener);
+    return restore(archive, target, strategy, replaceExisting, 0, Optional.empty(), listener);
   }
 
   /**
@@ -332,6 +325,55 @@ public final class PgMigrator implements DatabaseMover {
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       int jobs, MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, jobs, Optional.empty(), listener);
+  }
+
+  /**
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, Optional, MigrationListener)} with the
+   * builder's jobs, reading from the live {@code source}, when given, what an archive does not carry.
+   */
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      Optional<PgConnection> source, MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, 0, source, listener);
+  }
+
+  /**
+   * Restores {@code archive} into {@code target} with {@code strategy} (not {@link RestoreStrategy#STREAM}
+   * or {@link RestoreStrategy#DIRECT}, which read the source: use {@link #stream} or {@link #copyDirect}).
+   * Blocks until done; client output goes to {@code listener} as output of step {@code restore},
+   * warnings as warnings.
+   *
+   * <p>Before anything else the archive is inspected and {@link #checkCanRestore checked}; a target
+   * that is not empty is refused unless {@code replaceExisting}, which empties it first. Schemas that
+   * the archive installs extensions into but does not create (a Heroku {@code heroku_ext}) are
+   * created first; with a {@code source}, so are its extensions, at the versions the source has (an
+   * archive does not record them, and an extension cannot be downgraded after the fact). What the
+   * archive's own SQL restores wrong is fixed on the way ({@link ArchiveFixes}: an inherited table's
+   * column order, functions that expressions call and that need the source's {@code search_path}).
+   * Afterwards the source's revocations from PUBLIC (with a {@code source}: an archive made without
+   * privileges has none) and the database's settings, comment and the app role's settings, which the
+   * archive carries but pg_restore applies only when it creates the database, are applied: the
+   * database's onto the target, the app role's (the source database's owner, and the source's user)
+   * onto the target's user. Privileges are not restored (but revocations from PUBLIC are kept);
+   * everything belongs to the target's user. What was done is in {@link RestoreResult#warnings()}.
+   *
+   * @param archive the {@code pg_dump -Fc} archive
+   * @param target the target database
+   * @param strategy how to restore
+   * @param replaceExisting whether to empty a non-empty target first
+   * @param jobs workers (1-64) for PG_RESTORE and PARALLEL; 0 keeps the builder's
+   * @param source the live source, read (never written) for what the archive lacks; empty if unknown
+   * @param listener progress and warnings
+   * @return what the restore did
+   * @throws ValidationException for a bad archive, {@code jobs} out of range, a non-empty target without
+   *     {@code replaceExisting}, or STREAM or DIRECT
+   * @throws PgToolException when the tools cannot read the archive or the restore fails; for
+   *     GUIDE_SQL, expected role errors are counted in {@link RestoreResult#expectedErrors()} while
+   *     any other error fails with its statement and message
+   */
+  @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, Optional<PgConnection> source, MigrationListener listener) {
     ValidationException.Collector problems = ValidationException.collector("restore");
     if (jobs < 0 || jobs > 64) {
       problems.add("jobs", jobs, "must be between 1 and 64 (0: the builder's " + this.jobs + ")",
@@ -352,31 +394,54 @@ public final class PgMigrator implements DatabaseMover {
     }
     problems.throwIfAny();
     redactor.register(target.password());
+    source.ifPresent(s -> redactor.register(s.password()));
     MigrationListener events = MigrationListener.safe(listener);
     ArchiveToc toc = ArchiveReader.readToc(archive);
     checkCanRestore(toc.summary(size(archive)), strategy);
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
+    Set<String> createdFirst = new LinkedHashSet<>();
     // One connection before the restore and one after: through a tunnel each costs a TLS handshake.
     PgCli.withConnection(target, "restore", c -> {
       TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
       TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+      source.ifPresent(src -> PgCli.withConnection(src, "restore", s -> createdFirst.addAll(
+          Fidelity.createExtensionsAsOnSource(c, target, s, ArchivePlan.extensions(toc), ArchivePlan.schemas(toc),
+              warnings))));
     });
-    Restorers restorers = new Restorers(runner, this::tools, jobs == 0 ? this.jobs : jobs, timeout, redactor);
+    int workers = jobs == 0 ? this.jobs : jobs;
+    Restorers restorers = new Restorers(runner, this::tools, workers, timeout, redactor, createdFirst);
+    RestoreHooks hooks = ArchiveFixes.of(toc, warnings);
+    Path workDir = archive.toAbsolutePath().getParent();
     Restorers.Outcome outcome = switch (strategy) {
-      case GUIDE_SQL -> restorers.guideSql(archive, target, events);
-      case PG_RESTORE -> restorers.pgRestore(archive, target, events);
-      case PARALLEL -> restorers.parallel(archive, target, events);
+      case GUIDE_SQL -> hooks.isEmpty() ? restorers.guideSql(archive, target, List.of(), events)
+          : PhasedRestore.run(toc, hooks, target, workDir, (list, pre) -> restorers.guideSql(archive, target, list, events));
+      case PG_RESTORE -> hooks.isEmpty() ? restorers.pgRestore(archive, target, List.of(), workers, events)
+          : PhasedRestore.run(toc, hooks, target, workDir,
+              (list, pre) -> restorers.pgRestore(archive, target, list, pre ? 1 : workers, events));
+      case PARALLEL -> restorers.parallel(archive, target, hooks, events);
       case STREAM, DIRECT -> throw new IllegalStateException("rejected above");
     };
     warnings.addAll(outcome.warnings());
+    afterArchiveRestore(toc, target, strategy != RestoreStrategy.GUIDE_SQL, source, warnings);
+    return finish(strategy, start, target, outcome, warnings, events);
+  }
+
+  /**
+   * What every archive restore does to the target after the data: the source's revocations from PUBLIC
+   * (when the source is given), the archive's own (after a {@code --no-acl} restore), and the database's
+   * settings, comment and app role settings from the archive (see {@link Fidelity#carryDatabaseProperties}).
+   */
+  private static void afterArchiveRestore(ArchiveToc toc, PgConnection target, boolean noAcl,
+      Optional<PgConnection> source, List<String> warnings) {
+    List<String> sourceRevocations = source.map(TargetSteps::sourceRevocations).orElse(List.of());
     PgCli.withConnection(target, "restore", c -> {
-      if (strategy != RestoreStrategy.GUIDE_SQL) {
+      TargetSteps.keepRevocations(c, target, sourceRevocations, warnings);
+      if (noAcl) {
         TargetSteps.keepRevocationsAndReportOwners(c, target, toc, warnings);
       }
-      TargetSteps.deriveSettings(c, target, warnings);
+      Fidelity.carryDatabaseProperties(c, target, toc, source.map(PgConnection::user), warnings);
     });
-    return finish(strategy, start, target, outcome, warnings, events);
   }
 
   /**
@@ -384,7 +449,8 @@ public final class PgMigrator implements DatabaseMover {
    * (see {@link ParallelRestore#restore(IncomingArchive, PgConnection, CopyJournal)}): the target is checked
    * and prepared, and each table loads as its data arrives, so the restore ends shortly after the download.
    * Other strategies need the whole file and wait for it. Around the engine it does what
-   * {@link #restore} does (extension schemas first; revocations and derived settings after). Blocks until
+   * {@link #restore} does without a source (extension schemas first, {@link ArchiveFixes} on the way; revocations,
+   * the database's settings and comment after). Blocks until
    * done; the growing file is looked at every 20 ms, so the downloader need do nothing but complete
    * {@code downloaded}.
    *
@@ -444,22 +510,21 @@ public final class PgMigrator implements DatabaseMover {
       }
       TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
     });
-    RestoreResult restored = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events).build()
-        .restore(incoming, target, journal);
+    RestoreResult restored = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events)
+        .hooks(ArchiveFixes.of(toc, warnings)).build().restore(incoming, target, journal);
     warnings.addAll(restored.warnings());
-    PgCli.withConnection(target, "restore", c -> {
-      TargetSteps.keepRevocationsAndReportOwners(c, target, toc, warnings);
-      TargetSteps.deriveSettings(c, target, warnings);
-    });
+    afterArchiveRestore(toc, target, true, Optional.empty(), warnings);
     return finish(strategy, start, target, new Restorers.Outcome(Optional.of(restored.rowsRestored()),
         restored.expectedErrors(), List.of()), warnings, events);
   }
 
   /**
    * Copies {@code source} into {@code target} with {@code pg_dump | pg_restore --no-owner --no-acl}
-   * and no file in between (uncompressed on the local pipe), then carries the source's
-   * database-level settings and its revocations of EXECUTE from PUBLIC over. Blocks until done. Needs
-   * {@code bash} for the pipe.
+   * and no file in between (uncompressed on the local pipe), after creating the source's extensions
+   * at its versions (and restoring the schema in phases when {@link ArchiveFixes} has something to
+   * fix, see {@link StreamPhases}); then carries the source's database settings, comment, the source
+   * user's settings (onto the target's user) and its revocations from PUBLIC over. Blocks until done.
+   * Needs {@code bash} for the pipe.
    *
    * @throws ValidationException when source and target are the same database, or the target is not
    *     empty and {@code replaceExisting} is false
@@ -476,13 +541,16 @@ public final class PgMigrator implements DatabaseMover {
     requireDumpCanRead(pgDump, source, "restore");
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>();
-    PgCli.withConnection(target, "restore", c -> TargetSteps.prepareTarget(c, target, replaceExisting, warnings));
-    Restorers.Outcome outcome = new Restorers(runner, this::tools, jobs, timeout, redactor)
-        .stream(pgDump, pgRestore, source, target, events);
+    Set<String> createdFirst = new LinkedHashSet<>();
+    PgCli.withConnection(target, "restore", c -> {
+      TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
+      createdFirst.addAll(Fidelity.createSourceExtensions(c, source, target, warnings));
+    });
+    Restorers restorers = new Restorers(runner, this::tools, jobs, timeout, redactor, createdFirst);
+    Restorers.Outcome outcome = new StreamPhases(runner, timeout, restorers).run(pgDump, pgRestore, source, target,
+        warnings, events);
     warnings.addAll(outcome.warnings());
-    List<String> revocations = TargetSteps.sourceRevocations(source);
-    PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocations(c, target, revocations, warnings));
-    Map<String, String> copied = copyDatabaseSettings(source, target);
+    Map<String, String> copied = Fidelity.copyFromSource(source, target, warnings);
     if (!copied.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + copied);
     }
@@ -549,14 +617,16 @@ public final class PgMigrator implements DatabaseMover {
     try (DirectCopy.Snapshot snapshot = direct.open(source)) {
       schema = snapshot.schema();
       if (!resuming) {
-        PgCli.withConnection(target, "restore", c -> TargetSteps.createExtensionSchemas(c, target,
-            ArchivePlan.schemasExtensionsNeed(snapshot.schema()), warnings));
+        PgCli.withConnection(target, "restore", c -> {
+          TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(snapshot.schema()), warnings);
+          Fidelity.createSourceExtensions(c, source, target, warnings);
+        });
       }
-      copied = snapshot.copyTo(target, journal);
+      copied = snapshot.copyTo(target, journal, toc -> ArchiveFixes.of(toc, warnings));
     }
     warnings.addAll(copied.warnings());
     PgCli.withConnection(target, "restore", c -> TargetSteps.keepRevocationsAndReportOwners(c, target, schema, warnings));
-    Map<String, String> settings = copyDatabaseSettings(source, target);
+    Map<String, String> settings = Fidelity.copyFromSource(source, target, warnings);
     if (!settings.isEmpty()) {
       warnings.add("database-level settings copied from the source: " + settings);
     }
@@ -590,29 +660,23 @@ public final class PgMigrator implements DatabaseMover {
 
   /**
    * Copies the source database's database-level settings ({@code ALTER DATABASE … SET}, for all
-   * roles) to the target database, replacing the target's. A dump archive does not carry them.
-   * Blocks for a few queries.
+   * roles), its comment and the source user's settings ({@code ALTER ROLE … [IN DATABASE …] SET},
+   * onto the target's user, in the target database) to the target, replacing the target's: a setting
+   * the restore applied or derived that the source does not have is removed. The source's revocations
+   * from PUBLIC (EXECUTE on routines, USAGE on types) are applied again too: an archive made without
+   * privileges, as Heroku's are, does not carry them, and the target must not be more open. A setting
+   * the target refuses is logged and skipped (verification then reports it). Blocks for a few queries.
    *
-   * @return the settings applied, name to value
-   * @throws PgToolException when either database cannot be reached or a setting cannot be applied
+   * @return the database settings applied, name to value
+   * @throws PgToolException when either database cannot be reached
    */
   @Override
   public Map<String, String> copyDatabaseSettings(PgConnection source, PgConnection target) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
-    Map<String, String> settings;
-    try (Connection s = PgCli.open(source, "settings")) {
-      settings = TargetDatabase.databaseSettings(s);
-    } catch (SQLException e) {
-      throw PgCli.failed("settings", "reading database settings", source, e);
-    }
-    try (Connection t = PgCli.open(target, "settings")) {
-      for (Map.Entry<String, String> e : settings.entrySet()) {
-        TargetDatabase.applySetting(t, e.getKey(), e.getValue());
-      }
-    } catch (SQLException e) {
-      throw PgCli.failed("settings", "applying database settings " + settings, target, e);
-    }
+    List<String> warnings = new ArrayList<>();
+    Map<String, String> settings = Fidelity.copyFromSource(source, target, warnings);
+    warnings.forEach(w -> log.warn("{}: {}", target, w));
     return settings;
   }
 
@@ -632,12 +696,10 @@ public final class PgMigrator implements DatabaseMover {
   // ---------------------------------------------------------------- verification
 
   /**
-   * Compares {@code target} with {@code source} when given (exact row counts per table, partition
-   * and materialized view, sequence values, extensions and their schemas, counts of tables, indexes,
-   * constraints, views, materialized views, functions, triggers, sequences and types, and
-   * database-level settings); else with what {@code restored} counted, plus the settings a restore
-   * derives (a {@code search_path} that includes every schema holding extensions). Blocks for one
-   * {@code count(*)} per table on each side. Never throws on a mismatch: the report says.
+   * Verifies {@code target}: against {@code source} when given (content digests, schema, privileges,
+   * settings, as {@link DatabaseVerifier} describes), else, with only what {@code restored} counted,
+   * counts only, a report that does not pass (counts prove no content: use
+   * {@link #verify(VerificationRequest)} with the archive).
    *
    * @throws PgToolException when a database cannot be reached
    */
@@ -646,30 +708,25 @@ public final class PgMigrator implements DatabaseMover {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(restored, "restored");
-    Snapshot actual = snapshot(target);
-    if (source.isPresent()) {
-      return Verifier.compare(snapshot(source.get()), actual);
-    }
-    List<String> needed;
-    try (Connection t = PgCli.open(target, "verify")) {
-      needed = TargetSteps.extraExtensionSchemas(t);
-    } catch (SQLException e) {
-      throw PgCli.failed("verify", "reading extensions", target, e);
-    }
-    return Verifier.compareWithCounts(restored.rowsRestored(), needed, actual);
+    return verify(VerificationRequest.of(target).source(source).restored(restored));
   }
 
-  private static Snapshot snapshot(PgConnection c) {
-    try (Connection conn = PgCli.open(c, "verify")) {
-      return Snapshot.of(conn);
-    } catch (SQLException e) {
-      throw PgCli.failed("verify", "reading the database's contents", c, e);
-    }
+  /**
+   * Verifies {@code request.target()} against the live source, or the archive when the source is
+   * not given or cannot be reached, with {@link DatabaseVerifier} on {@code jobs} sessions per
+   * database. Never throws on a mismatch: the report says, and names its evidence.
+   *
+   * @throws ValidationException when the request has nothing to compare with
+   * @throws PgToolException when the target cannot be read, or the source cannot and there is no archive
+   */
+  @Override
+  public VerificationReport verify(VerificationRequest request) {
+    return DatabaseVerifier.builder().jobs(jobs).redactor(redactor).build().verify(request);
   }
 
   private static Map<String, Long> countRows(PgConnection target) {
     try (Connection conn = PgCli.open(target, "restore")) {
-      return Snapshot.rowCounts(conn, false);
+      return TargetDatabase.rowCounts(conn);
     } catch (SQLException e) {
       throw PgCli.failed("restore", "counting restored rows", target, e);
     }

@@ -6,6 +6,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.model.WriteCounters;
 import dev.cutover.core.spi.DatabaseMover;
 import java.nio.file.Path;
@@ -46,8 +47,19 @@ public final class PgMigratorService implements DatabaseMover {
   }
 
   @Override
+  public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, Optional<PgConnection> source, MigrationListener listener) {
+    return delegate.restore(archive, target, strategy, replaceExisting, jobs, source, listener);
+  }
+
+  @Override
   public VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored) {
     return delegate.verify(target, source, restored);
+  }
+
+  @Override
+  public VerificationReport verify(VerificationRequest request) {
+    return delegate.verify(request);
   }
 
   @Override

@@ -36,6 +36,25 @@ final class Restorers {
       expectedErrors = Map.copyOf(expectedErrors);
       warnings = List.copyOf(warnings);
     }
+
+    static final Outcome NONE = new Outcome(Optional.of(Map.of()), Map.of(), List.of());
+
+    /** This and {@code later} together (rows known only if both counted them). */
+    Outcome plus(Outcome later) {
+      Optional<Map<String, Long>> both = rows.isPresent() && later.rows.isPresent()
+          ? Optional.of(merge(rows.get(), later.rows.get())) : Optional.empty();
+      Map<String, Integer> errors = new java.util.TreeMap<>(expectedErrors);
+      later.expectedErrors.forEach((k, v) -> errors.merge(k, v, Integer::sum));
+      List<String> all = new ArrayList<>(warnings);
+      all.addAll(later.warnings);
+      return new Outcome(both, errors, all);
+    }
+
+    private static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
+      Map<String, Long> out = new java.util.TreeMap<>(a);
+      b.forEach((k, v) -> out.merge(k, v, Long::sum));
+      return out;
+    }
   }
 
   private static final String STEP = "restore";
@@ -64,14 +83,17 @@ final class Restorers {
   private final int jobs;
   private final Duration timeout;
   private final Redactor redactor;
+  /** Schemas created before the restore (for extensions at the source's versions): "already exists" is expected. */
+  private final java.util.Set<String> createdFirst;
 
   Restorers(ProcessRunner runner, java.util.function.Supplier<PgTools> tools, int jobs, Duration timeout,
-      Redactor redactor) {
+      Redactor redactor, java.util.Set<String> createdFirst) {
     this.runner = runner;
     this.tools = tools;
     this.jobs = jobs;
     this.timeout = timeout;
     this.redactor = redactor;
+    this.createdFirst = java.util.Set.copyOf(createdFirst);
   }
 
   /**
@@ -80,12 +102,12 @@ final class Restorers {
    * with ON_ERROR_STOP off, echoing statements so each {@code COPY n} can be attributed to its
    * table. Errors are classified; a real one fails the step with its statement.
    */
-  Outcome guideSql(Path archive, PgConnection target, MigrationListener events) {
+  Outcome guideSql(Path archive, PgConnection target, List<String> restoreArgs, MigrationListener events) {
     Path dir = ToolRun.privateDirectory(archive.toAbsolutePath().getParent(), "cutover-sql-");
     try {
       Path sql = dir.resolve("data.sql");
       ToolRun.run(runner, STEP, "pg_restore", Command.builder(tools.get().require("pg_restore").path().toString(),
-          "-f", sql.toString(), archive.toString()).timeout(timeout).build(), events, line -> {});
+          "-f", sql.toString()).args(restoreArgs).arg(archive.toString()).timeout(timeout).build(), events, line -> {});
       Map<String, Long> rows = new ConcurrentHashMap<>();
       AtomicReference<String> copying = new AtomicReference<>();
       AtomicLong total = new AtomicLong();
@@ -109,7 +131,7 @@ final class Restorers {
           errors.stream().map(SqlErrors::lineOf).toList());
       List<SqlErrors.SqlError> withStatements = errors.stream()
           .map(e -> e.withStatement(statements.getOrDefault(SqlErrors.lineOf(e), ""))).toList();
-      SqlErrors.Classified classified = SqlErrors.classify(withStatements);
+      SqlErrors.Classified classified = SqlErrors.classify(withStatements, createdFirst);
       failOnRealErrors("psql", classified);
       List<String> warnings = new ArrayList<>();
       if (classified.expectedCount() > 0) {
@@ -123,19 +145,24 @@ final class Restorers {
     }
   }
 
-  /** {@code pg_restore --no-owner --no-acl -j N -d}: any error it reports fails the step. */
-  Outcome pgRestore(Path archive, PgConnection target, MigrationListener events) {
+  /** {@code pg_restore --no-owner --no-acl -j N -d} with {@code restoreArgs}: any error it reports fails the step. */
+  Outcome pgRestore(Path archive, PgConnection target, List<String> restoreArgs, int jobs, MigrationListener events) {
     Command command = PgCli.credentials(Command.builder(tools.get().require("pg_restore").path().toString(),
         "--no-owner", "--no-acl", "--no-password", "-j", Integer.toString(jobs)), target)
-        .args(PgCli.serverArgs(target)).arg("-d").arg(target.database()).arg(archive.toString())
+        .args(restoreArgs).args(PgCli.serverArgs(target)).arg("-d").arg(target.database()).arg(archive.toString())
         .successExitCodes(0, 1).timeout(timeout).build();
     CommandResult result = ToolRun.run(runner, STEP, "pg_restore", command, events, line -> {});
     return afterPgRestore(result, "pg_restore");
   }
 
-  /** {@code pg_dump -Fc -Z0 | pg_restore --no-owner --no-acl}, through {@code bash}, no file in between. */
-  Outcome stream(PgTool pgDump, PgTool pgRestore, PgConnection source, PgConnection target, MigrationListener events) {
+  /**
+   * {@code pg_dump -Fc -Z0 | pg_restore --no-owner --no-acl}, through {@code bash}, no file in between;
+   * {@code dumpArgs} go to pg_dump (e.g. sections).
+   */
+  Outcome stream(PgTool pgDump, PgTool pgRestore, PgConnection source, PgConnection target, List<String> dumpArgs,
+      MigrationListener events) {
     List<String> dump = new ArrayList<>(List.of(pgDump.path().toString(), "-Fc", "-Z", "0", "--no-password"));
+    dump.addAll(dumpArgs);
     dump.addAll(PgCli.serverArgs(source));
     dump.addAll(List.of("-d", source.database()));
     List<String> restore = new ArrayList<>(List.of(pgRestore.path().toString(), "--no-owner", "--no-acl",
@@ -153,14 +180,15 @@ final class Restorers {
   }
 
   /** The SDK's own engine (package {@code dev.cutover.postgres.parallel}). */
-  Outcome parallel(Path archive, PgConnection target, MigrationListener events) {
-    RestoreResult r = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events).build()
+  Outcome parallel(Path archive, PgConnection target, dev.cutover.postgres.parallel.RestoreHooks hooks,
+      MigrationListener events) {
+    RestoreResult r = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events).hooks(hooks).build()
         .restore(archive, target);
     return new Outcome(Optional.of(r.rowsRestored()), r.expectedErrors(), r.warnings());
   }
 
   private Outcome afterPgRestore(CommandResult result, String source) {
-    SqlErrors.Classified classified = SqlErrors.classify(SqlErrors.parsePgRestore(result.stderr()));
+    SqlErrors.Classified classified = SqlErrors.classify(SqlErrors.parsePgRestore(result.stderr()), createdFirst);
     failOnRealErrors(source, classified);
     if (result.exitCode() != 0 && classified.expectedCount() == 0) {
       String tail = result.stderr().lines().skip(Math.max(0, result.stderr().lines().count() - 15))

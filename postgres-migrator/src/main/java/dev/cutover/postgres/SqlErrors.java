@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,10 +168,23 @@ final class SqlErrors {
 
   /** Splits {@code errors} into expected noise and real failures. */
   static Classified classify(List<SqlError> errors) {
+    return classify(errors, Set.of());
+  }
+
+  /**
+   * Splits {@code errors} into expected noise and real failures; {@code schema "s" already exists} is
+   * expected for the schemas in {@code createdFirst} (made before the restore, for extensions).
+   */
+  static Classified classify(List<SqlError> errors, Set<String> createdFirst) {
     Map<String, Integer> expected = new TreeMap<>();
     List<SqlError> unexpected = new ArrayList<>();
     for (SqlError e : errors) {
       Optional<String> kind = expectedKind(e);
+      for (String schema : createdFirst) {
+        if (kind.isEmpty() && e.message().equals("schema \"" + schema + "\" already exists")) {
+          kind = Optional.of(e.message() + " (created first, for an extension at the source's version)");
+        }
+      }
       if (kind.isPresent()) {
         expected.merge(kind.get(), 1, Integer::sum);
       } else {

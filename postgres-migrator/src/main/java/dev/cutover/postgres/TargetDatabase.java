@@ -1,6 +1,7 @@
 package dev.cutover.postgres;
 
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.postgres.archive.DumpSql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,10 +17,6 @@ final class TargetDatabase {
   /** Schemas that belong to the server, never to the application. */
   static final String USER_SCHEMA = "n.nspname not in ('pg_catalog', 'information_schema') "
       + "and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'";
-
-  /** GUCs whose value is a list of (possibly quoted) items: they must be set item by item. */
-  private static final List<String> LIST_SETTINGS = List.of("search_path", "temp_tablespaces",
-      "session_preload_libraries", "local_preload_libraries", "shared_preload_libraries", "unix_socket_directories");
 
   private TargetDatabase() {}
 
@@ -102,54 +99,107 @@ final class TargetDatabase {
     return out;
   }
 
-  /** {@code ALTER DATABASE <current> SET name TO value} for one setting, list settings item by item. */
+  /** {@code ALTER DATABASE <current> SET name TO value} for one setting as stored, list settings item by item. */
   static void applySetting(Connection c, String name, String value) throws SQLException {
-    String items;
-    if (LIST_SETTINGS.contains(name)) {
-      items = String.join(", ", splitList(value).stream().map(PgCli::literal).toList());
-    } else {
-      items = PgCli.literal(value);
+    applySetting(c, name, items(name, value));
+  }
+
+  /** {@code ALTER DATABASE <current> SET name TO 'item', …}. */
+  static void applySetting(Connection c, String name, List<String> items) throws SQLException {
+    execute(c, "alter database " + PgCli.ident(c.getCatalog()) + " set " + PgCli.ident(name) + " to " + literals(items));
+  }
+
+  /** {@code ALTER ROLE role IN DATABASE <current> SET name TO 'item', …}. */
+  static void applyRoleSetting(Connection c, String role, String name, List<String> items) throws SQLException {
+    execute(c, "alter role " + PgCli.ident(role) + " in database " + PgCli.ident(c.getCatalog()) + " set "
+        + PgCli.ident(name) + " to " + literals(items));
+  }
+
+  /** Removes every database-level setting of the connected database. */
+  static void resetDatabaseSettings(Connection c) throws SQLException {
+    execute(c, "alter database " + PgCli.ident(c.getCatalog()) + " reset all");
+  }
+
+  /** Removes every setting of {@code role} in the connected database (its settings for all databases stay). */
+  static void resetRoleSettings(Connection c, String role) throws SQLException {
+    execute(c, "alter role " + PgCli.ident(role) + " in database " + PgCli.ident(c.getCatalog()) + " reset all");
+  }
+
+  /** {@code role}'s settings in the connected database over its settings for every database, name to value. */
+  static Map<String, String> roleSettings(Connection c, String role) throws SQLException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (java.sql.PreparedStatement ps = c.prepareStatement("select unnest(s.setconfig) from pg_db_role_setting s "
+        + "join pg_roles r on r.oid = s.setrole where r.rolname = ? and (s.setdatabase = 0 or s.setdatabase = "
+        + "(select oid from pg_database where datname = current_database())) order by s.setdatabase")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String kv = rs.getString(1);
+          int eq = kv.indexOf('=');
+          if (eq > 0) {
+            out.put(kv.substring(0, eq), kv.substring(eq + 1));
+          }
+        }
+      }
     }
+    return out;
+  }
+
+  /** The comment on the connected database, or empty. */
+  static Optional<String> databaseComment(Connection c) throws SQLException {
+    List<String> comment = strings(c, "select shobj_description(oid, 'pg_database') from pg_database "
+        + "where datname = current_database()");
+    return comment.isEmpty() || comment.get(0) == null ? Optional.empty() : Optional.of(comment.get(0));
+  }
+
+  /** Sets (or with an empty {@code comment}, removes) the comment on the connected database. */
+  static void setDatabaseComment(Connection c, Optional<String> comment) throws SQLException {
+    execute(c, "comment on database " + PgCli.ident(c.getCatalog()) + " is "
+        + comment.map(PgCli::literal).orElse("null"));
+  }
+
+  /** A stored value ({@code "$user", public} for list settings) as the items to set. */
+  static List<String> items(String name, String value) {
+    return DumpSql.LIST_SETTINGS.contains(name) ? splitList(value) : List.of(value);
+  }
+
+  private static String literals(List<String> items) {
+    return String.join(", ", items.stream().map(PgCli::literal).toList());
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
     try (Statement st = c.createStatement()) {
-      st.execute("alter database " + PgCli.ident(c.getCatalog()) + " set " + PgCli.ident(name) + " to " + items);
+      st.execute(sql);
     }
   }
 
   /** Splits a stored list setting ({@code "$user", public, "My Schema"}) into its unquoted items. */
   static List<String> splitList(String value) {
-    List<String> items = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < value.length() && value.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        items.add(cur.toString().strip());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    if (!cur.toString().isBlank() || !items.isEmpty()) {
-      items.add(cur.toString().strip());
-    }
-    return items;
+    return DumpSql.listSetting(value);
   }
 
   /** Schemas that hold at least one extension. */
   static List<String> extensionSchemas(Connection c) throws SQLException {
     return strings(c, "select distinct n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace "
         + "where e.extname <> 'plpgsql' order by 1");
+  }
+
+  /** Exact row counts of every application table and partition ({@code schema.name}), one scan each. */
+  static Map<String, Long> rowCounts(Connection c) throws SQLException {
+    Map<String, Long> rows = new java.util.TreeMap<>();
+    List<String[]> tables = new ArrayList<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select n.nspname, c.relname from pg_class c "
+        + "join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and c.relpersistence <> 't' and "
+        + USER_SCHEMA + " and not exists (select 1 from pg_depend d where d.objid = c.oid and d.classid = "
+        + "'pg_class'::regclass and d.deptype = 'e') order by 1, 2")) {
+      while (rs.next()) {
+        tables.add(new String[] {rs.getString(1), rs.getString(2)});
+      }
+    }
+    for (String[] t : tables) {
+      rows.put(t[0] + "." + t[1], count(c, "select count(*) from only " + PgCli.ident(t[0]) + "." + PgCli.ident(t[1])));
+    }
+    return rows;
   }
 
   static long count(Connection c, String sql) throws SQLException {

@@ -13,13 +13,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every restore strategy does to the target around the data: check that it is empty (or empty it),
- * create the schemas extensions need, keep the source's revocations, derive database-level settings.
+ * create the schemas extensions need, keep the source's revocations, derive database-level settings for an
+ * archive that does not say them.
  */
 final class TargetSteps {
   private static final Logger log = LoggerFactory.getLogger(TargetSteps.class);
 
   private TargetSteps() {}
 
+  /**
+   * Only for archives without a {@code DATABASE} entry (pg_dump before 11), whose database settings
+   * are unknown: a {@code search_path} that includes the schemas extensions live in, as Heroku's. An
+   * archive that has one says the database's settings exactly (see {@link Fidelity}), and a source
+   * without such a setting must not get one.
+   */
   static void deriveSettings(Connection t, PgConnection target, List<String> warnings) {
     try {
       List<String> needed = extraExtensionSchemas(t);
@@ -28,10 +35,10 @@ final class TargetSteps {
       }
       List<String> path = new ArrayList<>(List.of("$user", "public"));
       path.addAll(needed);
-      TargetDatabase.applySetting(t, "search_path", String.join(", ", path.stream().map(PgCli::ident).toList()));
-      warnings.add("database-level settings are not in a dump archive; set search_path to " + path
-          + " because extensions live in " + needed + " (as on Heroku); when the source is reachable, "
-          + "copyDatabaseSettings(source, target) carries its exact settings");
+      TargetDatabase.applySetting(t, "search_path", path);
+      warnings.add("the archive does not say the database's settings (pg_dump before 11); set search_path to " + path
+          + " because extensions live in " + needed + "; when the source is reachable, copyDatabaseSettings(source, "
+          + "target) carries its exact settings");
     } catch (SQLException e) {
       throw PgCli.failed("restore", "deriving database settings", target, e);
     }
@@ -102,14 +109,25 @@ final class TargetSteps {
     }
   }
 
+  /**
+   * The revocations from PUBLIC the source has and a restore without privileges (a {@code --no-acl}
+   * archive, as Heroku's are) does not: EXECUTE on routines (a SECURITY DEFINER function must not
+   * become callable by everyone) and USAGE on types, as statements to run on the target.
+   */
   static List<String> sourceRevocations(PgConnection source) {
     try (Connection c = PgCli.open(source, "restore")) {
-      return TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, "
-          + "p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p join pg_namespace n "
-          + "on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
+      List<String> out = new ArrayList<>(TargetDatabase.strings(c, "select format('REVOKE EXECUTE ON ROUTINE %I.%I(%s) "
+          + "FROM PUBLIC', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) from pg_proc p "
+          + "join pg_namespace n on n.oid = p.pronamespace where p.proacl is not null and " + TargetDatabase.USER_SCHEMA
           + " and not exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE')"
           + " and not exists (select 1 from pg_depend d where d.objid = p.oid and d.classid = 'pg_proc'::regclass "
-          + "and d.deptype = 'e')");
+          + "and d.deptype = 'e')"));
+      out.addAll(TargetDatabase.strings(c, "select format('REVOKE USAGE ON TYPE %I.%I FROM PUBLIC', n.nspname, t.typname) "
+          + "from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typacl is not null and "
+          + TargetDatabase.USER_SCHEMA + " and not exists (select 1 from aclexplode(t.typacl) a where a.grantee = 0 "
+          + "and a.privilege_type = 'USAGE') and not exists (select 1 from pg_depend d where d.objid = t.oid "
+          + "and d.classid = 'pg_type'::regclass and d.deptype = 'e')"));
+      return out;
     } catch (SQLException e) {
       throw PgCli.failed("restore", "reading the source's revocations", source, e);
     }

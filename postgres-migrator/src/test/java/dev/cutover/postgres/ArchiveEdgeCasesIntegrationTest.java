@@ -83,9 +83,14 @@ class ArchiveEdgeCasesIntegrationTest {
       var result = migrator.restore(partial, target.connection(), RestoreStrategy.PG_RESTORE, false, MigrationListener.NONE);
 
       assertThat(result.warnings()).anyMatch(w -> w.contains("created schema(s) [heroku_ext]"))
-          .anyMatch(w -> w.contains("search_path"));
-      assertThat(target.queryString("select prefs -> 'theme' from t")).isEqualTo("dark");
-      assertThat(migrator.verify(target.connection(), Optional.empty(), result).passed()).isTrue();
+          .noneMatch(w -> w.contains("search_path"));
+      // the source has no database-level search_path, so neither has the target: heroku_ext is named
+      assertThat(target.queryString("select prefs operator(heroku_ext.->) 'theme' from t")).isEqualTo("dark");
+      assertThat(target.queryLong("select count(*) from pg_db_role_setting s join pg_database d on d.oid = "
+          + "s.setdatabase where d.datname = current_database()")).isZero();
+      var report = migrator.verify(dev.cutover.core.model.VerificationRequest.of(target.connection()).archive(partial));
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
+      assertThat(migrator.verify(target.connection(), Optional.of(db.connection()), result).passed()).isTrue();
     }
   }
 

@@ -8,6 +8,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.model.WriteCounters;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +53,26 @@ public interface DatabaseMover {
   }
 
   /**
+   * Restores {@code archive} as {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, MigrationListener)}
+   * does, reading from the live {@code source}, when given, what an archive does not carry (the
+   * versions of its extensions, and the revocations from PUBLIC of an archive made without
+   * privileges). The default ignores the source.
+   *
+   * @param archive the archive
+   * @param target the empty target
+   * @param strategy how to restore
+   * @param replaceExisting whether to empty a non-empty target first
+   * @param jobs parallel workers, 0 for the mover's own setting
+   * @param source the live source, or empty
+   * @param listener progress
+   * @return what the restore did
+   */
+  default RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
+      int jobs, Optional<PgConnection> source, MigrationListener listener) {
+    return restore(archive, target, strategy, replaceExisting, jobs, listener);
+  }
+
+  /**
    * Restores {@code archive} while a downloader is still writing it, so that the restore ends shortly after
    * the download instead of starting after it. {@code downloaded} completes when the last byte is written
    * (or exceptionally when the download broke off: the restore then stops with that failure, and what
@@ -87,9 +108,28 @@ public interface DatabaseMover {
   VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored);
 
   /**
+   * Verifies {@code request.target()} against the live source when it can be reached, else against
+   * the archive, and says in {@link VerificationReport#evidence()} which it was. Does not throw on a
+   * mismatch: the report says. The default, for a mover that only counts, calls
+   * {@link #verify(PgConnection, Optional, RestoreResult)} with the request's restore counts.
+   *
+   * @param request what to verify and against what
+   * @return the report
+   * @throws UnsupportedOperationException (default only) when the request has no restore counts
+   */
+  default VerificationReport verify(VerificationRequest request) {
+    return verify(request.target(), request.source(), request.restored().orElseThrow(() ->
+        new UnsupportedOperationException(getClass().getName() + " verifies only against restore counts: "
+            + "give VerificationRequest.restored(result)")));
+  }
+
+  /**
    * Copies the source database's database-level settings ({@code ALTER DATABASE … SET}) to the
-   * target, replacing the target's: a dump archive does not carry them. Idempotent. The default
-   * copies nothing, for a mover that cannot reach the source directly.
+   * target, replacing the target's (a setting the restore derived is removed when the source has no
+   * such setting), with what else only the live source can tell (the source role's settings, the
+   * database comment, revocations from PUBLIC that an archive without privileges drops). Idempotent.
+   * The default copies nothing, for a mover that cannot reach the source
+   * directly.
    *
    * @return the settings applied, name to value
    */

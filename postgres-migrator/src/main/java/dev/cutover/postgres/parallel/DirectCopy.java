@@ -305,8 +305,24 @@ public final class DirectCopy {
      * @throws IllegalStateException when called twice, or after {@link #close()}
      */
     public RestoreResult copyTo(PgConnection target, CopyJournal journal) {
+      return copyTo(target, journal, toc -> RestoreHooks.NONE);
+    }
+
+    /**
+     * As {@link #copyTo(PgConnection, CopyJournal)}, with statements run at fixed points of the copy
+     * ({@link RestoreHooks}), made from the table of contents the copy restores (its pre-data as
+     * {@code pg_dump} wrote it, and a {@code TABLE DATA} entry with its COPY column list per table).
+     *
+     * @param target the database to copy into
+     * @param journal as for {@link #copyTo(PgConnection, CopyJournal)}
+     * @param hooks the statements, from the copy's table of contents
+     * @return rows per table, warnings
+     */
+    public RestoreResult copyTo(PgConnection target, CopyJournal journal,
+        java.util.function.Function<ArchiveToc, RestoreHooks> hooks) {
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(journal, "journal");
+      Objects.requireNonNull(hooks, "hooks");
       if (used || closed) {
         throw new IllegalStateException("a snapshot is copied once; open another");
       }
@@ -314,8 +330,8 @@ public final class DirectCopy {
       owner.redactor.register(target.password());
       SourceData data = new SourceData(toc, sessions, serverVersion, owner.engine.splitThresholdBytes());
       try (data) {
-        return new RestoreEngine(owner.engine, toc.toc(), data, target, new JournalCheckpoint(journal, toc.toc()),
-            RestoreStrategy.DIRECT).run();
+        return new RestoreEngine(owner.engine.withHooks(hooks.apply(toc.toc())), toc.toc(), data, target,
+            new JournalCheckpoint(journal, toc.toc()), RestoreStrategy.DIRECT).run();
       }
     }
 

@@ -53,6 +53,7 @@ public final class ParallelRestore {
   private final boolean freeze;
   private final int maintenanceWorkMemMb;
   private final boolean binaryCopy;
+  private final RestoreHooks hooks;
 
   private ParallelRestore(Builder b) {
     this.jobs = b.jobs;
@@ -62,6 +63,7 @@ public final class ParallelRestore {
     this.freeze = b.freeze;
     this.maintenanceWorkMemMb = b.maintenanceWorkMemMb;
     this.binaryCopy = b.binaryCopy;
+    this.hooks = b.hooks;
   }
 
   /** A builder with the defaults: 2 jobs, no listener, a fresh redactor. */
@@ -188,6 +190,24 @@ public final class ParallelRestore {
     return binaryCopy;
   }
 
+  RestoreHooks hooks() {
+    return hooks;
+  }
+
+  /** This configuration with other {@code hooks}. */
+  ParallelRestore withHooks(RestoreHooks other) {
+    Builder b = new Builder();
+    b.jobs = jobs;
+    b.redactor = redactor;
+    b.listener = listener;
+    b.splitThresholdBytes = splitThresholdBytes;
+    b.freeze = freeze;
+    b.maintenanceWorkMemMb = maintenanceWorkMemMb;
+    b.binaryCopy = binaryCopy;
+    b.hooks = other;
+    return new ParallelRestore(b);
+  }
+
   @Override
   public String toString() {
     return "ParallelRestore[jobs " + jobs + ", split tables over " + splitThresholdBytes + " archive bytes, freeze "
@@ -203,6 +223,7 @@ public final class ParallelRestore {
     private boolean freeze = true;
     private int maintenanceWorkMemMb = 64;
     private boolean binaryCopy = true;
+    private RestoreHooks hooks = RestoreHooks.NONE;
 
     private Builder() {}
 
@@ -265,6 +286,18 @@ public final class ParallelRestore {
      */
     public Builder binaryCopy(boolean binaryCopy) {
       this.binaryCopy = binaryCopy;
+      return this;
+    }
+
+    /**
+     * Statements to run at fixed points of the restore (default none): after a pre-data entry on
+     * the connection that ran it, before the data, and at the end. A failing one fails the restore.
+     *
+     * @param hooks the statements
+     * @return this builder
+     */
+    public Builder hooks(RestoreHooks hooks) {
+      this.hooks = Objects.requireNonNull(hooks, "hooks");
       return this;
     }
 

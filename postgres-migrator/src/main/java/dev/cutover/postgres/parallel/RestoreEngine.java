@@ -106,9 +106,11 @@ final class RestoreEngine {
           if (failure != null) {
             throw failed(item, failure);
           }
+          runHooks(leader, item.describe(), config.hooks().afterEntry().getOrDefault(item.id(), List.of()));
         }
         checkpoint.preDataDone(plan.prefork);
       }
+      runHooks(leader, "before the data", config.hooks().beforeData());
       log.debug("pre-data: {} entries in {} ms", plan.prefork.size(), Duration.between(start, Instant.now()).toMillis());
       input.prepare(leader, plan.pending.values());
       Set<Item> finished = checkpoint.finished(leader, plan.pending.values());
@@ -120,6 +122,7 @@ final class RestoreEngine {
       }
       input.onReady(() -> completions.add(WAKE));
       schedule(plan, sessions, workers, finished);
+      runHooks(leader, "at the end", config.hooks().atEnd());
       reportBytes();
       listener.progress(new MigrationEvent.Progress(STEP, Instant.now(), "rows", rowsDone.get(), rowsDone.get()));
       succeeded = true;
@@ -187,6 +190,20 @@ final class RestoreEngine {
         strategy == RestoreStrategy.DIRECT ? "cutover-direct-target" : "cutover-parallel-restore");
   }
 
+  /** Runs hook statements; a failing one fails the restore, naming where it ran. */
+  private void runHooks(Session s, String where, List<String> sql) {
+    for (String statement : sql) {
+      try {
+        s.execute(statement);
+      } catch (SQLException e) {
+        throw new PgToolException(STEP, redact(STEP + ": a statement run " + (where.startsWith("at ")
+            || where.startsWith("before ") ? where : "after " + where) + " failed (" + e.getMessage() + "; statement: "
+            + abbreviate(statement) + "); the target database is partly restored: drop and recreate it before retrying"),
+            false, e);
+      }
+    }
+  }
+
   private static void checkInterrupt() {
     if (Thread.currentThread().isInterrupted()) {
       throw MigrationCancelledException.interrupted(STEP, new InterruptedException());
@@ -245,11 +262,13 @@ final class RestoreEngine {
     ready.sort(priority);
     Set<Session> idle = new HashSet<>(sessions);
     Map<Session, Item> running = new LinkedHashMap<>();
-    Exception firstFailure = null;
-    Item failedItem = null;
+    // An entry that fails is recorded and the others go on: everything that does not depend on it is
+    // restored, and the failure lists every entry that could not be (see Failures).
+    Failures failures = new Failures();
+    int usable = sessions.size();
     try {
       while (true) {
-        while (firstFailure == null && !idle.isEmpty()) {
+        while (!idle.isEmpty()) {
           Item next = pick(ready, running.values());
           if (next == null) {
             break;
@@ -279,7 +298,7 @@ final class RestoreEngine {
           workers.get(w).execute(() -> completions.add(execute(s, item, itemPart, maintenanceWorkers)));
         }
         if (running.isEmpty()) {
-          if (firstFailure != null) {
+          if (usable == 0) {
             break;
           }
           if (ready.isEmpty() && !postAclPass) {
@@ -301,21 +320,24 @@ final class RestoreEngine {
           continue;
         }
         running.remove(d.session());
-        idle.add(d.session());
+        if (d.failure() == null || d.session().usable()) {
+          idle.add(d.session());
+        } else {
+          usable--;
+        }
         Item item = d.item();
         if (d.failure() != null) {
-          if (firstFailure == null) {
-            abort(running, plan);
-          }
-          if (firstFailure == null || isCancellation(firstFailure) && !isCancellation(d.failure())) {
-            firstFailure = d.failure();
-            failedItem = item;
-          }
-          continue;
+          failures.failed(item, d.failure());
         }
         item.rows += d.rows();
         item.bytes += d.bytes();
         if (item.kind == Item.Kind.TABLE_DATA && ++item.partsDone < item.parts) {
+          continue;
+        }
+        if (failures.hasFailed(item)) {
+          if (item.kind == Item.Kind.TABLE_DATA) {
+            input.done(item);
+          }
           continue;
         }
         item.done = true;
@@ -353,8 +375,8 @@ final class RestoreEngine {
       abort(running, plan);
       throw MigrationCancelledException.interrupted(STEP, e);
     }
-    if (firstFailure != null) {
-      throw failed(failedItem, firstFailure);
+    if (!failures.isEmpty() || usable == 0) {
+      throw failures.exception(plan, remaining, this::redact);
     }
     if (remaining > 0) {
       // Circular or broken dependencies: pg_restore restores what is left serially, in TOC order.
@@ -389,11 +411,6 @@ final class RestoreEngine {
       return (int) Math.min(connections, (length + threshold - 1) / threshold);
     }
     return length > total / connections ? connections : 1;
-  }
-
-  /** A failure caused by stopping the restore, not the reason it stopped. */
-  private static boolean isCancellation(Exception e) {
-    return e instanceof TableStream.Cancelled || e instanceof SQLException sql && "57014".equals(sql.getSQLState());
   }
 
   /**
@@ -590,7 +607,7 @@ final class RestoreEngine {
         + "); the target database is partly restored: drop and recreate it before retrying"), false, e);
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     String one = s.strip().replaceAll("\\s+", " ");
     return one.length() > 300 ? one.substring(0, 300) + "..." : one;
   }

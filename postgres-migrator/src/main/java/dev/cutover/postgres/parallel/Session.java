@@ -140,6 +140,15 @@ final class Session implements AutoCloseable {
     return connection;
   }
 
+  /** Whether the connection still works (a failed entry may have broken it). Blocks for at most 5 s. */
+  boolean usable() {
+    try {
+      return connection.isValid(5);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   /** Asks the server to cancel whatever this session runs. Safe from any thread. */
   void cancel() {
     try {

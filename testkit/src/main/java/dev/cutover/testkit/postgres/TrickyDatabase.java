@@ -53,8 +53,9 @@ public final class TrickyDatabase implements AutoCloseable {
 
   /** The tables (partitions included) and materialized views it made, schema-qualified. */
   public static List<String> tables() {
-    return List.of("public.documents", "public.events_2026_01", "public.events_2026_02", "public.events_2026_03",
-        "public.events_default", "public.invoices", "public.user_event_counts", "public.users");
+    return List.of("public.audit_log", "public.audit_log_archive", "public.documents", "public.events_2026_01",
+        "public.events_2026_02", "public.events_2026_03", "public.events_default", "public.invoices",
+        "public.session_cache", "public.tenant_notes", "public.user_event_counts", "public.users");
   }
 
   /**

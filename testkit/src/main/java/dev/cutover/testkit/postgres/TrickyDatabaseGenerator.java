@@ -12,8 +12,13 @@ import java.util.Objects;
  * Fills an empty database with the objects that break Heroku-to-Aptible migrations, at any size.
  *
  * <p>What it creates: extensions in a Heroku-style {@code heroku_ext} schema ({@code hstore}) and in
- * {@code public} ({@code citext}, {@code pgcrypto}); a database-level {@code search_path} that
- * includes {@code heroku_ext}; an enum; a range-partitioned table with a jsonb column and a GIN
+ * {@code public} ({@code citext}, {@code pgcrypto}); database-level settings (a {@code search_path}
+ * that includes {@code heroku_ext}, {@code statement_timeout}) and a
+ * setting of the connecting role in the database ({@code work_mem}); a database comment and a column
+ * comment; a table with forced row-level security, a policy and a {@code "C"}-collated column; an
+ * unlogged table; an inherited table whose parent gained a column after it (so the column order
+ * differs from a fresh {@code CREATE TABLE … INHERITS}); two large objects (one over 1 MiB, one with a
+ * comment); an enum; a range-partitioned table with a jsonb column and a GIN
  * index; a bytea table with a generated column; identity, serial and standalone sequences; a view
  * using the hstore operator; a materialized view with a unique index; trigger functions (one using
  * pgcrypto); foreign keys; a SECURITY DEFINER function whose EXECUTE is revoked from PUBLIC; and
@@ -34,13 +39,21 @@ import java.util.Objects;
 public final class TrickyDatabaseGenerator {
   /** The extensions it installs; check {@code pg_available_extensions} lists them. */
   public static final List<String> EXTENSIONS = List.of("hstore", "citext", "pgcrypto");
+  /** The hstore version installed with {@link Builder#olderHstore(boolean)}: older than any server's default. */
+  public static final String OLDER_HSTORE = "1.5";
+  /** OID of the small large object (with a comment). */
+  public static final long SMALL_LARGE_OBJECT = 7_340_001;
+  /** OID of the 1.6 MB large object (more than one 1 MiB piece). */
+  public static final long BIG_LARGE_OBJECT = 7_340_002;
 
   private final long users;
   private final String rolePrefix;
+  private final boolean olderHstore;
 
   private TrickyDatabaseGenerator(Builder b) {
     this.users = b.users;
     this.rolePrefix = b.rolePrefix;
+    this.olderHstore = b.olderHstore;
   }
 
   /** A builder: 5,000 users, role prefix {@code cut_src_}. */
@@ -82,7 +95,7 @@ public final class TrickyDatabaseGenerator {
     s.add("create role " + owner + " nologin");
     s.add("create role " + reader + " nologin");
     s.add("create schema heroku_ext authorization " + owner);
-    s.add("create extension hstore with schema heroku_ext");
+    s.add("create extension hstore with schema heroku_ext" + (olderHstore ? " version '" + OLDER_HSTORE + "'" : ""));
     s.add("create extension citext with schema public");
     s.add("create extension pgcrypto with schema public");
     s.add("alter database \"" + dbName + "\" set search_path = \"$user\", public, heroku_ext");
@@ -133,6 +146,31 @@ public final class TrickyDatabaseGenerator {
         + "set search_path = public as $$ select coalesce(sum(amount), 0) from public.invoices where user_id = p_user $$");
     s.add("revoke execute on function invoice_total(bigint) from public");
     s.add("comment on table users is 'application users (citext email, hstore prefs from heroku_ext)'");
+    s.add("comment on column users.email is 'login name, compared case-insensitively'");
+    s.add("comment on database \"" + dbName + "\" is 'the tricky database: what breaks migrations'");
+    s.add("alter database \"" + dbName + "\" set statement_timeout = '5min'");
+    s.add("alter role current_user in database \"" + dbName + "\" set work_mem = '8MB'");
+    s.add("create table tenant_notes (id int primary key, tenant text collate \"C\" not null, note text, "
+        + "noted_at timestamptz not null default now())");
+    s.add("alter table tenant_notes enable row level security");
+    s.add("alter table tenant_notes force row level security");
+    s.add("create policy tenant_isolation on tenant_notes using (tenant = current_setting('cutover.tenant', true))");
+    s.add("insert into tenant_notes select g, (array['acme','globex'])[1 + g % 2], 'note ' || g, "
+        + "timestamptz '2026-01-01' + g * interval '1 hour' from generate_series(1, " + Math.max(1, users / 20) + ") g");
+    s.add("create unlogged table session_cache (key text primary key, value jsonb not null, expires_at timestamptz)");
+    s.add("insert into session_cache select 's' || g, jsonb_build_object('user', g), timestamptz '2026-06-01' "
+        + "+ g * interval '1 minute' from generate_series(1, " + Math.max(1, users / 50) + ") g");
+    s.add("create table audit_log (id bigint not null, at timestamptz not null, action text not null)");
+    s.add("create table audit_log_archive (archived_on date not null default date '2026-01-01') inherits (audit_log)");
+    s.add("alter table audit_log add column actor text");
+    s.add("insert into audit_log select g, timestamptz '2026-01-01' + g * interval '1 minute', 'login', 'user' || g "
+        + "from generate_series(1, " + Math.max(1, users / 10) + ") g");
+    s.add("insert into audit_log_archive (id, at, action, actor, archived_on) select g, timestamptz '2025-01-01' "
+        + "+ g * interval '1 minute', 'logout', 'user' || g, date '2025-12-31' from generate_series(1, "
+        + Math.max(1, users / 10) + ") g");
+    s.add("select lo_from_bytea(" + SMALL_LARGE_OBJECT + ", convert_to('a large object, as apps store uploads', 'UTF8'))");
+    s.add("select lo_from_bytea(" + BIG_LARGE_OBJECT + ", decode(repeat('00ff7f80', 400000), 'hex'))");
+    s.add("comment on large object " + SMALL_LARGE_OBJECT + " is 'an upload'");
     s.add("alter table invoices owner to " + owner);
     s.add("alter view active_users owner to " + owner);
     s.add("grant select on all tables in schema public to " + reader);
@@ -145,6 +183,7 @@ public final class TrickyDatabaseGenerator {
   public static final class Builder {
     private long users = 5_000;
     private String rolePrefix = "cut_src_";
+    private boolean olderHstore;
 
     private Builder() {}
 
@@ -171,6 +210,19 @@ public final class TrickyDatabaseGenerator {
         throw new IllegalArgumentException("rolePrefix must be lowercase letters, digits or _: " + rolePrefix);
       }
       this.rolePrefix = rolePrefix;
+      return this;
+    }
+
+    /**
+     * Whether hstore is installed at version {@value TrickyDatabaseGenerator#OLDER_HSTORE} rather than the
+     * server's default (default false): an archive does not record extension versions, so only a restore
+     * that reads them from the live source keeps it.
+     *
+     * @param olderHstore whether to install the older version
+     * @return this builder
+     */
+    public Builder olderHstore(boolean olderHstore) {
+      this.olderHstore = olderHstore;
       return this;
     }
 

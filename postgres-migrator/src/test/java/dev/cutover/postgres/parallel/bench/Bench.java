@@ -131,8 +131,19 @@ public final class Bench {
           Run r = runOnce(o, fake, m);
           Map<String, String> actual = fingerprint(o.tgt());
           if (!actual.equals(expected)) {
-            throw new AssertionError(m.name() + ": target differs from the source: expected " + expected + " but got "
-                + actual);
+            java.util.Set<String> differing = new java.util.TreeSet<>();
+            expected.forEach((k, v) -> {
+              if (!v.equals(actual.get(k))) {
+                differing.add(k);
+              }
+            });
+            // pgcopydb 0.10 (Debian's) copies neither unlogged tables' rows nor inheritance children's: said, not hidden
+            if (!m.name().startsWith("pgcopydb") || !pgcopydbBlindSpots(o.src()).containsAll(differing)) {
+              throw new AssertionError(m.name() + ": target differs from the source: expected " + expected + " but got "
+                  + actual);
+            }
+            LOSSES.computeIfAbsent(m.name(), k -> new java.util.TreeSet<>()).addAll(differing);
+            log(m.name() + " lost the rows of " + differing + " (unlogged tables and inheritance children)");
           }
           runs.computeIfAbsent(m, k -> new ArrayList<>()).add(r);
           log(String.format(Locale.ROOT, "run %d %-62s %7.2f s, server CPU %.1f s (verified)", run, m.name(), r.seconds(),
@@ -164,6 +175,21 @@ public final class Bench {
       }
     }
   }
+
+  /** Tables a third-party method lost rows of, by method (reported, and only accepted for pgcopydb's blind spots). */
+  static final Map<String, java.util.Set<String>> LOSSES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Unlogged tables, inheritance children and their parents (whose counts include the children), as fingerprinted. */
+  private static java.util.Set<String> pgcopydbBlindSpots(String db) {
+    return new java.util.TreeSet<>(List.of(sh("psql -X -At -c \"SELECT format('%I.%I', n.nspname, c.relname) FROM "
+        + "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND (c.relpersistence = 'u' "
+        + "OR c.oid IN (SELECT inhrelid FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid WHERE NOT "
+        + "k.relispartition) OR c.oid IN (SELECT inhparent FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid "
+        + "WHERE NOT k.relispartition))\" " + db).strip().split("\n")));
+  }
+
+  /** The row that restores with PARALLEL and then times the content verification of that target. */
+  static final String VERIFICATION = "Cutover PARALLEL, then content verification";
 
   /** Every method, end to end first, then restore only. */
   private static List<Method> methods(Options o, FakeHeroku fake, Path dump, Path work) {
@@ -203,6 +229,8 @@ public final class Bench {
         List.of("--pgmigrator", "PARALLEL", dump.toString(), tgt, jobs)));
     m.add(new Method("Cutover PARALLEL engine only (jobs " + j + ")", Section.RESTORE, null,
         List.of(dump.toString(), tgt, jobs)));
+    m.add(new Method(VERIFICATION + " (jobs " + j + ")", Section.RESTORE, null,
+        List.of("--verification", dump.toString(), src, tgt, jobs)));
     return m;
   }
 

@@ -54,6 +54,9 @@ final class BenchReport {
         downloadThenRestore / whileDownloading, median(sequential, r -> r.phases().get("download")),
         median(sequential, r -> r.phases().get("restore")),
         median(sequential, Bench.Run::seconds) / median(overlap, Bench.Run::seconds)));
+    Bench.LOSSES.forEach((method, tables) -> b.append(String.format(Locale.ROOT, "- %s lost the rows of %s "
+        + "(unlogged tables and inheritance children: pgcopydb 0.10 does not copy them); its time is for less work%n",
+        method, tables)));
     b.append(String.format(Locale.ROOT, "- JVM peak RSS, every Cutover JVM: at most %s (target <= 512 MB)%n%n",
         mb(runs.values().stream().flatMap(List::stream).mapToLong(Bench.Run::peakRssKb).max().orElse(-1))));
 
@@ -88,7 +91,17 @@ final class BenchReport {
     }
     double parallel = median(find(restore, "Cutover PARALLEL ("), Bench.Run::seconds);
     b.append(String.format(Locale.ROOT, "%n- PARALLEL restore: %.2fx the guide (target >= 2.0x), %.2fx pg_restore -j %d "
-        + "(target >= 1.15x)%n%n", rGuide / parallel, rPgRestore / parallel, o.jobs()));
+        + "(target >= 1.15x)%n", rGuide / parallel, rPgRestore / parallel, o.jobs()));
+    List<Bench.Run> verified = find(restore, Bench.VERIFICATION);
+    double restoreThere = median(verified, r -> r.phases().get("restore"));
+    double live = median(verified, r -> r.phases().get("verify-source"));
+    double archived = median(verified, r -> r.phases().get("verify-archive"));
+    b.append(String.format(Locale.ROOT, "- content verification of the PARALLEL target, in the same runs (\"%s\" row): "
+        + "against the live source %.2f s, %.2fx that run's restore of %.2f s (target <= 0.5x); against the backup "
+        + "archive %.2f s (%.2fx); peak RSS of the JVM that restored and verified %s (the restore alone: %s)%n%n",
+        Bench.VERIFICATION, live, live / restoreThere, restoreThere, archived, archived / restoreThere,
+        mb(verified.stream().mapToLong(Bench.Run::peakRssKb).max().orElse(-1)),
+        mb(find(restore, "Cutover PARALLEL (").stream().mapToLong(Bench.Run::peakRssKb).max().orElse(-1))));
     b.append("Wall seconds of the whole method. Cutover rows run in a child JVM (start-up included) and verify the "
         + "target against the source with PgMigrator.verify (in their time, as in a migration); the tools' rows are not "
         + "verified in their time (every target is checked by the benchmark afterwards). The backup paths include the "

@@ -37,6 +37,8 @@ class BenchSmokeTest {
             "| Cutover backup path, restoring while downloading, verify |", "| Cutover DIRECT (jobs 2), verify |",
             "| guide: pg_restore -f data.sql, psql -f data.sql |", "| pg_restore -j 2 |", "| Cutover PARALLEL (jobs 2) |")
         .contains("- DIRECT: ", "critical path ", " copied alone (",
-            "- restoring while downloading: ");
+            "- restoring while downloading: ")
+        .contains("| Cutover PARALLEL, then content verification (jobs 2) |",
+            "- content verification of the PARALLEL target, in the same runs");
   }
 }

@@ -6,6 +6,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.postgres.PgMigrator;
 import dev.cutover.postgres.archive.IncomingArchive;
@@ -28,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code RestoreMain ARCHIVE DATABASE [JOBS] [SPLIT_BYTES] [FREEZE]}: the {@code ParallelRestore} engine alone;
  *   <li>{@code RestoreMain --pgmigrator STRATEGY ARCHIVE DATABASE [JOBS]}: {@code PgMigrator.restore};
  *   <li>{@code RestoreMain --direct SOURCE TARGET JOBS}: {@code PgMigrator.copyDirect}, then {@code verify};
+ *   <li>{@code RestoreMain --verification ARCHIVE SOURCE TARGET JOBS}: {@code PgMigrator.restore} PARALLEL, then
+ *       the content verification of that target against the live source and against the archive, each timed;
  *   <li>{@code RestoreMain --backup-path sequential|overlap API_URL APP CA_PEM SOURCE TARGET JOBS WORK_DIR}: a
  *       backup captured on the fake Heroku (API key in {@code CUTOVER_BENCH_HEROKU_API_KEY}), downloaded,
  *       restored with PARALLEL (after the download, or while it downloads), then {@code verify}.
@@ -64,6 +67,7 @@ public final class RestoreMain {
       case "--pgmigrator" -> migrator(Integer.parseInt(arg(args, 4, "2"))).restore(Path.of(args[2]), target(args[3]),
           RestoreStrategy.valueOf(args[1]), false, MigrationListener.NONE).totalRows();
       case "--direct" -> direct(args[1], args[2], Integer.parseInt(args[3]), phases);
+      case "--verification" -> verification(args[1], args[2], args[3], Integer.parseInt(args[4]), phases);
       case "--backup-path" -> backupPath(args, herokuKey, phases);
       default -> engine(args);
     };
@@ -104,6 +108,31 @@ public final class RestoreMain {
     verify(pg, target, source, r);
     lap(phases, "verify", t);
     return r.totalRows();
+  }
+
+  /**
+   * The PARALLEL restore of {@code archive}, then, on that target, the source's settings carried over and
+   * the content verification against the live source and against the archive, each timed.
+   */
+  private static long verification(String archive, String source, String target, int jobs, Map<String, Double> phases) {
+    PgMigrator pg = migrator(jobs);
+    long t = System.nanoTime();
+    RestoreResult r = pg.restore(Path.of(archive), target(target), RestoreStrategy.PARALLEL, false,
+        MigrationListener.NONE);
+    t = lap(phases, "restore", t);
+    pg.copyDatabaseSettings(target(source), target(target));
+    t = lap(phases, "settings", t);
+    passed(pg.verify(VerificationRequest.of(target(target)).source(target(source))), target);
+    t = lap(phases, "verify-source", t);
+    passed(pg.verify(VerificationRequest.of(target(target)).archive(Path.of(archive))), target);
+    lap(phases, "verify-archive", t);
+    return r.totalRows();
+  }
+
+  private static void passed(VerificationReport report, String target) {
+    if (!report.contentVerified()) {
+      throw new VerificationFailed("verification of " + target + " failed: " + report.describeMismatches());
+    }
   }
 
   private static long backupPath(String[] args, Secret key, Map<String, Double> phases) throws Exception {
@@ -147,7 +176,9 @@ public final class RestoreMain {
     return n;
   }
 
+  /** As a migration verifies: the source's settings (and revocations) carried over, then the content checked. */
   private static void verify(PgMigrator pg, String target, String source, RestoreResult r) {
+    pg.copyDatabaseSettings(target(source), target(target));
     VerificationReport report = pg.verify(target(target), Optional.of(target(source)), r);
     if (!report.passed()) {
       throw new VerificationFailed("verification of " + target + " failed: " + report.describeMismatches());
