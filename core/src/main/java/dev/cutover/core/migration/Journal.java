@@ -67,6 +67,8 @@ final class Journal {
     String verificationAgainst;
     List<Map<String, String>> verificationChecks = new ArrayList<>();
     String verifiedAt;
+    /** A Redis move's copy: its last checkpoint while it runs (where a resume starts), its result once finished. */
+    dev.cutover.core.model.RedisCopyState redisCopy;
 
     void verification(VerificationReport report) {
       verificationAgainst = report.against();

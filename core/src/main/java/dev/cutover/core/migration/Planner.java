@@ -46,9 +46,13 @@ final class Planner {
       spec.ifPresent(s -> postgres.add(new PostgresMove(primary.get().attachmentName(), primary.get(),
           s.handle().orElse(defaultHandle), s, options.restore(), List.of("DATABASE_URL"))));
     }
-    List<DataMove> moves = List.copyOf(postgres);
+    List<String> warnings = new ArrayList<>();
+    List<RedisMove> redis = RedisMoves.plan(inventory, wiring, redactor, warnings, problems);
+    List<DataMove> moves = new ArrayList<>(postgres);
+    moves.addAll(redis);
+    moves = List.copyOf(moves);
     DatabaseMover mover = wiring.mover();
-    if (mover == null && !moves.isEmpty()) {
+    if (mover == null && !postgres.isEmpty()) {
       mover = load(DatabaseMover.class, problems, "dataMover");
       if (mover == null) {
         problems.add("dataMover", "none", "no DatabaseMover found on the classpath to move the database",
@@ -67,7 +71,6 @@ final class Planner {
     String identity = identity(wiring, moves);
     Journal journal = journal(journalFile, identity, wiring.lock(), problems);
 
-    List<String> warnings = new ArrayList<>();
     List<ServicePlan> services = List.of();
     List<EndpointPlan> endpoints = List.of();
     List<MigrationPlan.AddonDecision> addons = List.of();
@@ -76,10 +79,10 @@ final class Planner {
     if (inventory != null) {
       services = SourceRules.services(inventory, options.containerSizes(), problems);
       endpoints = SourceRules.endpoints(inventory, services, warnings);
-      addons = SourceRules.addons(inventory, postgres);
+      addons = RedisMoves.addons(SourceRules.addons(inventory, postgres), redis);
       repo = repository(options, inventory, preparation, journal, redactor, problems);
       warnings.addAll(repo.warnings());
-      config = SourceRules.config(inventory, moves, postgres, repo.port());
+      config = RedisMoves.config(SourceRules.config(inventory, moves, postgres, repo.port()), redis);
       SourceRules.checkNames(config, problems);
     }
     options.deploy().filter(d -> d instanceof Deploy.DockerImage).map(d -> (Deploy.DockerImage) d)
