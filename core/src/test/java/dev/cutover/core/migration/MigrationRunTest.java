@@ -26,7 +26,8 @@ class MigrationRunTest {
     MigrationReport report = f.migration().plan().run();
 
     assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
-    assertThat(report.steps()).extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
+    assertThat(report.steps()).filteredOn(s -> !s.step().startsWith("redis-")) // no Redis mover: skipped
+        .extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
     assertThat(report.steps()).extracting(MigrationReport.StepOutcome::step).containsExactly("inventory", "preflight",
         "prepare-repo", "create-app", "create-database", "maintenance-on", "capture", "tunnel", "restore", "verify",
         "configure", "deploy", "scale", "report");
