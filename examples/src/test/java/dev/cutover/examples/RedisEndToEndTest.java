@@ -10,8 +10,8 @@ import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Secret;
 import dev.cutover.core.migration.Migration;
-import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationPlan.ConfigDecision;
+import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
 import dev.cutover.core.migration.VerificationFailedException;
 import dev.cutover.core.model.RedisConnection;
@@ -19,12 +19,20 @@ import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.heroku.HerokuClient;
 import dev.cutover.redis.RedisMigrator;
+import dev.cutover.testkit.aptible.FakeAptible;
 import dev.cutover.testkit.redis.RedisDataset;
 import dev.cutover.testkit.redis.RedisServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -236,7 +244,74 @@ class RedisEndToEndTest {
     }
   }
 
+  @Test
+  void copy_sigkillMidCopy_resumeInANewJvmContinuesFromTheJournalAndVerifies() throws Exception {
+    int keys = 150_000;
+    try (RedisServer source = herokuRedis()) {
+      RedisDataset.fill(source, keys, 0);
+      String app = "killed-cache";
+      addApp(app, source);
+      Path work = env.workDirectory(app);
+      Path journal = work.resolve("journal.json");
+      // one connection and small batches: slow enough to be killed in the middle
+      SigkillResumeTest.Child first = child("run", app, work, 1, 10);
+      first.awaitLine("Step " + MigrationStep.REDIS_COPY + " started", Duration.ofMinutes(3));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (targetKeys(app) < 2000 || !Files.readString(journal).contains("sourceRunId")) {
+        assertThat(System.nanoTime()).as("a journalled checkpoint with keys on the target").isLessThan(deadline);
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+      List<ProcessHandle> started = first.descendants();
+      first.sigkill();
+      long copiedBeforeTheKill = targetKeys(app);
+
+      assertThat(copiedBeforeTheKill).as("killed mid-copy").isLessThan(keys);
+      assertThat(Migration.readJournal(journal).resumesAt()).hasValue(MigrationStep.REDIS_COPY);
+
+      SigkillResumeTest.Child second = child("resume", app, work, 4, 500);
+      int code = second.waitFor(Duration.ofMinutes(5));
+
+      assertThat(code).as("resume; stderr:%n%s", second.stderr()).isZero();
+      assertThat(second.stdout()).contains("COMPLETED");
+      assertThat(Files.readString(work.resolve("report.json"))).contains("resumed from the journalled checkpoint")
+          .contains("all ").contains("checks passed against the source Redis");
+      assertSameKeyspace(source, env.aptible().redis(app + "-redis").orElseThrow());
+      assertThat(started.stream().filter(FakeAptible::running).map(h -> h.pid() + " " + h.info().commandLine().orElse("?")))
+          .as("processes the killed JVM started, still running").isEmpty();
+    }
+  }
+
   // ------------------------------------------------------------------------------------------ helpers
+
+  private SigkillResumeTest.Child child(String mode, String app, Path work, int connections, int batchKeys)
+      throws IOException {
+    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.logFile=System.err",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dheroku.api=" + env.heroku().apiUrl(),
+        "-Dheroku.data=" + env.heroku().dataApiHost(), "-Dheroku.ca=" + env.heroku().caCertificatePem(),
+        "-Dheroku.cli=" + String.join("\u001f", env.herokuCli().command()),
+        "-Daptible.env=" + DemoEnvironment.ENVIRONMENT, "-Daptible.cli=" + String.join("\u001f", env.aptible().cliCommand()),
+        "-Daptible.git=" + env.gitServer().remoteTemplate(), "-Daptible.sshKey=" + env.gitServer().clientKey(),
+        "-Daptible.knownHosts=" + env.gitServer().knownHosts(), RedisMigrationChild.class.getName(), mode, app,
+        work.toString(), env.repository().toString(), String.valueOf(connections), String.valueOf(batchKeys)));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().keySet().removeIf(k -> k.startsWith("CUTOVER_"));
+    pb.environment().put("HEROKU_API_KEY", env.heroku().apiKey().reveal());
+    pb.environment().put("APTIBLE_ACCESS_TOKEN", env.aptible().token().reveal());
+    pb.environment().putAll(env.aptible().cliEnvironment());
+    return new SigkillResumeTest.Child(pb.start());
+  }
+
+  /** Keys in every database of the target, 0 before it exists. */
+  private long targetKeys(String app) {
+    return env.aptible().redis(app + "-redis").map(c -> {
+      try (Jedis j = jedis(c)) {
+        return keyspace(j).values().stream().mapToLong(v -> Long.parseLong(v.substring(5, v.indexOf(',')))).sum();
+      } catch (RuntimeException e) {
+        return 0L;
+      }
+    }).orElse(0L);
+  }
 
   private RedisServer herokuRedis() {
     return RedisServer.builder().password(SOURCE_PASSWORD).tls().start();
