@@ -118,7 +118,8 @@ class RedisEndToEndTest {
       assertThat(report.steps()).extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
       assertThat(step(report, MigrationStep.REDIS_COPY).summary()).contains(KEYS + 1 + " keys", "db0 ", "db1 ", "db2 ",
           "pinned " + source.certificatePin());
-      assertThat(step(report, MigrationStep.REDIS_VERIFY).summary()).contains("checks passed", "db0 ", "db1 ", "db2 ");
+      assertThat(step(report, MigrationStep.REDIS_VERIFY).summary()).contains("checks passed (content digests against the"
+          + " live source Redis: db0 ", "db1 ", "db2 ");
       assertThat(report.verification()).hasValueSatisfying(v -> assertThat(v.passed()).isTrue());
       assertThat(Checksums.of(dev.cutover.testkit.postgres.PgFixture.local().admin()
           .withDatabase(env.aptible().database(app + "-db").orElseThrow().postgresName().orElseThrow())))
@@ -274,7 +275,7 @@ class RedisEndToEndTest {
       assertThat(code).as("resume; stderr:%n%s", second.stderr()).isZero();
       assertThat(second.stdout()).contains("COMPLETED");
       assertThat(Files.readString(work.resolve("report.json"))).contains("resumed from the journalled checkpoint")
-          .contains("all ").contains("checks passed against the source Redis");
+          .contains("checks passed (content digests against the live source Redis: db0 ");
       assertSameKeyspace(source, env.aptible().redis(app + "-redis").orElseThrow());
       assertThat(started.stream().filter(FakeAptible::running).map(h -> h.pid() + " " + h.info().commandLine().orElse("?")))
           .as("processes the killed JVM started, still running").isEmpty();

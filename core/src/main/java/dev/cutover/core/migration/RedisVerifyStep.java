@@ -52,8 +52,8 @@ final class RedisVerifyStep implements Step {
       ctx.save();
       ctx.tunnels().close(m.targetHandle());
       out.append(out.length() == 0 ? "" : "; ").append(m.targetHandle()).append(": all ").append(v.checks().size())
-          .append(" checks passed against the ").append(v.against()).append(" (")
-          .append(RedisMoves.perDatabase(copied)).append(", every key's type, value digest and TTL)");
+          .append(" checks passed (").append(v.against()).append(" Redis: ").append(RedisMoves.perDatabase(copied))
+          .append("; every key's type, value digest and TTL)");
     }
     return out.toString();
   }
