@@ -97,7 +97,9 @@ final class RedisMoves {
   private static Optional<RedisServerInfo> describe(AppInventory inventory, RedisSource source, RedisMover mover,
       Redactor redactor, String field, ValidationException.Collector problems) {
     try {
-      return Optional.of(mover.describe(connection(inventory, source)));
+      RedisConnection server = connection(inventory, source);
+      redactor.register(server.password());
+      return Optional.of(mover.describe(server));
     } catch (IllegalArgumentException e) {
       problems.add(field, source.connectVar(), "is not a usable Redis URL (" + e.getMessage() + ")",
           "fix the config var on Heroku, or leave out .redis(...) and move the add-on by hand");
