@@ -115,6 +115,9 @@ class RedisEndToEndTest {
       MigrationReport report = plan.run();
 
       assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+      System.out.println("redis-copy: " + step(report, MigrationStep.REDIS_COPY).summary() + " (step "
+          + step(report, MigrationStep.REDIS_COPY).duration().toMillis() + " ms); redis-verify: "
+          + step(report, MigrationStep.REDIS_VERIFY).duration().toMillis() + " ms");
       assertThat(report.steps()).extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
       assertThat(step(report, MigrationStep.REDIS_COPY).summary()).contains(KEYS + 1 + " keys", "db0 ", "db1 ", "db2 ",
           "pinned " + source.certificatePin());
@@ -188,7 +191,7 @@ class RedisEndToEndTest {
   }
 
   @Test
-  void copy_targetOutOfMemory_failsClearly_resumeAfterMoreMemoryVerifies() {
+  void copy_targetOutOfMemory_failsClearly_rollbackSaysWhatRemains_resumeAfterMoreMemoryVerifies() {
     try (RedisServer source = herokuRedis()) {
       RedisDataset.fill(source, 20_000, 5);
       String app = "oom-shop";
@@ -203,6 +206,13 @@ class RedisEndToEndTest {
       assertThatThrownBy(plan::run).isInstanceOf(MigrationException.class)
           .hasMessageContaining("redis-copy").hasMessageContaining("memory");
       assertThat(Migration.readJournal(plan.journal()).resumesAt()).hasValue(MigrationStep.REDIS_COPY);
+
+      MigrationReport rolledBack = migration(app).plan().rollback();
+      assertThat(rolledBack.outcome()).isEqualTo(MigrationReport.Outcome.ROLLED_BACK);
+      assertThat(env.heroku().app(app).maintenance()).as("the source serves again").isFalse();
+      assertThat(rolledBack.targetResources()).as("what the rollback leaves on Aptible")
+          .contains("database " + app + "-redis (redis 7.2)")
+          .anyMatch(r -> r.startsWith("data in " + app + "-redis: copied before the rollback (out of date"));
 
       configSet(app, "maxmemory", "0");
       MigrationReport report = migration(app).plan().resume();
