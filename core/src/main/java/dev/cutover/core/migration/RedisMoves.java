@@ -88,6 +88,11 @@ final class RedisMoves {
       }
       int disk = (int) Math.max(DatabaseSpec.DEFAULT_DISK_GB, (server.usedMemoryBytes() * 2 + GB - 1) / GB);
       String handle = handle(wiring, moves.size());
+      if (!InputChecks.HANDLE.matcher(handle).matches()) {
+        problems.add(field + ".handle", handle, "is not a valid Aptible database handle (1-64 lowercase letters, digits,"
+            + " '.', '_' or '-')", "use a shorter target app handle");
+        continue;
+      }
       moves.add(new RedisMove(source.addonName(), source, server, handle,
           new DatabaseSpec("redis", version.get(), disk, size.get(), Optional.of(handle))));
     }
