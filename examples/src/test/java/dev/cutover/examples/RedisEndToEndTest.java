@@ -157,6 +157,13 @@ class RedisEndToEndTest {
       assertThat(aptibleUrl).startsWith("redis://aptible:");
       assertThat(aptibleTlsUrl).startsWith("rediss://aptible:");
       assertThat(String.valueOf(vars)).doesNotContain(SOURCE_PASSWORD.reveal());
+      String aptiblePassword = RedisConnection.parse(Secret.of(aptibleUrl)).password().reveal();
+      Path work = env.workDirectory(app);
+      for (Path written : List.of(work.resolve("journal.json"), work.resolve("journal.events.jsonl"),
+          work.resolve("report.json"), work.resolve("report.md"))) {
+        assertThat(Files.readString(written)).as("secrets in %s", written).doesNotContain(SOURCE_PASSWORD.reveal())
+            .doesNotContain(aptiblePassword);
+      }
       assertThat(report.targetResources()).anyMatch(r -> r.startsWith("data in " + app + "-redis: copied at")
           && r.contains(KEYS + 1 + " keys"));
     }
