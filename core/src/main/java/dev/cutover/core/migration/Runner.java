@@ -32,7 +32,7 @@ final class Runner {
     try (Attempt attempt = Attempt.open(plan, resume ? "resume" : "run", approval, resume)) {
       if (attempt.complete()) {
         return ReportAssembler.write(plan, attempt.journal().orElseThrow(), Outcome.COMPLETED,
-            ReportAssembler.completedSummary(plan));
+            ReportAssembler.completedSummary(plan, attempt.journal().orElseThrow()));
       }
       StepContext ctx = attempt.begin();
       try {
@@ -44,7 +44,7 @@ final class Runner {
         throw e;
       }
       attempt.end("COMPLETED", "every step done");
-      return ReportAssembler.write(ctx, Outcome.COMPLETED, ReportAssembler.completedSummary(plan));
+      return ReportAssembler.write(ctx, Outcome.COMPLETED, ReportAssembler.completedSummary(plan, ctx.journal()));
     }
   }
 
