@@ -232,6 +232,26 @@ public final class MigrationPlan {
     return decisions.warnings();
   }
 
+  /**
+   * Problems in the repository that only the user can fix (each with its file, line and fix): while
+   * there is any, {@link #run()} and {@link #resume()} refuse before changing anything.
+   *
+   * @return the blocking findings, empty when the repository can be deployed
+   */
+  public List<RepoPreparation.Finding> blockingFindings() {
+    return decisions.repo().blocking();
+  }
+
+  /**
+   * What the repository preparation did that the user should know, and the steps it leaves to the
+   * user (commands Heroku ran once, variables the code reads that Aptible will not set).
+   *
+   * @return the notes, in the order found
+   */
+  public List<String> repoNotes() {
+    return decisions.repo().notes();
+  }
+
   /** The port the app listens on: set as {@code PORT}, and the one the prepared repository exposes. */
   public int port() {
     return decisions.repo().port();

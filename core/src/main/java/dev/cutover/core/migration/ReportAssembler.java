@@ -93,6 +93,9 @@ final class ReportAssembler {
           .forEach(e -> b.dnsRecord(new MigrationReport.DnsRecord(e.domain(), "CNAME", e.dnsTarget())));
     }
     FollowUps.add(plan, j, outcome, b);
+    plan.repository().blocking().forEach(f -> b.repositoryFinding(redactor.redact("BLOCKING " + f)));
+    plan.repository().warnings().forEach(w -> b.repositoryFinding(redactor.redact(w)));
+    plan.repository().notes().forEach(n -> b.repositoryFinding(redactor.redact(n)));
     toolVersions(plan, b);
     TargetResources.of(plan, j).forEach(b::targetResource);
     return b.build();

@@ -113,6 +113,7 @@ final class ReportJson {
         "value", d.value())).toList());
     m.put("targetResources", r.targetResources());
     m.put("followUps", r.followUps());
+    m.put("repositoryFindings", r.repositoryFindings());
     m.put("toolVersions", new TreeMap<>(r.toolVersions()));
     m.put("dumpSha256", r.dumpSha256().orElse(null));
     m.put("auditTrail", r.auditTrail());

@@ -56,6 +56,7 @@ final class ReportMarkdown {
           .append(d.value()).append(" |\n"));
     }
     list(md, "Resources on the target", r.targetResources(), "None yet.");
+    list(md, "Repository findings", r.repositoryFindings(), "None.");
     md.append("\n## Follow-ups\n\n");
     if (r.followUps().isEmpty()) {
       md.append("None.\n");
