@@ -58,8 +58,11 @@ final class VerifyStep implements Step {
       }
       state.verifiedAt = ctx.now().toString();
       ctx.tunnels().close(m.targetHandle());
+      long notCompared = v.tables().stream().filter(t -> t.digest() == VerificationReport.Digest.NOT_COMPARED).count();
       out.append(out.length() == 0 ? "" : "; ").append(m.id()).append(" verified (").append(v.against()).append("): ")
-          .append(v.tables().size()).append(" tables, ").append(v.totalRows()).append(" rows, every digest matches, all ")
+          .append(v.tables().size()).append(" tables, ").append(v.totalRows()).append(" rows, ")
+          .append(v.tables().size() - notCompared).append(" content digests match")
+          .append(notCompared == 0 ? "" : " (" + notCompared + " not compared)").append(", all ")
           .append(v.checks().size()).append(" checks passed")
           .append(v.expectedLosses().isEmpty() ? "" : ", " + v.expectedLosses().size() + " expected losses")
           .append(v.notProven().isEmpty() ? "" : ", " + v.notProven().size() + " not proven")
