@@ -326,7 +326,8 @@ public final class MigrationPlan {
    * @throws MigrationLockedException when another run of this migration holds its lock (nothing was done)
    * @throws dev.cutover.core.MigrationCancelledException when the thread is interrupted
    * @throws MigrationException when a step fails; the journal says where, {@link #resume()} continues
-   * @throws dev.cutover.core.ValidationException when the journal is corrupt or belongs to another migration
+   * @throws dev.cutover.core.ValidationException when the journal is corrupt or belongs to another migration,
+   *     or the plan has {@link #blockingFindings()} (nothing was changed)
    */
   public MigrationReport run() {
     return new Runner(this).run(false, Optional.empty());
@@ -347,7 +348,8 @@ public final class MigrationPlan {
    * gone is captured again (journalled). A step a killed run left RUNNING runs again once the lock
    * proves that run is gone. Blocks.
    *
-   * @throws dev.cutover.core.ValidationException when there is no journal, or it is corrupt or another migration's
+   * @throws dev.cutover.core.ValidationException when there is no journal, or it is corrupt or another migration's,
+   *     or the plan has {@link #blockingFindings()} and the deploy is not done yet (nothing was changed)
    * @throws MigrationException as {@link #run()}
    */
   public MigrationReport resume() {
