@@ -54,7 +54,8 @@ class DemoIT {
       // the inventory happens while planning (the plan on stdout shows it); every later step shows progress
       assertThat(stdout).contains(MigrationStep.INVENTORY.id());
       for (MigrationStep step : MigrationStep.values()) {
-        if (step != MigrationStep.INVENTORY) {
+        // the demo passes no Redis mover: redis-copy and redis-verify are skipped and show no progress
+        if (step != MigrationStep.INVENTORY && step != MigrationStep.REDIS_COPY && step != MigrationStep.REDIS_VERIFY) {
           assertThat(stderr).as("progress shows step %s", step.id()).contains(step.id());
         }
       }
