@@ -70,8 +70,11 @@ public final class AptibleClient {
   private final Duration readTimeout;
   private final SecretTransport secretTransport;
   private final AptibleApi api;
+  private final Optional<TokenProblem> tokenProblem;
 
-  private AptibleClient(Builder b, Optional<Secret> token, String apiUrl) {
+  private AptibleClient(Builder b, TokenLookup lookup, String apiUrl) {
+    Optional<Secret> token = lookup.token();
+    this.tokenProblem = lookup.problem();
     this.environment = b.environment;
     this.redactor = b.redactor;
     token.ifPresent(redactor::register);
@@ -111,15 +114,11 @@ public final class AptibleClient {
 
   /**
    * The app {@code handle} in this client's environment. Nothing is called until a method of the
-   * returned app is.
-   *
-   * @throws ValidationException when the handle is not a valid Aptible handle
+   * returned app is. The handle is checked by {@link AptibleApp#rules()} (a migration's
+   * {@code plan()} reports it with every other problem) and by each operation before any CLI call.
    */
   public AptibleApp app(String handle) {
-    ValidationException.Collector problems = ValidationException.collector("aptible");
-    AptibleInputs.handle(problems, "app.handle", handle);
-    problems.throwIfAny();
-    return new AptibleApp(this, handle);
+    return new AptibleApp(this, Objects.requireNonNull(handle, "handle"));
   }
 
   // ---------------------------------------------------------------- apps
@@ -135,7 +134,7 @@ public final class AptibleClient {
   /** Creates app {@code handle} ({@code aptible apps:create}); fails with {@link AptibleException.Kind#ALREADY_EXISTS}. */
   public AppInfo createApp(String handle) {
     requireHandle("app.handle", handle);
-    JsonNode created = json("aptible.apps:create", List.of("apps:create", handle, "--environment", environment),
+    JsonNode created = json("aptible.apps:create", List.of("apps:create", "--environment", environment, "--", handle),
         readTimeout, null);
     return new AppInfo(handle, environment, "pending", created.path("git_remote").asText(""), List.of());
   }
@@ -202,6 +201,7 @@ public final class AptibleClient {
       return;
     }
     List<String> args = new ArrayList<>(appArgs("config:set", app));
+    args.add("--");
     set.forEach((k, v) -> args.add(k + "=" + v.reveal()));
     run("aptible.config:set", args, operationTimeout, null);
   }
@@ -214,6 +214,7 @@ public final class AptibleClient {
     problems.throwIfAny();
     if (!names.isEmpty()) {
       List<String> args = new ArrayList<>(appArgs("config:unset", app));
+      args.add("--");
       args.addAll(names);
       run("aptible.config:unset", args, operationTimeout, null);
     }
@@ -255,9 +256,9 @@ public final class AptibleClient {
     AptibleInputs.databaseSpec(problems, handle, spec);
     problems.throwIfAny();
     checkVersion(spec);
-    JsonNode db = json("aptible.db:create", List.of("db:create", handle, "--type", spec.type(), "--version",
+    JsonNode db = json("aptible.db:create", List.of("db:create", "--type", spec.type(), "--version",
         spec.version(), "--disk-size", String.valueOf(spec.diskSizeGb()), "--container-size",
-        String.valueOf(spec.containerSizeMb()), "--environment", environment), operationTimeout, null);
+        String.valueOf(spec.containerSizeMb()), "--environment", environment, "--", handle), operationTimeout, null);
     db.path("credentials").forEach(c -> registerUrl(c.path("connection_url").asText("")));
     registerUrl(db.path("connection_url").asText(""));
     return new DatabaseInfo(handle, environment, db.path("type").asText(spec.type()),
@@ -284,7 +285,7 @@ public final class AptibleClient {
   /** The database's default connection URL ({@code aptible db:url}), registered with the redactor. */
   public Secret databaseUrl(String dbHandle) {
     requireHandle("database.handle", dbHandle);
-    JsonNode url = json("aptible.db:url", List.of("db:url", dbHandle, "--environment", environment), readTimeout, null);
+    JsonNode url = json("aptible.db:url", List.of("db:url", "--environment", environment, "--", dbHandle), readTimeout, null);
     return registerUrl(url.path("connection_url").asText(""));
   }
 
@@ -313,7 +314,7 @@ public final class AptibleClient {
    */
   public AptibleTunnel openTunnel(String dbHandle) {
     requireHandle("database.handle", dbHandle);
-    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", dbHandle, "--environment", environment));
+    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", "--environment", environment, "--", dbHandle));
   }
 
   /** {@link #openTunnel(String)} on local {@code port}. */
@@ -324,8 +325,8 @@ public final class AptibleClient {
       problems.add("tunnel.port", port, "is not a TCP port", "use 1024-65535, or let the CLI pick one");
     }
     problems.throwIfAny();
-    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", dbHandle, "--environment", environment,
-        "--port", String.valueOf(port)));
+    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", "--environment", environment,
+        "--port", String.valueOf(port), "--", dbHandle));
   }
 
   // ---------------------------------------------------------------- deploys, scale, endpoints
@@ -386,8 +387,8 @@ public final class AptibleClient {
     AptibleInputs.handle(problems, "app.handle", app);
     AptibleInputs.scale(problems, service, count, containerSizeMb);
     problems.throwIfAny();
-    List<String> args = new ArrayList<>(List.of("apps:scale", service, "--app", app, "--environment", environment,
-        "--container-count", String.valueOf(count), "--container-size", String.valueOf(containerSizeMb)));
+    List<String> args = new ArrayList<>(List.of("apps:scale", "--app", app, "--environment", environment,
+        "--container-count", String.valueOf(count), "--container-size", String.valueOf(containerSizeMb), "--", service));
     run("aptible.apps:scale", args, operationTimeout, null);
   }
 
@@ -409,27 +410,29 @@ public final class AptibleClient {
     AptibleInputs.handle(problems, "app.handle", app);
     AptibleInputs.processType(problems, "endpoint.service", service);
     managedTlsDomain.ifPresent(d -> AptibleInputs.domain(problems, "endpoint.domain", d));
+    AptibleInputs.endpoints(problems, app, managedTlsDomain.stream().toList());
     problems.throwIfAny();
-    List<String> args = new ArrayList<>(List.of("endpoints:https:create", service, "--app", app, "--environment",
+    List<String> args = new ArrayList<>(List.of("endpoints:https:create", "--app", app, "--environment",
         environment));
     if (managedTlsDomain.isPresent()) {
       args.addAll(List.of("--managed-tls", "--managed-tls-domain", managedTlsDomain.get()));
     } else {
       args.add("--default-domain");
     }
+    args.addAll(List.of("--", service));
     return endpointInfo(json("aptible.endpoints:https:create", args, operationTimeout, null));
   }
 
   /** Renews managed TLS on the endpoint {@code hostname} ({@code elb-....aptible.in}). */
   public void renewEndpoint(String app, String hostname) {
     requireHandle("app.handle", app);
-    run("aptible.endpoints:renew", List.of("endpoints:renew", hostname, "--app", app, "--environment", environment),
+    run("aptible.endpoints:renew", List.of("endpoints:renew", "--app", app, "--environment", environment, "--", hostname),
         operationTimeout, null);
   }
 
   /** The log text of operation {@code id} ({@code aptible operation:logs}), redacted. */
   public String operationLogs(long id) {
-    return redactor.redact(run("aptible.operation:logs", List.of("operation:logs", String.valueOf(id)), readTimeout,
+    return redactor.redact(run("aptible.operation:logs", List.of("operation:logs", "--", String.valueOf(id)), readTimeout,
         null));
   }
 
@@ -516,27 +519,56 @@ public final class AptibleClient {
     return node.path(field).isTextual() ? Optional.of(node.get(field).asText()) : Optional.empty();
   }
 
-  /** {@code APTIBLE_ACCESS_TOKEN}, else the CLI's {@code tokens.json}. */
-  static Optional<Secret> discoverToken(Map<String, String> cliEnvironment) {
-    Optional<Secret> env = Secret.fromEnv("APTIBLE_ACCESS_TOKEN");
-    if (env.isPresent()) {
-      return env;
+  /** Why no token would be used, for {@link AptibleRules}: where it was looked for, what is wrong, the fix. */
+  record TokenProblem(String where, String problem, String fix) {}
+
+  /** The token the CLI would use, or why there is none. */
+  record TokenLookup(Optional<Secret> token, Optional<TokenProblem> problem) {}
+
+  /**
+   * The token exactly as the CLI finds it: {@code APTIBLE_ACCESS_TOKEN}, else the entry of
+   * {@code tokens.json} (in {@code APTIBLE_CONFIG_PATH}, default {@code ~/.aptible}) for the auth
+   * server {@code APTIBLE_AUTH_ROOT_URL} (default {@code https://auth.aptible.com}). Each variable
+   * is read from {@code cliEnvironment}, else from {@code processEnvironment} (what the CLI
+   * inherits). A file without that server's entry gives no token: the CLI would use none.
+   */
+  static TokenLookup discoverToken(Map<String, String> cliEnvironment, Map<String, String> processEnvironment) {
+    java.util.function.Function<String, Optional<String>> env = name -> Optional.ofNullable(cliEnvironment.get(name))
+        .or(() -> Optional.ofNullable(processEnvironment.get(name))).filter(v -> !v.isBlank());
+    Optional<String> fromEnv = env.apply("APTIBLE_ACCESS_TOKEN");
+    if (fromEnv.isPresent()) {
+      return new TokenLookup(fromEnv.map(Secret::of), Optional.empty());
     }
-    String configPath = cliEnvironment.getOrDefault("APTIBLE_CONFIG_PATH", System.getenv("APTIBLE_CONFIG_PATH"));
-    Path dir = configPath != null ? Path.of(configPath) : Path.of(System.getProperty("user.home"), ".aptible");
+    Path dir = env.apply("APTIBLE_CONFIG_PATH").map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".aptible"));
     Path tokens = dir.resolve("tokens.json");
+    String root = env.apply("APTIBLE_AUTH_ROOT_URL").orElse("https://auth.aptible.com");
+    String login = "run `aptible login` (it writes the token for " + root + "), set APTIBLE_ACCESS_TOKEN, or pass"
+        + " .accessToken(...)";
     if (!Files.isRegularFile(tokens)) {
-      return Optional.empty();
+      return new TokenLookup(Optional.empty(), Optional.of(new TokenProblem(tokens.toString(),
+          "no access token: APTIBLE_ACCESS_TOKEN is not set and this file does not exist", login)));
     }
     try {
       JsonNode map = JSON.readTree(Files.readString(tokens));
-      String root = cliEnvironment.getOrDefault("APTIBLE_AUTH_ROOT_URL", "https://auth.aptible.com");
-      JsonNode token = map.has(root) ? map.get(root) : map.elements().hasNext() ? map.elements().next() : null;
-      return token != null && token.isTextual() && !token.asText().isBlank()
-          ? Optional.of(Secret.of(token.asText())) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
+      JsonNode token = map.path(root);
+      if (token.isTextual() && !token.asText().isBlank()) {
+        return new TokenLookup(Optional.of(Secret.of(token.asText())), Optional.empty());
+      }
+      List<String> servers = new ArrayList<>();
+      map.fieldNames().forEachRemaining(servers::add);
+      return new TokenLookup(Optional.empty(), Optional.of(new TokenProblem(tokens.toString(),
+          "has no token for the auth server " + root + " (APTIBLE_AUTH_ROOT_URL, or the default), only for "
+              + servers + "; the CLI uses no other entry", login + "; or set APTIBLE_AUTH_ROOT_URL to the server"
+              + " your token is for")));
+    } catch (IOException | RuntimeException e) {
+      return new TokenLookup(Optional.empty(), Optional.of(new TokenProblem(tokens.toString(),
+          "cannot be read as the CLI's token map (" + e.getClass().getSimpleName() + ")", login)));
     }
+  }
+
+  /** Why the CLI would find no token, when it would not. */
+  Optional<TokenProblem> tokenProblem() {
+    return tokenProblem;
   }
 
   @Override
@@ -573,7 +605,10 @@ public final class AptibleClient {
       return this;
     }
 
-    /** The API token; default {@code APTIBLE_ACCESS_TOKEN}, else {@code ~/.aptible/tokens.json}. */
+    /**
+     * The API token; default the one the CLI would use: {@code APTIBLE_ACCESS_TOKEN}, else the entry
+     * of {@code tokens.json} for {@code APTIBLE_AUTH_ROOT_URL} (see {@link AptibleApp#rules()}).
+     */
     public Builder accessToken(Secret token) {
       this.accessToken = Objects.requireNonNull(token, "token");
       return this;
@@ -705,8 +740,9 @@ public final class AptibleClient {
       AptibleApi.checkBaseUrl(api).ifPresent(problem -> problems.add("apiUrl", api, problem,
           "use https://api.aptible.com (or http://127.0.0.1:PORT for a local fake)"));
       problems.throwIfAny();
-      return new AptibleClient(this, accessToken != null ? Optional.of(accessToken) : discoverToken(cliEnvironment),
-          api);
+      TokenLookup token = accessToken != null ? new TokenLookup(Optional.of(accessToken), Optional.empty())
+          : discoverToken(cliEnvironment, System.getenv());
+      return new AptibleClient(this, token, api);
     }
   }
 }

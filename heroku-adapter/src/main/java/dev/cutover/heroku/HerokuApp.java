@@ -85,6 +85,12 @@ public final class HerokuApp implements SourceApp {
     return name;
   }
 
+  /** A dyno size's memory, from Heroku's published sizes ({@code eco} 512 MB ... {@code performance-2XL}). */
+  @Override
+  public Optional<Integer> processMemoryMb(String size) {
+    return dev.cutover.heroku.internal.DynoSizes.memoryMb(size);
+  }
+
   /**
    * Reads the app, formation, config vars, add-ons (its own and those shared with it), domains (all
    * pages), buildpacks, the current release's process types ({@code fir} images included), and every
@@ -241,7 +247,7 @@ public final class HerokuApp implements SourceApp {
     String step = "heroku.credentials";
     requireAttachmentName(step, database);
     CommandResult result = CliFailure.retrying(step, "`heroku pg:credentials:url " + database + " -a " + name + "`",
-        name, sleeper, () -> cli.run(step, List.of("pg:credentials:url", database, "-a", name), Duration.ofMinutes(2),
+        name, sleeper, () -> cli.run(step, List.of("pg:credentials:url", "-a", name, "--", database), Duration.ofMinutes(2),
             line -> {}));
     Matcher m = POSTGRES_URL.matcher(result.stdout());
     if (!m.find()) {

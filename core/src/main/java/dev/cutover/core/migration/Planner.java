@@ -14,6 +14,7 @@ import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.core.spi.RepoPreparation;
+import dev.cutover.core.spi.TargetRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,16 +34,19 @@ final class Planner {
     ValidationException.Collector problems = ValidationException.collector("plan");
     Redactor redactor = given.redactor() != null ? given.redactor() : Redactor.create();
     Wiring wiring = given.redactor(redactor);
-    InputChecks.target(wiring.target().environment(), wiring.target().handle(), problems);
+    TargetRules rules = wiring.target().rules();
+    rules.checkTarget(wiring.target().environment(), wiring.target().handle(), problems);
     AppInventory inventory = inventory(wiring, redactor, problems);
     options.validate(problems);
-    InputChecks.deploy(options.deploy(), problems);
+    options.containerSizes().forEach((type, mb) -> rules.checkContainerSize("containerSizeOverride." + type, mb, problems));
+    InputChecks.deploy(options.deploy(), rules, problems);
 
     List<PostgresMove> postgres = new ArrayList<>();
     if (inventory != null) {
       Optional<PostgresInfo> primary = inventory.primaryDatabase();
       Optional<DatabaseSpec> spec = InputChecks.database(options.database(), primary, problems);
       String defaultHandle = given.target().handle() + "-db";
+      spec.ifPresent(s -> rules.checkDatabase(s.handle().orElse(defaultHandle), s, problems));
       spec.ifPresent(s -> postgres.add(new PostgresMove(primary.get().attachmentName(), primary.get(),
           s.handle().orElse(defaultHandle), s, options.restore(), List.of("DATABASE_URL"))));
     }
@@ -74,13 +78,15 @@ final class Planner {
     List<ConfigDecision> config = List.of();
     RepoPreparation.Preview repo = new RepoPreparation.Preview(List.of(), RepoPreparation.DEFAULT_PORT, "not decided", List.of());
     if (inventory != null) {
-      services = SourceRules.services(inventory, options.containerSizes(), problems);
+      services = SourceRules.services(inventory, options.containerSizes(), wiring.source(), rules, problems);
+      services.forEach(sp -> rules.checkService(sp.service(), sp.count(), problems));
       endpoints = SourceRules.endpoints(inventory, services, warnings);
+      endpoints.forEach(e -> rules.checkEndpoints(given.target().handle(), e.service(), e.domains(), problems));
       addons = SourceRules.addons(inventory, postgres);
       repo = repository(options, inventory, preparation, journal, redactor, problems);
       warnings.addAll(repo.warnings());
       config = SourceRules.config(inventory, moves, postgres, repo.port());
-      SourceRules.checkNames(config, problems);
+      SourceRules.checkNames(config, rules, problems);
     }
     options.deploy().filter(d -> d instanceof Deploy.DockerImage).map(d -> (Deploy.DockerImage) d)
         .flatMap(Deploy.DockerImage::credentials).ifPresent(c -> redactor.register(c.password()));

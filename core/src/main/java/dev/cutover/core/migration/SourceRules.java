@@ -10,6 +10,8 @@ import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.ConfigVar;
 import dev.cutover.core.model.Domain;
 import dev.cutover.core.model.Formation;
+import dev.cutover.core.spi.SourceApp;
+import dev.cutover.core.spi.TargetRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -18,20 +20,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * DESIGN's mapping rules, Heroku to Aptible: formation to services and container sizes, custom
  * domains to endpoints, add-ons to what happens to them, config vars to copy, skip or set.
  */
 final class SourceRules {
-  /** What Aptible (and a POSIX shell) takes as a config variable name. */
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Set<String> DYNO_METADATA = Set.of("HEROKU_APP_ID", "HEROKU_APP_NAME", "HEROKU_DYNO_ID");
 
   private SourceRules() {}
 
-  static List<ServicePlan> services(AppInventory inv, Map<String, Integer> overrides, ValidationException.Collector problems) {
+  static List<ServicePlan> services(AppInventory inv, Map<String, Integer> overrides, SourceApp source, TargetRules rules,
+      ValidationException.Collector problems) {
     Set<String> types = new HashSet<>();
     List<ServicePlan> out = new ArrayList<>();
     for (Formation f : inv.formation()) {
@@ -45,13 +45,15 @@ final class SourceRules {
         out.add(new ServicePlan(f.type(), f.quantity(), f.size(), override, command, "override"));
         continue;
       }
-      Optional<Integer> mapped = ContainerSizes.forDyno(f.size());
+      Optional<Integer> memory = source.processMemoryMb(f.size());
+      Optional<Integer> mapped = memory.flatMap(rules::containerSizeFor);
       if (mapped.isEmpty()) {
-        problems.add("formation." + f.type() + ".size", f.size(), "is a dyno size with no known memory",
-            "pass .containerSizeOverride(\"" + f.type() + "\", MB) with one of " + ContainerSizes.OFFERED);
+        problems.add("formation." + f.type() + ".size", f.size(), memory.isEmpty() ? "is a process size with no known memory"
+            : "needs " + memory.get() + " MB, more than the largest container size",
+            "pass .containerSizeOverride(\"" + f.type() + "\", MB) with one of " + rules.containerSizesMb());
       } else {
         out.add(new ServicePlan(f.type(), f.quantity(), f.size(), mapped.get(), command,
-            f.size() + " (" + ContainerSizes.dynoMemoryMb(f.size()).orElseThrow() + " MB) -> " + mapped.get() + " MB"));
+            f.size() + " (" + memory.get() + " MB) -> " + mapped.get() + " MB"));
       }
     }
     overrides.keySet().stream().filter(type -> !types.contains(type)).forEach(type ->
@@ -121,10 +123,9 @@ final class SourceRules {
     return List.copyOf(out);
   }
 
-  static void checkNames(List<ConfigDecision> config, ValidationException.Collector problems) {
-    config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP && !ENV_NAME.matcher(c.name()).matches())
-        .forEach(c -> problems.add("config." + c.name(), c.name(), "is not a valid environment variable name on Aptible",
-            "rename it on Heroku (heroku config:set NEW_NAME=...; heroku config:unset " + c.name() + "), then plan again"));
+  static void checkNames(List<ConfigDecision> config, TargetRules rules, ValidationException.Collector problems) {
+    config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP)
+        .forEach(c -> rules.checkConfigName(c.name(), problems));
   }
 
   private static String skipReason(String name, Set<String> movedVars) {

@@ -21,6 +21,14 @@ public interface SourceApp {
   /** Reads everything the pipeline needs. Read-only. */
   AppInventory inventory();
 
+  /**
+   * The memory (MB) of one process of {@code size} (a formation's size, e.g. {@code standard-2X},
+   * any case), when the platform says. Calls nothing remote. The default knows no size.
+   */
+  default Optional<Integer> processMemoryMb(String size) {
+    return Optional.empty();
+  }
+
   /** Turns maintenance mode on or off. Idempotent. */
   void maintenance(boolean on);
 

@@ -20,6 +20,14 @@ public interface TargetApp {
   /** The Aptible environment (account) handle. */
   String environment();
 
+  /**
+   * The platform's input rules, which {@code plan()} checks before any side effect. The default
+   * accepts everything; a platform adapter returns its own.
+   */
+  default TargetRules rules() {
+    return TargetRules.NONE;
+  }
+
   /** Creates the app unless it exists. */
   void ensureApp();
 

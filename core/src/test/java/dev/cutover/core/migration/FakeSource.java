@@ -63,6 +63,13 @@ final class FakeSource implements SourceApp {
     return name;
   }
 
+  /** The two dyno sizes the fixture uses; any other size has no known memory. */
+  @Override
+  public java.util.Optional<Integer> processMemoryMb(String size) {
+    return java.util.Optional.ofNullable(Map.of("standard-1x", 512, "standard-2x", 1024)
+        .get(size.toLowerCase(java.util.Locale.ROOT)));
+  }
+
   @Override
   public AppInventory inventory() {
     faults.call("inventory");

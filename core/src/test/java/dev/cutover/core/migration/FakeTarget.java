@@ -78,6 +78,11 @@ final class FakeTarget implements TargetApp {
   }
 
   @Override
+  public dev.cutover.core.spi.TargetRules rules() {
+    return new FakeRules();
+  }
+
+  @Override
   public Set<String> configNames() {
     return config.keySet();
   }
