@@ -11,6 +11,7 @@ import dev.cutover.core.model.Deploy;
 import dev.cutover.core.spi.HttpsEndpoint;
 import dev.cutover.core.spi.TargetApp;
 import dev.cutover.core.spi.TargetRules;
+import dev.cutover.core.Toolkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,11 @@ public final class AptibleApp implements TargetApp {
    * images, config names, container counts, and endpoints ({@code internal-} apps have none; managed
    * TLS needs a non-apex domain). Calls nothing.
    */
+  @Override
+  public Optional<Toolkit> toolkit() {
+    return Optional.of(client.toolkit());
+  }
+
   @Override
   public TargetRules rules() {
     return new AptibleRules(client);

@@ -8,6 +8,7 @@ import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Redactor;
 import dev.cutover.core.Secret;
 import dev.cutover.core.Sleeper;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.RegistryCredentials;
@@ -51,7 +52,7 @@ import okhttp3.OkHttpClient;
  * {@link SecretTransport}. API failures are {@link dev.cutover.core.ApiException}s. Thread-safe: it
  * holds no mutable state beyond the shared {@link Redactor}.
  */
-public final class AptibleClient {
+public final class AptibleClient implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AptibleClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +72,9 @@ public final class AptibleClient {
   private final SecretTransport secretTransport;
   private final AptibleApi api;
   private final Optional<TokenProblem> tokenProblem;
+  private final Toolkit toolkit;
+  /** The HTTP client this client built and so closes; null when the caller passed one (theirs to close). */
+  private final OkHttpClient ownedHttp;
 
   private AptibleClient(Builder b, TokenLookup lookup, String apiUrl) {
     Optional<Secret> token = lookup.token();
@@ -79,6 +83,7 @@ public final class AptibleClient {
     this.redactor = b.redactor;
     token.ifPresent(redactor::register);
     ProcessRunner runner = b.processRunner != null ? b.processRunner : ProcessRunner.create(redactor);
+    this.toolkit = Toolkit.of(redactor).withProcessRunner(runner).withClock(b.clock).withSleeper(b.sleeper);
     this.cli = new AptibleCli(b.cliCommand, b.cliEnvironment, token, runner, redactor);
     this.clock = b.clock;
     this.sleeper = b.sleeper;
@@ -91,8 +96,9 @@ public final class AptibleClient {
     this.operationTimeout = b.operationTimeout;
     this.readTimeout = b.readTimeout;
     this.secretTransport = b.secretTransport;
-    OkHttpClient http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30))
-        .readTimeout(Duration.ofSeconds(60)).build();
+    this.ownedHttp = b.httpClient == null ? new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30))
+        .readTimeout(Duration.ofSeconds(60)).build() : null;
+    OkHttpClient http = b.httpClient != null ? b.httpClient : ownedHttp;
     this.api = new AptibleApi(http, AptibleApi.parseBaseUrl(apiUrl), token, redactor, clock, sleeper,
         operationTimeout);
   }
@@ -100,6 +106,24 @@ public final class AptibleClient {
   /** A builder; {@link Builder#environment(String)} is required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The redactor, process runner, clock and sleeper this client works with. */
+  public Toolkit toolkit() {
+    return toolkit;
+  }
+
+  /**
+   * Releases the HTTP client this client built (its connection pool and dispatcher threads). An
+   * HTTP client passed with {@link Builder#httpClient} is the caller's and is left open. Tunnels
+   * are closed by whoever opened them. Idempotent; throws nothing.
+   */
+  @Override
+  public void close() {
+    if (ownedHttp != null) {
+      ownedHttp.dispatcher().executorService().shutdown();
+      ownedHttp.connectionPool().evictAll();
+    }
   }
 
   /** The Aptible environment every call targets. */
@@ -596,6 +620,7 @@ public final class AptibleClient {
     private Duration readTimeout = Duration.ofMinutes(2);
     private SecretTransport secretTransport = SecretTransport.API;
     private String apiUrl;
+    private OkHttpClient httpClient;
 
     private Builder() {}
 
@@ -623,6 +648,27 @@ public final class AptibleClient {
     /** Extra environment for the CLI (no secrets: it may be logged). */
     public Builder cliEnvironment(Map<String, String> environment) {
       this.cliEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * The run's shared tools: its redactor, process runner, clock and sleeper (each can still be
+     * set on its own after this). Default: a new redactor and the production defaults.
+     */
+    public Builder toolkit(Toolkit toolkit) {
+      this.redactor = toolkit.redactor();
+      this.processRunner = toolkit.processRunner();
+      this.clock = toolkit.clock();
+      this.sleeper = toolkit.sleeper();
+      return this;
+    }
+
+    /**
+     * The HTTP client for the Aptible API calls; default one this client builds and closes in
+     * {@link AptibleClient#close()}. One passed here is never closed by the client.
+     */
+    public Builder httpClient(OkHttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.cutover.core.migration;
 import dev.cutover.core.MigrationCancelledException;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.Redactor;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.migration.MigrationPlan.ConfigDecision;
 import dev.cutover.core.migration.MigrationPlan.EndpointPlan;
@@ -32,7 +33,8 @@ final class Planner {
 
   static MigrationPlan plan(MigrationOptions options, Wiring given) {
     ValidationException.Collector problems = ValidationException.collector("plan");
-    Redactor redactor = given.redactor() != null ? given.redactor() : Redactor.create();
+    Toolkit toolkit = toolkit(given, problems);
+    Redactor redactor = toolkit.redactor();
     Wiring wiring = given.redactor(redactor);
     TargetRules rules = wiring.target().rules();
     rules.checkTarget(wiring.target().environment(), wiring.target().handle(), problems);
@@ -54,6 +56,7 @@ final class Planner {
     DatabaseMover mover = wiring.mover();
     if (mover == null && !moves.isEmpty()) {
       mover = load(DatabaseMover.class, problems, "dataMover");
+      mover = mover == null ? null : mover.withToolkit(toolkit);
       if (mover == null) {
         problems.add("dataMover", "none", "no DatabaseMover found on the classpath to move the database",
             "add dev.cutover:cutover-postgres to the classpath, or pass .dataMover(...)");
@@ -101,6 +104,24 @@ final class Planner {
     return new MigrationPlan(wiring, options, new Decisions(inventory, identity, repo, config, services,
         Optional.ofNullable(inventory.processTypes().get("release")), endpoints, addons, moves, warnings, journalFile,
         work, Optional.ofNullable(journal).flatMap(Journal::firstUnfinished)));
+  }
+
+  /**
+   * The run's toolkit: the source's (else the target's) around the migration's redactor when one
+   * was given, else the source's or target's own, else a new one. One redactor per run: a source
+   * or target built with another redactor is a problem.
+   */
+  private static Toolkit toolkit(Wiring given, ValidationException.Collector problems) {
+    Optional<Toolkit> adapters = given.source().toolkit().or(() -> given.target().toolkit());
+    Redactor redactor = given.redactor() != null ? given.redactor()
+        : adapters.map(Toolkit::redactor).orElseGet(Redactor::create);
+    for (Optional<Toolkit> kit : List.of(given.source().toolkit(), given.target().toolkit())) {
+      kit.filter(k -> k.redactor() != redactor).ifPresent(k -> problems.add("toolkit", k,
+          "the source, the target and the migration use different Redactors, so a secret one of them learns is not"
+              + " masked by the others", "build the clients and the migration with one Toolkit (or pass one Redactor to"
+              + " all of them)"));
+    }
+    return adapters.filter(k -> k.redactor() == redactor).orElseGet(() -> Toolkit.of(redactor));
   }
 
   static Path workDirectory(MigrationOptions options, Wiring wiring) {

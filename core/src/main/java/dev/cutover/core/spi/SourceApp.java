@@ -18,6 +18,14 @@ public interface SourceApp {
   /** The app's name. */
   String name();
 
+  /**
+   * The toolkit this source was built with, when it has one: {@code plan()} uses its redactor for
+   * the whole run and refuses a target built with another. The default has none.
+   */
+  default Optional<dev.cutover.core.Toolkit> toolkit() {
+    return Optional.empty();
+  }
+
   /** Reads everything the pipeline needs. Read-only. */
   AppInventory inventory();
 

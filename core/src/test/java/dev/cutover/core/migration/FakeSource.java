@@ -63,6 +63,14 @@ final class FakeSource implements SourceApp {
     return name;
   }
 
+  /** When set, the toolkit this source says it was built with. */
+  dev.cutover.core.Toolkit toolkit;
+
+  @Override
+  public java.util.Optional<dev.cutover.core.Toolkit> toolkit() {
+    return java.util.Optional.ofNullable(toolkit);
+  }
+
   /** The two dyno sizes the fixture uses; any other size has no known memory. */
   @Override
   public java.util.Optional<Integer> processMemoryMb(String size) {
