@@ -126,6 +126,11 @@ public final class AptibleClient implements AutoCloseable {
     }
   }
 
+  /** The HTTP client this client built and closes, when it built one (for tests). */
+  Optional<OkHttpClient> ownedHttpClient() {
+    return Optional.ofNullable(ownedHttp);
+  }
+
   /** The Aptible environment every call targets. */
   public String environment() {
     return environment;

@@ -50,6 +50,57 @@ class AptibleApiTransportTest {
         .sleeper(recordingSleeper).redactor(redactor).build();
   }
 
+  /** Starts a thread on {@code http}'s dispatcher (an async call to the fake API) and waits for its answer. */
+  private static void asyncCall(okhttp3.OkHttpClient http) throws Exception {
+    java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+    http.newCall(new okhttp3.Request.Builder().url(fake.apiUrl()).build()).enqueue(new okhttp3.Callback() {
+      @Override
+      public void onFailure(okhttp3.Call call, java.io.IOException e) {
+        status.completeExceptionally(e);
+      }
+
+      @Override
+      public void onResponse(okhttp3.Call call, okhttp3.Response response) {
+        response.close();
+        status.complete(response.code());
+      }
+    });
+    status.get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void close_ownHttpClient_threadsAndConnectionsGone_callersClientLeftOpen() throws Exception {
+    AptibleClient owning = client(Redactor.create());
+    okhttp3.OkHttpClient owned = owning.ownedHttpClient().orElseThrow();
+    owning.setConfig(APP, Map.of("CLOSE_CHECK", Secret.of("one")));
+    asyncCall(owned);
+    assertThat(owned.connectionPool().connectionCount()).as("pooled connections while open").isPositive();
+
+    owning.close();
+    owning.close();
+
+    assertThat(owned.dispatcher().executorService().awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("dispatcher threads ended").isTrue();
+    assertThat(owned.connectionPool().connectionCount()).as("pooled connections after close").isZero();
+
+    okhttp3.OkHttpClient callers = new okhttp3.OkHttpClient();
+    try {
+      AptibleClient borrowing = AptibleClient.builder().environment(fake.environment()).accessToken(fake.token())
+          .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).apiUrl(fake.apiUrl())
+          .sleeper(recordingSleeper).httpClient(callers).build();
+      assertThat(borrowing.ownedHttpClient()).isEmpty();
+      borrowing.setConfig(APP, Map.of("CLOSE_CHECK", Secret.of("two")));
+      borrowing.close();
+
+      assertThat(callers.dispatcher().executorService().isShutdown()).as("caller's dispatcher").isFalse();
+      asyncCall(callers);
+      assertThat(fake.app(APP).orElseThrow().config()).containsEntry("CLOSE_CHECK", "two");
+    } finally {
+      callers.dispatcher().executorService().shutdown();
+      callers.connectionPool().evictAll();
+    }
+  }
+
   @Test
   void setConfig_defaultTransport_goesOverTheApiAndTheCliSeesTheValues() {
     AptibleClient client = client(Redactor.create());

@@ -99,9 +99,18 @@ public final class HerokuClient implements AutoCloseable {
    * @throws ValidationException when neither holds a token
    */
   public static HerokuClient fromEnvironment() {
+    return fromEnvironment(Toolkit.create());
+  }
+
+  /**
+   * {@link #fromEnvironment()} with the run's shared {@code toolkit}.
+   *
+   * @throws ValidationException when neither holds a token
+   */
+  public static HerokuClient fromEnvironment(Toolkit toolkit) {
     Optional<Secret> token = Secret.fromEnv("HEROKU_API_KEY")
         .or(() -> netrcPassword(Path.of(System.getProperty("user.home"), ".netrc"), "api.heroku.com"));
-    Builder b = builder();
+    Builder b = builder().toolkit(toolkit);
     token.ifPresent(b::apiKey);
     return b.build();
   }
