@@ -322,16 +322,7 @@ public final class AptibleClient implements AutoCloseable {
     if (url.isEmpty()) {
       return Secret.of("-none-");
     }
-    Secret secret = redactor.register(Secret.of(url));
-    int at = url.lastIndexOf('@');
-    int colon = url.indexOf(':', url.indexOf("://") + 3);
-    if (at > 0 && colon > 0 && colon < at) {
-      String password = url.substring(colon + 1, at);
-      if (!password.isEmpty()) {
-        redactor.register(Secret.of(password));
-      }
-    }
-    return secret;
+    return redactor.registerUrl(Secret.of(url));
   }
 
   /**
