@@ -97,6 +97,12 @@ public final class HerokuApp implements SourceApp {
     return Optional.of(toolkit);
   }
 
+  /** Heroku's kind of config var: dyno metadata, a Heroku Postgres URL, or the app's own. */
+  @Override
+  public dev.cutover.core.model.ConfigVarKind configVarKind(String name) {
+    return dev.cutover.heroku.internal.InventoryReader.kind(name);
+  }
+
   /** A dyno size's memory, from Heroku's published sizes ({@code eco} 512 MB ... {@code performance-2XL}). */
   @Override
   public Optional<Integer> processMemoryMb(String size) {

@@ -88,7 +88,7 @@ final class Planner {
       addons = SourceRules.addons(inventory, postgres);
       repo = repository(options, inventory, preparation, journal, redactor, problems);
       warnings.addAll(repo.warnings());
-      config = SourceRules.config(inventory, moves, postgres, repo.port());
+      config = SourceRules.config(inventory, wiring.source(), moves, postgres, repo.port());
       SourceRules.checkNames(config, rules, problems);
     }
     options.deploy().filter(d -> d instanceof Deploy.DockerImage).map(d -> (Deploy.DockerImage) d)
@@ -136,7 +136,7 @@ final class Planner {
   private static AppInventory inventory(Wiring wiring, Redactor redactor, ValidationException.Collector problems) {
     try {
       AppInventory inventory = wiring.source().inventory();
-      inventory.configVars().stream().filter(v -> SourceRules.isSecret(v.name())).forEach(v -> redactor.register(v.value()));
+      inventory.configVars().stream().filter(v -> SourceRules.isSecret(wiring.source(), v.name())).forEach(v -> redactor.register(v.value()));
       return inventory;
     } catch (MigrationException e) {
       boolean transientFault = e.retryable() && !(e instanceof ValidationException)

@@ -8,6 +8,7 @@ import dev.cutover.core.migration.MigrationPlan.ServicePlan;
 import dev.cutover.core.model.Addon;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.ConfigVar;
+import dev.cutover.core.model.ConfigVarKind;
 import dev.cutover.core.model.Domain;
 import dev.cutover.core.model.Formation;
 import dev.cutover.core.spi.SourceApp;
@@ -26,7 +27,6 @@ import java.util.Set;
  * domains to endpoints, add-ons to what happens to them, config vars to copy, skip or set.
  */
 final class SourceRules {
-  private static final Set<String> DYNO_METADATA = Set.of("HEROKU_APP_ID", "HEROKU_APP_NAME", "HEROKU_DYNO_ID");
 
   private SourceRules() {}
 
@@ -97,7 +97,8 @@ final class SourceRules {
   }
 
   /** Every source var (copied, flagged or skipped, with why), then what the migration sets: each data move's URL, PORT. */
-  static List<ConfigDecision> config(AppInventory inv, List<DataMove> moves, List<PostgresMove> postgres, int port) {
+  static List<ConfigDecision> config(AppInventory inv, SourceApp source, List<DataMove> moves, List<PostgresMove> postgres,
+      int port) {
     Map<String, Addon> provider = new LinkedHashMap<>();
     inv.addons().forEach(a -> a.configVars().forEach(v -> provider.putIfAbsent(v, a)));
     Set<String> moved = new HashSet<>();
@@ -106,7 +107,7 @@ final class SourceRules {
     List<ConfigDecision> out = new ArrayList<>();
     for (ConfigVar v : inv.configVars().stream().sorted(Comparator.comparing(ConfigVar::name)).toList()) {
       String n = v.name();
-      String skip = skipReason(n, moved);
+      String skip = skipReason(n, source.configVarKind(n), moved);
       if (skip != null) {
         out.add(new ConfigDecision(n, ConfigDecision.Action.SKIP, skip));
       } else if (provider.containsKey(n)) {
@@ -128,13 +129,12 @@ final class SourceRules {
         .forEach(c -> rules.checkConfigName(c.name(), problems));
   }
 
-  private static String skipReason(String name, Set<String> movedVars) {
-    if (name.equals("DATABASE_URL") || (name.startsWith("HEROKU_POSTGRESQL_") && name.endsWith("_URL"))
-        || movedVars.contains(name)) {
-      return "Heroku Postgres URL: replaced by the Aptible database URL";
+  private static String skipReason(String name, ConfigVarKind kind, Set<String> movedVars) {
+    if (kind == ConfigVarKind.DATABASE_URL || movedVars.contains(name)) {
+      return "the source's database URL: replaced by the target database's URL";
     }
-    if (isMetadata(name)) {
-      return "Heroku dyno metadata: meaningless on Aptible";
+    if (kind == ConfigVarKind.PLATFORM_METADATA) {
+      return "the source platform's dyno metadata: meaningless on the target";
     }
     if (name.equals("PORT")) {
       return "set from the port the app listens on";
@@ -142,12 +142,8 @@ final class SourceRules {
     return null;
   }
 
-  /** Dyno metadata and PORT are not secret: masking them would mask the app's name in every message. */
-  static boolean isSecret(String name) {
-    return !isMetadata(name) && !name.equals("PORT");
-  }
-
-  private static boolean isMetadata(String name) {
-    return DYNO_METADATA.contains(name) || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_");
+  /** Platform metadata and PORT are not secret: masking them would mask the app's name in every message. */
+  static boolean isSecret(SourceApp source, String name) {
+    return source.configVarKind(name) != ConfigVarKind.PLATFORM_METADATA && !name.equals("PORT");
   }
 }

@@ -30,6 +30,15 @@ public interface SourceApp {
   AppInventory inventory();
 
   /**
+   * What the config var {@code name} is on this platform (its dyno metadata, its managed database's
+   * URLs, ...). Calls nothing remote. The default says every var is the app's own ({@code APP}); an
+   * add-on's vars are known from the inventory's add-ons.
+   */
+  default dev.cutover.core.model.ConfigVarKind configVarKind(String name) {
+    return dev.cutover.core.model.ConfigVarKind.APP;
+  }
+
+  /**
    * The memory (MB) of one process of {@code size} (a formation's size, e.g. {@code standard-2X},
    * any case), when the platform says. Calls nothing remote. The default knows no size.
    */
