@@ -204,14 +204,14 @@ public final class AptibleApp implements TargetApp {
     List<EndpointInfo> existing = client.endpoints(handle);
     if (domains.isEmpty()) {
       EndpointInfo endpoint = existing.stream().filter(e -> e.defaultDomain().isPresent()).findFirst()
-          .orElseGet(() -> client.createHttpsEndpoint(handle, service, Optional.empty()));
+          .orElseGet(() -> client.createHttpsEndpoint(handle, service));
       return List.of(new HttpsEndpoint(service, endpoint.defaultDomain().orElse(endpoint.hostname()),
           endpoint.hostname(), false));
     }
     List<HttpsEndpoint> result = new ArrayList<>();
     for (String domain : domains) {
       EndpointInfo endpoint = existing.stream().filter(e -> e.managedTlsDomain().filter(domain::equals).isPresent())
-          .findFirst().orElseGet(() -> client.createHttpsEndpoint(handle, service, Optional.of(domain)));
+          .findFirst().orElseGet(() -> client.createHttpsEndpoint(handle, service, domain));
       result.add(new HttpsEndpoint(service, domain, endpoint.hostname(), true));
     }
     return List.copyOf(result);

@@ -368,7 +368,17 @@ public final class AptibleClient implements AutoCloseable {
    * @throws AptibleException when the CLI fails (CLI)
    * @throws ValidationException for a bad image reference or empty registry user name
    */
-  public void deployImage(String app, String image, Optional<RegistryCredentials> credentials,
+  public void deployImage(String app, String image, RegistryCredentials credentials, Consumer<String> output) {
+    deployImage(app, image, Optional.of(Objects.requireNonNull(credentials, "credentials")), output);
+  }
+
+  /** {@link #deployImage(String, String, RegistryCredentials, Consumer)} of a public image: no registry credentials. */
+  public void deployImage(String app, String image, Consumer<String> output) {
+    deployImage(app, image, Optional.empty(), output);
+  }
+
+  /** The image deploy, with credentials when given: the one body behind both public overloads. */
+  void deployImage(String app, String image, Optional<RegistryCredentials> credentials,
       Consumer<String> output) {
     ValidationException.Collector problems = ValidationException.collector("aptible.deploy");
     AptibleInputs.handle(problems, "app.handle", app);
@@ -421,11 +431,17 @@ public final class AptibleClient implements AutoCloseable {
     return result;
   }
 
-  /**
-   * Creates an HTTPS endpoint for {@code service}: with managed TLS for {@code managedTlsDomain},
-   * or on the default {@code on-aptible.com} domain when it is empty.
-   */
-  public EndpointInfo createHttpsEndpoint(String app, String service, Optional<String> managedTlsDomain) {
+  /** Creates an HTTPS endpoint for {@code service} with managed TLS for {@code managedTlsDomain} (not an apex). */
+  public EndpointInfo createHttpsEndpoint(String app, String service, String managedTlsDomain) {
+    return createHttpsEndpoint(app, service, Optional.of(Objects.requireNonNull(managedTlsDomain, "managedTlsDomain")));
+  }
+
+  /** Creates an HTTPS endpoint for {@code service} on the app's default {@code on-aptible.com} domain. */
+  public EndpointInfo createHttpsEndpoint(String app, String service) {
+    return createHttpsEndpoint(app, service, Optional.<String>empty());
+  }
+
+  private EndpointInfo createHttpsEndpoint(String app, String service, Optional<String> managedTlsDomain) {
     ValidationException.Collector problems = ValidationException.collector("aptible.endpoints:https:create");
     AptibleInputs.handle(problems, "app.handle", app);
     AptibleInputs.processType(problems, "endpoint.service", service);

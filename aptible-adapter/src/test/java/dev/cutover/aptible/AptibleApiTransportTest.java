@@ -13,7 +13,6 @@ import dev.cutover.testkit.aptible.FakeAptible;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,7 +127,7 @@ class AptibleApiTransportTest {
     List<String> output = new CopyOnWriteArrayList<>();
 
     client(Redactor.create()).deployImage(APP, "registry.example.com/team/api:2",
-        Optional.of(new RegistryCredentials("deployer", Secret.of("registry-canary-pw-42"))), output::add);
+        new RegistryCredentials("deployer", Secret.of("registry-canary-pw-42")), output::add);
 
     FakeAptible.Operation deploy = fake.deploys().get(fake.deploys().size() - 1);
     assertThat(deploy.argv()).isEmpty();

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -178,7 +177,7 @@ class AptibleCliTest {
     List<String> output = new ArrayList<>();
 
     assertThatThrownBy(() -> client(runner).deployImage("web-app", "registry.example.com/team/app:1.2",
-        Optional.of(new RegistryCredentials("deployer", password)), output::add))
+        new RegistryCredentials("deployer", password), output::add))
         .isInstanceOfSatisfying(AptibleException.class, e -> {
           assertThat(e.kind()).isEqualTo(AptibleException.Kind.OPERATION_FAILED);
           assertThat(e.commandLine()).contains("--private-registry-password ****")
