@@ -126,13 +126,13 @@ public final class AptibleApp implements TargetApp {
 
   @Override
   public Secret databaseUrl(String dbHandle) {
-    return client.databaseUrl(dbHandle);
+    return client.database(dbHandle).url();
   }
 
   /** Opens {@code aptible db:tunnel}; the caller closes the returned tunnel. */
   @Override
   public AptibleTunnel openTunnel(String dbHandle) {
-    return client.openTunnel(dbHandle);
+    return client.database(dbHandle).openTunnel();
   }
 
   @Override

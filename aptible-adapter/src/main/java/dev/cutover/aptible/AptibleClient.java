@@ -34,14 +34,19 @@ import okhttp3.OkHttpClient;
  * JGit for git deploys, and {@code aptible db:tunnel} for database access.
  *
  * <pre>{@code
- * AptibleClient aptible = AptibleClient.builder().environment("my_environment").build();
- * AptibleApp app = aptible.app("my-app");
- * app.ensureApp();
- * app.ensureDatabase("my-app-db", DatabaseSpec.postgresql("16").diskSizeGb(100).containerSizeMb(4096));
- * try (AptibleTunnel tunnel = app.openTunnel("my-app-db")) {
- *   // connect to tunnel.connection()
+ * try (AptibleClient aptible = AptibleClient.builder().toolkit(toolkit).environment("my_environment").build()) {
+ *   AptibleApp app = aptible.app("my-app");
+ *   app.ensureApp();
+ *   app.ensureDatabase("my-app-db", DatabaseSpec.postgresql("16").diskSizeGb(100).containerSizeMb(4096));
+ *   try (AptibleTunnel tunnel = aptible.database("my-app-db").openTunnel()) {
+ *     // connect to tunnel.connection()
+ *   }
  * }
  * }</pre>
+ *
+ * <p>Same shape as {@code HerokuClient}: {@link #app(String)} for app operations,
+ * {@link #database(String)} for a database's URL and tunnel, {@link #close()} for the HTTP client
+ * it built (one passed with {@link Builder#httpClient} stays the caller's).
  *
  * <p>Every call blocks until the CLI exits. Inputs are checked before any CLI call and every
  * problem is reported in one {@link ValidationException}. A CLI failure becomes an
@@ -71,6 +76,8 @@ public final class AptibleClient implements AutoCloseable {
   private final Duration readTimeout;
   private final SecretTransport secretTransport;
   private final AptibleApi api;
+  /** The transport of the calls that carry secrets, chosen once from {@link SecretTransport}. */
+  private final SecretCalls secretCalls;
   private final Optional<TokenProblem> tokenProblem;
   private final Toolkit toolkit;
   /** The HTTP client this client built and so closes; null when the caller passed one (theirs to close). */
@@ -101,6 +108,8 @@ public final class AptibleClient implements AutoCloseable {
     OkHttpClient http = b.httpClient != null ? b.httpClient : ownedHttp;
     this.api = new AptibleApi(http, AptibleApi.parseBaseUrl(apiUrl), token, redactor, clock, sleeper,
         operationTimeout);
+    this.secretCalls = secretTransport == SecretTransport.API ? SecretCalls.api(api, environment)
+        : SecretCalls.cli(cli, environment, operationTimeout);
   }
 
   /** A builder; {@link Builder#environment(String)} is required. */
@@ -148,6 +157,14 @@ public final class AptibleClient implements AutoCloseable {
    */
   public AptibleApp app(String handle) {
     return new AptibleApp(this, Objects.requireNonNull(handle, "handle"));
+  }
+
+  /**
+   * The database {@code handle} in this client's environment: its URL and tunnel. Nothing is called
+   * until a method of the returned database is.
+   */
+  public AptibleDatabase database(String handle) {
+    return new AptibleDatabase(this, handle);
   }
 
   // ---------------------------------------------------------------- apps
@@ -225,14 +242,7 @@ public final class AptibleClient implements AutoCloseable {
     if (set.isEmpty()) {
       return;
     }
-    if (secretTransport == SecretTransport.API) {
-      api.configure("aptible.config:set", api.findApp("aptible.config:set", app, environment), set);
-      return;
-    }
-    List<String> args = new ArrayList<>(appArgs("config:set", app));
-    args.add("--");
-    set.forEach((k, v) -> args.add(k + "=" + v.reveal()));
-    run("aptible.config:set", args, operationTimeout, null);
+    secretCalls.setConfig(app, set);
   }
 
   /** Removes {@code names} from the app's configuration (one operation, restarts the app). */
@@ -390,17 +400,7 @@ public final class AptibleClient implements AutoCloseable {
     });
     problems.throwIfAny();
     credentials.ifPresent(c -> redactor.register(c.password()));
-    if (secretTransport == SecretTransport.API) {
-      AptibleApi.Operation op = api.deployImage("aptible.deploy", api.findApp("aptible.deploy", app, environment),
-          image, credentials.map(RegistryCredentials::username), credentials.map(RegistryCredentials::password));
-      output.accept("Operation #" + op.id() + " (deploy of " + image + ") succeeded");
-      return;
-    }
-    List<String> args = new ArrayList<>(appArgs("deploy", app));
-    args.addAll(List.of("--docker-image", image));
-    credentials.ifPresent(c -> args.addAll(List.of("--private-registry-username", c.username(),
-        "--private-registry-password", redactor.register(c.password()).reveal())));
-    run("aptible.deploy", args, operationTimeout, line -> output.accept(line.line()));
+    secretCalls.deployImage(app, image, credentials, output);
   }
 
   /** Deploys a ref already pushed to the app's remote ({@code aptible deploy --git-commitish}). */

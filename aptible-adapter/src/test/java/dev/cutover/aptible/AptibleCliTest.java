@@ -75,6 +75,21 @@ class AptibleCliTest {
   }
 
   @Test
+  void database_url_dbUrlWithTheHandleAfterDoubleDash_registered() {
+    Redactor redactor = Redactor.create();
+    FakeProcessRunner runner = new FakeProcessRunner().on(argv -> argv.contains("db:url"))
+        .reply(0, "{\"connection_url\": \"postgresql://aptible:url-pass-77@db-x.aptible.in:1/db\"}\n").runner();
+
+    AptibleDatabase db = AptibleClient.builder().environment("prod-env").accessToken(TOKEN).redactor(redactor)
+        .processRunner(runner).build().database("app-db");
+
+    assertThat(db.url().reveal()).isEqualTo("postgresql://aptible:url-pass-77@db-x.aptible.in:1/db");
+    assertThat(runner.argvs()).singleElement().satisfies(argv -> assertThat(argv.subList(1, argv.size()))
+        .containsExactly("db:url", "--environment", "prod-env", "--", "app-db"));
+    assertThat(redactor.redact("password=url-pass-77")).doesNotContain("url-pass-77");
+  }
+
+  @Test
   void everyCommand_userValuesAfterDoubleDash() {
     FakeProcessRunner runner = new FakeProcessRunner().on(argv -> true).reply(0, "{}\n").runner();
     AptibleClient c = client(runner);
