@@ -100,6 +100,37 @@ class AptibleApiTransportTest {
     }
   }
 
+  /** The fake CLI called directly, with no client checks in front: it refuses endpoints Aptible refuses. */
+  @Test
+  void fakeCli_endpointsAptibleRefuses_exit1() {
+    AptibleClient client = client(Redactor.create());
+    fake.registerImage("registry.example.com/team/internal:1", "web: ./serve\n", List.of());
+    client.createApp("internal-api");
+    client.deployImage("internal-api", "registry.example.com/team/internal:1", line -> {});
+    client.createApp("apex-app");
+    client.deployImage("apex-app", "registry.example.com/team/internal:1", line -> {});
+
+    dev.cutover.core.process.CommandResult internal = fakeCli("endpoints:https:create", "--app", "internal-api",
+        "--environment", fake.environment(), "--default-domain", "--", "web");
+    dev.cutover.core.process.CommandResult apex = fakeCli("endpoints:https:create", "--app", "apex-app",
+        "--environment", fake.environment(), "--managed-tls", "--managed-tls-domain", "example.com", "--", "web");
+    dev.cutover.core.process.CommandResult www = fakeCli("endpoints:https:create", "--app", "apex-app",
+        "--environment", fake.environment(), "--managed-tls", "--managed-tls-domain", "www.example.com", "--", "web");
+
+    assertThat(internal.exitCode()).as(internal.stderr()).isEqualTo(1);
+    assertThat(internal.stderr()).contains("cannot have endpoints");
+    assertThat(apex.exitCode()).as(apex.stderr()).isEqualTo(1);
+    assertThat(apex.stderr()).contains("apex");
+    assertThat(www.exitCode()).as(www.stderr()).isZero();
+  }
+
+  private static dev.cutover.core.process.CommandResult fakeCli(String... args) {
+    dev.cutover.core.process.Command.Builder command = dev.cutover.core.process.Command.builder(fake.cliCommand())
+        .args(List.of(args)).successExitCodes(0, 1).secretEnv("APTIBLE_ACCESS_TOKEN", fake.token());
+    fake.cliEnvironment().forEach(command::env);
+    return dev.cutover.core.process.ProcessRunner.create(Redactor.create()).run(command.build());
+  }
+
   @Test
   void setConfig_defaultTransport_goesOverTheApiAndTheCliSeesTheValues() {
     AptibleClient client = client(Redactor.create());
