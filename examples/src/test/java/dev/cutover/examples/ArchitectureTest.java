@@ -133,30 +133,7 @@ class ArchitectureTest {
 
   /** {@code source} without its comments; literals kept (a rule copied as a string is still a copy). */
   static String withoutComments(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    int i = 0;
-    while (i < s.length()) {
-      if (s.startsWith("//", i)) {
-        while (i < s.length() && s.charAt(i) != '\n') {
-          i++;
-        }
-      } else if (s.startsWith("/*", i)) {
-        int end = s.indexOf("*/", i + 2);
-        i = end < 0 ? s.length() : end + 2;
-        out.append(' ');
-      } else if (s.charAt(i) == '"' || s.charAt(i) == '\'') {
-        int start = i;
-        char quote = s.charAt(i++);
-        while (i < s.length() && s.charAt(i) != quote && s.charAt(i) != '\n') {
-          i += s.charAt(i) == '\\' ? 2 : 1;
-        }
-        i++;
-        out.append(s, start, Math.min(i, s.length()));
-      } else {
-        out.append(s.charAt(i++));
-      }
-    }
-    return out.toString();
+    return strip(s, false);
   }
 
   @Test
@@ -224,6 +201,11 @@ class ArchitectureTest {
 
   /** {@code source} with comments, string, text-block and char literals blanked out. */
   static String code(String s) {
+    return strip(s, true);
+  }
+
+  /** {@code s} without comments, and with its literals blanked when {@code blankLiterals}. */
+  private static String strip(String s, boolean blankLiterals) {
     StringBuilder out = new StringBuilder(s.length());
     int i = 0;
     while (i < s.length()) {
@@ -236,16 +218,18 @@ class ArchitectureTest {
         i = end < 0 ? s.length() : end + 2;
         out.append(' ');
       } else if (s.startsWith("\"\"\"", i)) {
+        int start = i;
         int end = s.indexOf("\"\"\"", i + 3);
         i = end < 0 ? s.length() : end + 3;
-        out.append("\"\"");
+        out.append(blankLiterals ? "\"\"" : s.substring(start, i));
       } else if (s.charAt(i) == '"' || s.charAt(i) == '\'') {
+        int start = i;
         char quote = s.charAt(i++);
         while (i < s.length() && s.charAt(i) != quote && s.charAt(i) != '\n') {
           i += s.charAt(i) == '\\' ? 2 : 1;
         }
         i++;
-        out.append(quote).append(quote);
+        out.append(blankLiterals ? String.valueOf(quote) + quote : s.substring(start, Math.min(i, s.length())));
       } else {
         out.append(s.charAt(i++));
       }
