@@ -124,6 +124,15 @@ final class SourceRules {
     return List.copyOf(out);
   }
 
+  /** Platform metadata that the repository's code reads (e.g. {@code HEROKU_APP_NAME}): copied, not skipped. */
+  static List<ConfigDecision> keep(List<ConfigDecision> config, SourceApp source, List<String> readByTheCode) {
+    return config.stream().map(c -> c.action() == ConfigDecision.Action.SKIP
+        && source.configVarKind(c.name()) == ConfigVarKind.PLATFORM_METADATA && readByTheCode.contains(c.name())
+        ? new ConfigDecision(c.name(), ConfigDecision.Action.COPY,
+        "dyno metadata of the source platform, but the app's code reads it: copied so the app keeps its value") : c)
+        .toList();
+  }
+
   static void checkNames(List<ConfigDecision> config, TargetRules rules, ValidationException.Collector problems) {
     config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP)
         .forEach(c -> rules.checkConfigName(c.name(), problems));
