@@ -199,6 +199,16 @@ public final class Migration {
     return new Migration(wiring.clock(Objects.requireNonNull(clock, "clock")), options);
   }
 
+  /**
+   * The run's shared tools: its redactor is the one every secret is registered with. Build the
+   * clients with the same toolkit ({@code plan()} refuses a source or target with another
+   * redactor). Default: the source's toolkit, else the target's, else a new one.
+   */
+  public Migration toolkit(dev.cutover.core.Toolkit toolkit) {
+    return new Migration(wiring.redactor(Objects.requireNonNull(toolkit, "toolkit").redactor()).clock(toolkit.clock()),
+        options);
+  }
+
   /** The redactor shared with the adapters, so every secret in play is masked everywhere. Default: a new one. */
   public Migration redactor(Redactor redactor) {
     return new Migration(wiring.redactor(Objects.requireNonNull(redactor, "redactor")), options);

@@ -137,7 +137,7 @@ public final class Backups {
     String step = "heroku.download";
     String owner = backup.app().isEmpty() ? app : backup.app();
     CommandResult result = CliFailure.retrying(step, "`heroku pg:backups:url " + backup.id() + " -a " + owner + "`",
-        owner, sleeper, () -> cli.run(step, List.of("pg:backups:url", backup.id(), "-a", owner), URL_TIMEOUT,
+        owner, sleeper, () -> cli.run(step, List.of("pg:backups:url", "-a", owner, "--", backup.id()), URL_TIMEOUT,
             line -> {}));
     String url = result.stdout().strip();
     if (url.isEmpty()) {
@@ -157,7 +157,7 @@ public final class Backups {
         if (left.isNegative() || left.isZero()) {
           throw timedOut(step, t, Optional.empty(), null);
         }
-        cli.run(step, List.of("pg:backups:capture", "-a", app, t.attachment()), left, line -> {
+        cli.run(step, List.of("pg:backups:capture", "-a", app, "--", t.attachment()), left, line -> {
           lines.add(line.line());
           listener.output(new MigrationEvent.Output(step, clock.instant(), "heroku", line.line()));
         });
