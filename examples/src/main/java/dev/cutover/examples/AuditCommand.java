@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * one before by its SHA-256 and the journal's record of its end; prints the first broken line.
  * Reads only; needs no credentials.
  */
-@Command(name = "audit", description = "Checks a migration's audit trail (the hash-chained event log beside its journal);"
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Checks a migration's audit trail (the hash-chained event log beside its journal);"
     + " exit 0 when intact, 5 naming the first broken line.")
 final class AuditCommand implements Callable<Integer> {
   @CommandLine.Spec
