@@ -157,7 +157,7 @@ public final class CutoverCli implements Runnable {
       if (leaf.getCommand() instanceof Validated v) {
         v.validate(problems);
       }
-      problems.throwIfAny();
+      return handle(new ValidationException("cutover", problems.problems()), leaf.getErr(), leaf);
     }
     return new CommandLine.RunLast().execute(parsed);
   }
@@ -187,9 +187,20 @@ public final class CutoverCli implements Runnable {
   }
 
   private static String describe(CommandLine.Model.ArgSpec a) {
-    String[] d = a.description();
-    return d.length == 0 ? "pass it" : "pass " + name(a) + ": " + String.join(" ", d);
+    return "pass " + name(a) + " " + a.paramLabel() + envVariable(a).map(v -> " or set " + v).orElse("");
   }
+
+  /** The environment variable an option reads, as its description names it ({@code env NAME}). */
+  static Optional<String> envVariable(CommandLine.Model.ArgSpec a) {
+    java.util.regex.Matcher m = ENV.matcher(String.join(" ", a.description()));
+    String last = null;
+    while (m.find()) {
+      last = m.group(1); // the last one: "the password comes from env X (env Y)" reads Y
+    }
+    return Optional.ofNullable(last);
+  }
+
+  private static final java.util.regex.Pattern ENV = java.util.regex.Pattern.compile("\\benv ([A-Z][A-Z0-9_]*)");
 
   /** A command that checks its own options before anything is sent anywhere, adding every problem it finds. */
   interface Validated {
@@ -773,7 +784,7 @@ public final class CutoverCli implements Runnable {
 
   /** Reads the journal named by flags (or the default work directory) and rebuilds the migration from it. */
   abstract static class JournalCommand extends Base {
-    @Option(names = "--journal", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
+    @Option(names = "--journal", paramLabel = "FILE", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
         description = "The journal of the migration (env CUTOVER_JOURNAL).")
     Path journal;
 

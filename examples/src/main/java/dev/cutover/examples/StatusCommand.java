@@ -24,7 +24,7 @@ final class StatusCommand implements Callable<Integer>, CutoverCli.Validated {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--journal", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
+  @Option(names = "--journal", paramLabel = "FILE", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
       description = "The journal of the migration (env CUTOVER_JOURNAL).")
   Path journal;
 
