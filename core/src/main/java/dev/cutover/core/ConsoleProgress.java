@@ -57,9 +57,16 @@ public final class ConsoleProgress implements MigrationListener {
   private String lastBar = "";
   private Instant lastDrawn = Instant.EPOCH;
   private java.util.concurrent.ScheduledExecutorService ticker;
+  private boolean live;
 
   private ConsoleProgress(Appendable out, boolean terminal, Clock clock) {
     this(out, terminal, clock, List.of(), null, null, null);
+  }
+
+  /** This console with a ticker thread redrawing the status line every second (only {@link #stderr()} on a terminal). */
+  private ConsoleProgress live() {
+    live = terminal;
+    return this;
   }
 
   private ConsoleProgress(Appendable out, boolean terminal, Clock clock, List<String> steps, String opensAfter,
@@ -78,7 +85,8 @@ public final class ConsoleProgress implements MigrationListener {
    * ({@code System.console() != null} and {@code TERM} is not {@code dumb}), as plain lines otherwise.
    */
   public static ConsoleProgress stderr() {
-    return new ConsoleProgress(System.err, isTerminal(System.console() != null, System.getenv("TERM")), Clock.systemUTC());
+    return new ConsoleProgress(System.err, isTerminal(System.console() != null, System.getenv("TERM")), Clock.systemUTC())
+        .live();
   }
 
   /** Progress on {@code out}; {@code terminal} chooses the redrawn bar over plain lines. */
@@ -93,7 +101,8 @@ public final class ConsoleProgress implements MigrationListener {
 
   /** The same console with {@code clock} for rates, ETAs and throttling (for tests). */
   public ConsoleProgress withClock(Clock clock) {
-    return new ConsoleProgress(out, terminal, clock, steps, downtimeOpensAfter, downtimeClosesAfter, downtimeSince);
+    return new ConsoleProgress(out, terminal, clock, steps, downtimeOpensAfter, downtimeClosesAfter, downtimeSince)
+        .liveIf(live);
   }
 
   /**
@@ -104,7 +113,8 @@ public final class ConsoleProgress implements MigrationListener {
    * @return a new console; this one is unchanged
    */
   public ConsoleProgress withSteps(List<String> stepIds) {
-    return new ConsoleProgress(out, terminal, clock, stepIds, downtimeOpensAfter, downtimeClosesAfter, downtimeSince);
+    return new ConsoleProgress(out, terminal, clock, stepIds, downtimeOpensAfter, downtimeClosesAfter, downtimeSince)
+        .liveIf(live);
   }
 
   /**
@@ -119,7 +129,7 @@ public final class ConsoleProgress implements MigrationListener {
    */
   public ConsoleProgress withDowntime(String opensAfter, String closesAfter, Instant since) {
     return new ConsoleProgress(out, terminal, clock, steps, Objects.requireNonNull(opensAfter, "opensAfter"),
-        Objects.requireNonNull(closesAfter, "closesAfter"), since);
+        Objects.requireNonNull(closesAfter, "closesAfter"), since).liveIf(live);
   }
 
   /** Whether output goes to a terminal: a console is attached and {@code TERM} is not {@code dumb}. */
@@ -132,6 +142,7 @@ public final class ConsoleProgress implements MigrationListener {
     meters.keySet().removeIf(k -> k.startsWith(event.step() + "\u0000"));
     currentStep = event.step();
     currentStart = clock.instant();
+    lastDrawn = currentStart;
     lastBar = "";
     line("==> " + numbered(event.step()) + ": " + event.description() + downtime(clock.instant()));
     startTicker();
@@ -164,8 +175,12 @@ public final class ConsoleProgress implements MigrationListener {
     lastDrawn = now;
   }
 
+  private ConsoleProgress liveIf(boolean on) {
+    return on ? live() : this;
+  }
+
   private void startTicker() {
-    if (!terminal || ticker != null) {
+    if (!live || ticker != null) {
       return;
     }
     ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
