@@ -779,6 +779,12 @@ public final class CutoverCli implements Runnable {
     } else if (!java.nio.file.Files.exists(file)) {
       problems.add("--journal", journal, "does not exist", "pass the journal.json the migration wrote (in its work"
           + " directory, default .cutover/<app>-to-<target>/)");
+    } else {
+      try {
+        Migration.readJournal(file); // corrupt, another version's, not a journal: said with the other problems
+      } catch (ValidationException e) {
+        problems.addAll(e);
+      }
     }
   }
 

@@ -26,7 +26,8 @@ record Standing(JournalSummary summary, Instant now) {
   /** The Heroku app's state, e.g. {@code legacy-shop is in maintenance mode since ... (downtime so far 3 min 05 s)}. */
   String heroku() {
     String app = "Heroku app " + summary.source();
-    return summary.maintenanceOnSince().map(on -> app + " is in maintenance mode since " + on + " ("
+    return summary.maintenanceOnSince().map(on -> app + " is in maintenance mode since "
+            + on.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " ("
             + (summary.steps().get(MigrationStep.DEPLOY.id()) == StepStatus.DONE
                 ? "the app serves from Aptible; downtime was " : "users see the maintenance page; downtime so far ")
             + RunSummary.time(summary.downtime(now).orElseThrow()) + ")")

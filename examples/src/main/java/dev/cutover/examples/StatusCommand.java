@@ -56,7 +56,7 @@ final class StatusCommand implements Callable<Integer>, CutoverCli.Validated {
         continue;
       }
       out.printf(Locale.ROOT, "  %2d. %-16s %-8s %-24s %10s  %s%n", step.number(), step.id(), r.status(),
-          r.startedAt().map(Instant::toString).orElse(""),
+          r.startedAt().map(t -> t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).orElse(""),
           r.finishedAt().isPresent() ? RunSummary.time(r.duration()) : "",
           r.summary().length() > 80 ? r.summary().substring(0, 77) + "..." : r.summary());
     }
