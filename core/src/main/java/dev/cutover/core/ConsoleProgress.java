@@ -63,9 +63,12 @@ public final class ConsoleProgress implements MigrationListener {
     this(out, terminal, clock, List.of(), null, null, null);
   }
 
-  /** This console with a ticker thread redrawing the status line every second (only {@link #stderr()} on a terminal). */
+  /**
+   * This console with a ticker thread (only {@link #stderr()}): on a terminal it redraws the status
+   * line every second; elsewhere it writes a line every 30 s while a step runs without progress.
+   */
   private ConsoleProgress live() {
-    live = terminal;
+    live = true;
     return this;
   }
 
@@ -160,20 +163,28 @@ public final class ConsoleProgress implements MigrationListener {
   }
 
   /**
-   * Redraws the status line on a terminal: the running step, its time, its last progress and the
-   * downtime clock. Called every second by the ticker (and by tests); does nothing elsewhere or
-   * when progress was drawn within the last second.
+   * Shows that the running step goes on: on a terminal, redraws the status line (the step, its time,
+   * its last progress and the downtime clock) when nothing was drawn for a second; elsewhere writes
+   * a {@code still running} line when nothing was written for {@value #QUIET_SECONDS} s. Called every
+   * second by the ticker (and by tests).
    */
   synchronized void tick() {
     Instant now = clock.instant();
-    if (!terminal || currentStep == null || Duration.between(lastDrawn, now).compareTo(Duration.ofSeconds(1)) < 0) {
+    Duration quiet = Duration.between(lastDrawn, now);
+    if (currentStep == null || quiet.compareTo(Duration.ofSeconds(terminal ? 1 : QUIET_SECONDS)) < 0) {
       return;
     }
-    write(CLEAR_LINE + numbered(currentStep) + " " + duration(Duration.between(currentStart, now))
-        + (lastBar.isEmpty() ? "" : " " + lastBar) + downtime(now));
-    barShown = true;
+    String running = duration(Duration.between(currentStart, now));
+    if (terminal) {
+      write(CLEAR_LINE + numbered(currentStep) + " " + running + (lastBar.isEmpty() ? "" : " " + lastBar) + downtime(now));
+      barShown = true;
+    } else {
+      write(numbered(currentStep) + ": still running after " + running + downtime(now) + "\n");
+    }
     lastDrawn = now;
   }
+
+  private static final int QUIET_SECONDS = 30;
 
   private ConsoleProgress liveIf(boolean on) {
     return on ? live() : this;
@@ -213,6 +224,7 @@ public final class ConsoleProgress implements MigrationListener {
       write(CLEAR_LINE + numbered(event.step()) + " " + text + downtime(now));
       barShown = true;
     } else {
+      lastDrawn = now;
       write(numbered(event.step()) + ": " + text + downtime(now) + "\n");
     }
   }

@@ -204,4 +204,21 @@ class ConsoleProgressTest {
     assertThat(out.toString()).isEqualTo("deploy: Finding sources:   0% 0 of 13\n"
         + "deploy: Finding sources: 100% 13 of 13, 13/s\n").doesNotContain("of 13 Finding");
   }
+
+  @Test
+  void tick_plain_writesAStillRunningLineAfter30QuietSeconds() {
+    ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock).withSteps(STEPS)
+        .withDowntime("maintenance-on", "deploy", clock.instant());
+
+    console.stepStarted(new MigrationEvent.StepStarted("capture", clock.instant(), "capture a backup"));
+    clock.advance(Duration.ofSeconds(29));
+    console.tick();
+    clock.advance(Duration.ofSeconds(1));
+    console.tick();
+    clock.advance(Duration.ofSeconds(10));
+    console.tick();
+
+    assertThat(out.toString()).isEqualTo("==> [3/5] capture: capture a backup [downtime 0 ms]\n"
+        + "[3/5] capture: still running after 30 s [downtime 30 s]\n");
+  }
 }
