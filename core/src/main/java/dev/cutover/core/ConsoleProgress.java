@@ -151,6 +151,14 @@ public final class ConsoleProgress implements MigrationListener {
     startTicker();
   }
 
+  /**
+   * Progress's label: its step numbered; an adapter's operation (e.g. {@code aptible.deploy}, not one
+   * of {@link #withSteps}) under the running step's number and name.
+   */
+  private String label(String step) {
+    return steps.isEmpty() || steps.contains(step) || currentStep == null ? numbered(step) : numbered(currentStep);
+  }
+
   /** {@code [7/14] capture} for a step of {@link #withSteps}, else the step's id. */
   private String numbered(String step) {
     int i = steps.indexOf(step);
@@ -218,14 +226,15 @@ public final class ConsoleProgress implements MigrationListener {
     }
     meter.shown(event, now);
     String text = describe(event, meter, now);
+    String label = label(event.step());
     if (terminal) {
       lastBar = text;
       lastDrawn = now;
-      write(CLEAR_LINE + numbered(event.step()) + " " + text + downtime(now));
+      write(CLEAR_LINE + label + " " + text + downtime(now));
       barShown = true;
     } else {
       lastDrawn = now;
-      write(numbered(event.step()) + ": " + text + downtime(now) + "\n");
+      write(label + ": " + text + downtime(now) + "\n");
     }
   }
 
@@ -368,6 +377,11 @@ public final class ConsoleProgress implements MigrationListener {
 
     boolean due(MigrationEvent.Progress event, Instant now, boolean terminal) {
       boolean complete = event.total() > 0 && event.done() >= event.total();
+      if (!terminal && event.unit().indexOf(' ') >= 0) {
+        // a task of many short ones (git's): in a log, its end, or a line every 2 s while it lasts
+        return complete ? !finalShown : Duration.between(start, now).compareTo(PLAIN_INTERVAL) >= 0
+            && (lastShown == null || Duration.between(lastShown, now).compareTo(PLAIN_INTERVAL) >= 0);
+      }
       if (lastShown == null || (complete && !finalShown)) {
         return true;
       }

@@ -194,15 +194,14 @@ class ConsoleProgressTest {
   }
 
   @Test
-  void progress_taskTitleAsUnit_countsWithoutRepeatingTheTitle() {
+  void progress_taskTitleAsUnit_countsWithoutRepeatingTheTitleAndInALogOnlyItsEnd() {
     ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock);
 
     console.progress(new MigrationEvent.Progress("deploy", clock.instant(), "Finding sources", 0, 13));
     clock.advance(Duration.ofSeconds(1));
     console.progress(new MigrationEvent.Progress("deploy", clock.instant(), "Finding sources", 13, 13));
 
-    assertThat(out.toString()).isEqualTo("deploy: Finding sources:   0% 0 of 13\n"
-        + "deploy: Finding sources: 100% 13 of 13, 13/s\n").doesNotContain("of 13 Finding");
+    assertThat(out.toString()).isEqualTo("deploy: Finding sources: 100% 13 of 13, 13/s\n").doesNotContain("of 13 Finding");
   }
 
   @Test
@@ -220,5 +219,15 @@ class ConsoleProgressTest {
 
     assertThat(out.toString()).isEqualTo("==> [3/5] capture: capture a backup [downtime 0 ms]\n"
         + "[3/5] capture: still running after 30 s [downtime 30 s]\n");
+  }
+
+  @Test
+  void progress_ofAnAdaptersOperation_showsUnderTheRunningStep() {
+    ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock).withSteps(STEPS);
+
+    console.stepStarted(new MigrationEvent.StepStarted("capture", clock.instant(), "capture a backup"));
+    console.progress(new MigrationEvent.Progress("heroku.download", clock.instant(), "bytes", 2048, 2048));
+
+    assertThat(out.toString()).endsWith("[3/5] capture: 100% 2.0 KiB of 2.0 KiB\n");
   }
 }

@@ -66,6 +66,8 @@ final class Journal {
     int restoreAttempts;
     String verificationAgainst;
     List<Map<String, String>> verificationChecks = new ArrayList<>();
+    /** Each table's verification: name, kind, rows on both sides, digest and time (for the run's summary). */
+    List<Map<String, String>> verificationTables = new ArrayList<>();
     String verifiedAt;
 
     void verification(VerificationReport report) {
@@ -79,12 +81,27 @@ final class Journal {
         m.put("actual", c.actual());
         verificationChecks.add(m);
       }
+      verificationTables = new ArrayList<>();
+      for (VerificationReport.TableCheck t : report.tables()) {
+        verificationTables.add(Map.of("name", t.name(), "kind", t.kind(), "expectedRows", String.valueOf(t.expectedRows()),
+            "actualRows", String.valueOf(t.actualRows()), "digest", t.digest().name(),
+            "millis", String.valueOf(t.time().toMillis())));
+      }
     }
 
     Optional<VerificationReport> verification() {
-      return verificationAgainst == null ? Optional.empty() : Optional.of(new VerificationReport(verificationAgainst,
+      if (verificationAgainst == null) {
+        return Optional.empty();
+      }
+      VerificationReport checks = new VerificationReport(verificationAgainst,
           verificationChecks.stream().map(m -> new VerificationReport.Check(m.get("kind"), m.get("name"),
-              m.get("expected"), m.get("actual"))).toList()));
+              m.get("expected"), m.get("actual"))).toList());
+      List<VerificationReport.TableCheck> tables = verificationTables == null ? List.of() : verificationTables.stream()
+          .map(m -> new VerificationReport.TableCheck(m.get("name"), m.get("kind"), Long.parseLong(m.get("expectedRows")),
+              Long.parseLong(m.get("actualRows")), VerificationReport.Digest.valueOf(m.get("digest")),
+              java.time.Duration.ofMillis(Long.parseLong(m.get("millis"))))).toList();
+      return Optional.of(tables.isEmpty() ? checks : new VerificationReport(checks.evidence(), checks.checks(), tables,
+          checks.expectedLosses(), checks.notProven(), checks.duration()));
     }
   }
 
