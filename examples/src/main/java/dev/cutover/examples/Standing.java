@@ -16,10 +16,16 @@ import java.util.Optional;
 record Standing(JournalSummary summary, Instant now) {
   /** The journal's standing now; empty when it cannot be read (the caller reports the journal itself). */
   static Optional<Standing> of(Path journal) {
+    // after Ctrl-C the thread may still be interrupted, which would close the file channel under the read
+    boolean interrupted = Thread.interrupted();
     try {
       return Optional.of(new Standing(Migration.readJournal(journal), Instant.now()));
     } catch (RuntimeException e) {
       return Optional.empty();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
