@@ -736,14 +736,19 @@ public final class CutoverCli implements Runnable {
     }
   }
 
+  /** Since when the journalled downtime is open: maintenance on, the code not yet deployed on the target. */
+  static Optional<java.time.Instant> openDowntime(JournalSummary s) {
+    return s.steps().get(MigrationStep.DEPLOY.id()) == dev.cutover.core.report.StepStatus.DONE
+        ? Optional.empty() : s.maintenanceOnSince();
+  }
+
   /** When a journalled run already put the source into maintenance (the downtime clock goes on from there). */
   static Optional<java.time.Instant> existingDowntime(Path journal) {
     if (journal == null || !java.nio.file.Files.isRegularFile(journal)) {
       return Optional.empty();
     }
     try {
-      JournalSummary s = Migration.readJournal(journal);
-      return s.maintenanceOnSince();
+      return openDowntime(Migration.readJournal(journal));
     } catch (RuntimeException e) {
       return Optional.empty(); // the run reports a broken journal itself
     }
@@ -825,7 +830,7 @@ public final class CutoverCli implements Runnable {
       AptibleClient aptible = connection.aptible(summary.targetEnvironment(), redactor);
       Migration m = Migration.fromJournal(journal, heroku.app(summary.source()), aptible.app(summary.targetApp()))
           .dataMover(PgMigrator.builder().redactor(redactor).build()).redactor(redactor)
-          .listener(output.listener(summary.maintenanceOnSince()));
+          .listener(output.listener(openDowntime(summary)));
       if (image != null) {
         m = m.deploy(imageDeploy(image, registryUser, redactor));
       }
