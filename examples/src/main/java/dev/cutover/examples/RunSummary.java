@@ -27,7 +27,8 @@ final class RunSummary {
       }
       total = total.plus(s.duration());
       sb.append(String.format(Locale.ROOT, "  %2d. %-16s %10s  %s%n", s.number(), s.step(),
-          s.status() == StepStatus.SKIPPED ? "skipped" : time(s.duration()),
+          s.status() == StepStatus.SKIPPED ? "skipped"
+              : s.step().equals("inventory") && s.duration().isZero() ? "in plan" : time(s.duration()),
           s.status() == StepStatus.DONE || s.status() == StepStatus.SKIPPED ? "" : s.status()));
     }
     sb.append(String.format(Locale.ROOT, "      %-16s %10s%n", "steps in all", time(total)));

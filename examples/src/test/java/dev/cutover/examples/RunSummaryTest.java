@@ -33,6 +33,7 @@ class RunSummaryTest {
         .outcome(MigrationReport.Outcome.COMPLETED, "done")
         .step(step(1, "inventory", StepStatus.DONE, 1200))
         .step(step(3, "prepare-repo", StepStatus.SKIPPED, 0))
+        .step(step(2, "preflight", StepStatus.DONE, 0))
         .step(step(7, "capture", StepStatus.DONE, 125_000))
         .downtimeWindow(new MigrationReport.DowntimeWindow(on, Optional.of(on.plusSeconds(190)), "deployed on the target"))
         .verification(verification)
@@ -43,6 +44,7 @@ class RunSummaryTest {
     assertThat(text).contains("legacy-shop -> demo-env/shop, COMPLETED")
         .containsPattern(" 1\\. inventory +1\\.2 s")
         .containsPattern(" 3\\. prepare-repo +skipped")
+        .containsPattern(" 2\\. preflight +0 ms")
         .containsPattern(" 7\\. capture +2 min 05 s")
         .containsPattern("steps in all +2 min 06 s")
         .containsPattern("downtime +3 min 10 s");
