@@ -83,6 +83,10 @@ public final class Migration {
    */
   public static JournalSummary readJournal(Path journal) {
     Path file = journal.toAbsolutePath().normalize();
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw Journal.problem(file, "is a directory, not a journal file",
+          "pass the journal file inside it, e.g. " + file.resolve("journal.json"));
+    }
     if (!Journal.exists(file)) {
       throw Journal.problem(file, "does not exist", "pass the journal written by the migration");
     }
