@@ -13,6 +13,7 @@ import dev.cutover.core.model.RedisCopyState;
 import dev.cutover.core.model.RedisServerInfo;
 import dev.cutover.core.model.RedisSource;
 import dev.cutover.core.spi.RedisMover;
+import dev.cutover.core.spi.TargetRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,7 @@ final class RedisMoves {
         return List.of();
       }
     }
+    TargetRules rules = wiring.target().rules();
     List<RedisMove> moves = new ArrayList<>();
     for (RedisSource source : sources) {
       String field = "redis." + source.addonName();
@@ -61,7 +63,7 @@ final class RedisMoves {
       RedisServerInfo server = info.get();
       Optional<String> version = offered.isEmpty() ? Optional.of(server.majorMinor()) : mover.chooseVersion(server, offered);
       int required = mover.requiredMemoryMb(server);
-      Optional<Integer> size = ContainerSizes.atLeast(required);
+      Optional<Integer> size = rules.containerSizeFor(required);
       if (version.isEmpty()) {
         problems.add(field + ".version", server.version(), "no Redis version Aptible offers " + offered
             + " can read its data", "upgrade nothing on Heroku; ask Aptible for Redis " + server.majorMinor()
@@ -69,9 +71,9 @@ final class RedisMoves {
       }
       if (size.isEmpty()) {
         problems.add(field + ".memory", server.usedMemoryBytes() / MB + " MB", "is more than the largest Aptible"
-            + " container (" + ContainerSizes.OFFERED.get(ContainerSizes.OFFERED.size() - 1) + " MB) can hold with room"
-            + " for its background saves (" + required + " MB needed)", "shrink the data set first (expire caches),"
-            + " or leave out .redis(...) and move it by hand");
+            + " container (" + rules.containerSizesMb().get(rules.containerSizesMb().size() - 1) + " MB) can hold with"
+            + " room for its background saves (" + required + " MB needed)", "shrink the data set first (expire"
+            + " caches), or leave out .redis(...) and move it by hand");
       }
       if (version.isEmpty() || size.isEmpty()) {
         continue;
@@ -88,13 +90,9 @@ final class RedisMoves {
       }
       int disk = (int) Math.max(DatabaseSpec.DEFAULT_DISK_GB, (server.usedMemoryBytes() * 2 + GB - 1) / GB);
       String handle = handle(wiring, moves.size());
-      if (!InputChecks.HANDLE.matcher(handle).matches()) {
-        problems.add(field + ".handle", handle, "is not a valid Aptible database handle (1-64 lowercase letters, digits,"
-            + " '.', '_' or '-')", "use a shorter target app handle");
-        continue;
-      }
-      moves.add(new RedisMove(source.addonName(), source, server, handle,
-          new DatabaseSpec("redis", version.get(), disk, size.get(), Optional.of(handle))));
+      DatabaseSpec spec = new DatabaseSpec("redis", version.get(), disk, size.get(), Optional.of(handle));
+      rules.checkDatabase(handle, spec, problems);
+      moves.add(new RedisMove(source.addonName(), source, server, handle, spec));
     }
     return List.copyOf(moves);
   }
