@@ -7,6 +7,7 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.ArchiveSummary;
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
@@ -242,6 +243,21 @@ public final class PgMigrator implements DatabaseMover {
           + "PgMigrator.builder().toolsDirectory(dir) if they are not on PATH) or use a strategy that does not need "
           + "pg_restore (PARALLEL)", false, null);
     }
+  }
+
+  /**
+   * {@link #checkCanRestore(ArchiveSummary, RestoreStrategy)} for the backup a capture of
+   * {@code source} will produce, before it exists: its pg_dump matches the server's major version,
+   * so the archive has the format that version writes ({@link #maxArchiveMinor}).
+   *
+   * @throws PgToolException as {@link #checkCanRestore(ArchiveSummary, RestoreStrategy)}
+   */
+  @Override
+  public void checkCanRestore(PostgresInfo source, RestoreStrategy strategy) {
+    Objects.requireNonNull(source, "source");
+    String format = "1." + maxArchiveMinor(source.majorVersion());
+    checkCanRestore(new ArchiveSummary(format, "gzip", source.version(), source.version(), "unknown",
+        Math.max(0, source.dataSizeBytes()), List.of(), List.of(), List.of(), 0, 0), strategy);
   }
 
   /**

@@ -41,6 +41,11 @@ public final class PgMigratorService implements DatabaseMover {
   }
 
   @Override
+  public void checkCanRestore(dev.cutover.core.model.PostgresInfo source, RestoreStrategy strategy) {
+    delegate.checkCanRestore(source, strategy);
+  }
+
+  @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener) {
     return delegate.restore(archive, target, strategy, replaceExisting, listener);

@@ -38,6 +38,17 @@ public interface DatabaseMover {
   void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy);
 
   /**
+   * Fails with a clear message, before any backup exists, when {@code strategy} cannot restore a
+   * backup of the {@code source} database here. The mover knows which archive format a backup of
+   * that server version will have (pg_dump writes the format of the server's major version), so no
+   * caller keeps a copy of that table.
+   *
+   * @param source the source database (its version and size)
+   * @param strategy how it will be restored
+   */
+  void checkCanRestore(dev.cutover.core.model.PostgresInfo source, RestoreStrategy strategy);
+
+  /**
    * Restores {@code archive} into {@code target}, which must be empty unless {@code replaceExisting}.
    */
   RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,

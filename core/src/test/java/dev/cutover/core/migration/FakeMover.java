@@ -49,6 +49,11 @@ final class FakeMover implements DatabaseMover {
   }
 
   @Override
+  public void checkCanRestore(dev.cutover.core.model.PostgresInfo source, RestoreStrategy strategy) {
+    faults.call("checkCanRestore");
+  }
+
+  @Override
   public void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy) {
     faults.call("checkCanRestore");
   }
