@@ -195,6 +195,24 @@ public final class AptibleApp implements TargetApp {
    * for the same domain is reused), or a default-domain endpoint when {@code domains} is empty. Each
    * endpoint has its own {@code elb-....aptible.in} host name: that is the CNAME target of its domain.
    */
+  /** The Aptible CLI command: {@code aptible endpoints:renew --app <handle> --environment <env> <dnsTarget>}. */
+  @Override
+  public String activateTlsCommand(String dnsTarget) {
+    return "aptible endpoints:renew --app " + handle() + " --environment " + environment() + " " + dnsTarget;
+  }
+
+  /**
+   * The Aptible CLI commands: {@code aptible db:create --type redis} in this app's environment, then
+   * the {@code redis+ssl} URL from {@code aptible db:url} for {@code configVars}.
+   */
+  @Override
+  public String createRedisAdvice(List<String> configVars) {
+    String db = handle() + "-redis";
+    return "create an Aptible Redis database (aptible db:create --environment " + environment() + " --type redis "
+        + db + "), point " + String.join(", ", configVars) + " at it (aptible db:url --environment " + environment()
+        + " --type redis+ssl " + db + ")";
+  }
+
   @Override
   public List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains) {
     ValidationException.Collector problems = ValidationException.collector("aptible.endpoints:https:create");
