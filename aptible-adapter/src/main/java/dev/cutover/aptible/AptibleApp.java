@@ -1,5 +1,6 @@
 package dev.cutover.aptible;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.aptible.internal.GitPush;
 import dev.cutover.core.MigrationEvent;
 import dev.cutover.core.MigrationException;
@@ -14,6 +15,8 @@ import dev.cutover.core.spi.TargetRules;
 import dev.cutover.core.Toolkit;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -137,14 +140,70 @@ public final class AptibleApp implements TargetApp {
 
   @Override
   public Set<String> configNames() {
-    requireHandle();
-    return client.config(handle).keySet().stream().collect(Collectors.toUnmodifiableSet());
+    return config().keySet().stream().collect(Collectors.toUnmodifiableSet());
   }
 
-  /** See {@link AptibleClient#setConfig(String, Map)} for the argv trade-off. */
+  /** The app's configuration ({@code aptible config}); every value is registered with the redactor. */
+  public Map<String, Secret> config() {
+    requireHandle();
+    JsonNode entries = client.json("aptible.config", client.appArgs("config", handle), client.readTimeout(), null);
+    Map<String, Secret> result = new LinkedHashMap<>();
+    entries.forEach(e -> {
+      String value = e.path("value").asText("");
+      if (!value.isEmpty()) {
+        result.put(e.get("key").asText(), client.redactor().register(Secret.of(value)));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Sets {@code vars} in one {@code configure} operation, which restarts the app. Blocks until the
+   * operation ends. Every value is registered with the redactor first.
+   *
+   * <p>With {@link SecretTransport#API} (the default) the values go in the body of
+   * {@code POST /apps/{id}/operations}. With {@link SecretTransport#CLI} they are
+   * {@code KEY=VALUE} arguments of {@code aptible config:set}, visible in the process list while it
+   * runs (the CLI takes them no other way). A variable with an empty value is left out with a
+   * warning: an empty value unsets it on both paths, so an empty string cannot be stored
+   * ({@link AptibleRules#checkConfigName} lets a plan flag it beforehand).
+   *
+   * @throws ValidationException when a name is invalid
+   * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
+   * @throws AptibleException when the CLI fails (CLI)
+   */
   @Override
   public void setConfig(Map<String, Secret> vars) {
-    client.setConfig(handle, vars);
+    ValidationException.Collector problems = ValidationException.collector("aptible.config:set");
+    AptibleInputs.handle(problems, "app.handle", handle);
+    vars.keySet().forEach(k -> AptibleInputs.configVar(problems, k, false));
+    problems.throwIfAny();
+    Map<String, Secret> set = new LinkedHashMap<>();
+    vars.forEach((k, v) -> {
+      if (v.reveal().isEmpty()) {
+        LOG.warn("Config var {} is empty: Aptible cannot store an empty value (an empty value unsets it), so it"
+            + " stays unset on {}", k, handle);
+      } else {
+        set.put(k, client.redactor().register(v));
+      }
+    });
+    if (!set.isEmpty()) {
+      client.secretCalls().setConfig(handle, set);
+    }
+  }
+
+  /** Removes {@code names} from the app's configuration (one operation, restarts the app). */
+  public void unsetConfig(Collection<String> names) {
+    ValidationException.Collector problems = ValidationException.collector("aptible.config:unset");
+    AptibleInputs.handle(problems, "app.handle", handle);
+    names.forEach(k -> AptibleInputs.configVar(problems, k, false));
+    problems.throwIfAny();
+    if (!names.isEmpty()) {
+      List<String> args = new ArrayList<>(client.appArgs("config:unset", handle));
+      args.add("--");
+      args.addAll(names);
+      client.run("aptible.config:unset", args, client.operationTimeout(), null);
+    }
   }
 
   /**

@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +50,7 @@ import okhttp3.OkHttpClient;
  * problem is reported in one {@link ValidationException}. A CLI failure becomes an
  * {@link AptibleException} (redacted command line, exit code, the CLI's error text, a kind).
  * The access token travels to the CLI in its environment, never in argv. Calls that carry secret
- * values ({@link #setConfig}, {@link #deployImage} with registry credentials) go to the Aptible API
+ * values ({@link AptibleApp#setConfig}, {@link #deployImage} with registry credentials) go to the Aptible API
  * by default, with the same token, so the values never reach a command line; see
  * {@link SecretTransport}. API failures are {@link dev.cutover.core.ApiException}s. Thread-safe: it
  * holds no mutable state beyond the shared {@link Redactor}.
@@ -192,71 +190,6 @@ public final class AptibleClient implements AutoCloseable {
     List<ServiceInfo> result = new ArrayList<>();
     services.forEach(s -> result.add(serviceInfo(s)));
     return result;
-  }
-
-  // ---------------------------------------------------------------- config
-
-  /** The app's configuration ({@code aptible config}); every value is registered with the redactor. */
-  public Map<String, Secret> config(String app) {
-    requireHandle("app.handle", app);
-    JsonNode entries = json("aptible.config", appArgs("config", app), readTimeout, null);
-    Map<String, Secret> result = new LinkedHashMap<>();
-    entries.forEach(e -> {
-      String value = e.path("value").asText("");
-      if (!value.isEmpty()) {
-        result.put(e.get("key").asText(), redactor.register(Secret.of(value)));
-      }
-    });
-    return result;
-  }
-
-  /**
-   * Sets {@code vars} in one {@code configure} operation, which restarts the app. Blocks until the
-   * operation ends. Every value is registered with the redactor first.
-   *
-   * <p>With {@link SecretTransport#API} (the default) the values go in the body of
-   * {@code POST /apps/{id}/operations}. With {@link SecretTransport#CLI} they are
-   * {@code KEY=VALUE} arguments of {@code aptible config:set}, visible in the process list while it
-   * runs (the CLI takes them no other way). A variable with an empty value is left out with a
-   * warning: an empty value unsets it on both paths, so an empty string cannot be stored
-   * ({@link AptibleInputs#configVar} lets a plan flag it beforehand).
-   *
-   * @throws ValidationException when a name is invalid
-   * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
-   * @throws AptibleException when the CLI fails (CLI)
-   */
-  public void setConfig(String app, Map<String, Secret> vars) {
-    ValidationException.Collector problems = ValidationException.collector("aptible.config:set");
-    AptibleInputs.handle(problems, "app.handle", app);
-    vars.keySet().forEach(k -> AptibleInputs.configVar(problems, k, false));
-    problems.throwIfAny();
-    Map<String, Secret> set = new LinkedHashMap<>();
-    vars.forEach((k, v) -> {
-      if (v.reveal().isEmpty()) {
-        LOG.warn("Config var {} is empty: Aptible cannot store an empty value (an empty value unsets it), so it"
-            + " stays unset on {}", k, app);
-      } else {
-        set.put(k, redactor.register(v));
-      }
-    });
-    if (set.isEmpty()) {
-      return;
-    }
-    secretCalls.setConfig(app, set);
-  }
-
-  /** Removes {@code names} from the app's configuration (one operation, restarts the app). */
-  public void unsetConfig(String app, Collection<String> names) {
-    ValidationException.Collector problems = ValidationException.collector("aptible.config:unset");
-    AptibleInputs.handle(problems, "app.handle", app);
-    names.forEach(k -> AptibleInputs.configVar(problems, k, false));
-    problems.throwIfAny();
-    if (!names.isEmpty()) {
-      List<String> args = new ArrayList<>(appArgs("config:unset", app));
-      args.add("--");
-      args.addAll(names);
-      run("aptible.config:unset", args, operationTimeout, null);
-    }
   }
 
   // ---------------------------------------------------------------- databases
@@ -515,7 +448,19 @@ public final class AptibleClient implements AutoCloseable {
     return String.format(gitRemoteTemplate, environment, app);
   }
 
-  private List<String> appArgs(String command, String app) {
+  Duration readTimeout() {
+    return readTimeout;
+  }
+
+  Duration operationTimeout() {
+    return operationTimeout;
+  }
+
+  SecretCalls secretCalls() {
+    return secretCalls;
+  }
+
+  List<String> appArgs(String command, String app) {
     return List.of(command, "--app", app, "--environment", environment);
   }
 
@@ -525,11 +470,11 @@ public final class AptibleClient implements AutoCloseable {
     problems.throwIfAny();
   }
 
-  private String run(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
+  String run(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
     return cli.run(step, args, timeout, output == null ? line -> {} : output);
   }
 
-  private JsonNode json(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
+  JsonNode json(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
     return cli.runJson(step, args, timeout, output == null ? line -> {} : output);
   }
 

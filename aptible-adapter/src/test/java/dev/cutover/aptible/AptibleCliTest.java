@@ -97,7 +97,7 @@ class AptibleCliTest {
     c.createApp("shop");
     c.scale("shop", "web", 1, 1024);
     c.renewEndpoint("shop", "elb-prod-1.aptible.in");
-    c.unsetConfig("shop", List.of("OLD_VAR"));
+    c.app("shop").unsetConfig(List.of("OLD_VAR"));
 
     assertThat(runner.argvs()).extracting(argv -> argv.subList(argv.size() - 2, argv.size())).containsExactly(
         List.of("--", "shop"), List.of("--", "web"), List.of("--", "elb-prod-1.aptible.in"), List.of("--", "OLD_VAR"));
@@ -110,8 +110,8 @@ class AptibleCliTest {
     vars.put("API_KEY", Secret.of("k-123456"));
     vars.put("EMPTY_FLAG", Secret.of(""));
 
-    client(runner).setConfig("web-app", vars);
-    client(runner).setConfig("web-app", Map.of("ONLY_EMPTY", Secret.of("")));
+    client(runner).app("web-app").setConfig(vars);
+    client(runner).app("web-app").setConfig(Map.of("ONLY_EMPTY", Secret.of("")));
 
     assertThat(runner.argvs()).singleElement().satisfies(argv -> assertThat(argv)
         .containsExactly("/opt/aptible", "config:set", "--app", "web-app", "--environment", "prod-env", "--", "API_KEY=k-123456"));
