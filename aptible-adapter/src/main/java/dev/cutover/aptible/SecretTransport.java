@@ -3,7 +3,7 @@ package dev.cutover.aptible;
 /**
  * How {@link AptibleClient} sends the calls that carry secret values: configuration variables
  * ({@link AptibleApp#setConfig}) and private-registry credentials
- * ({@link AptibleClient#deployImage}). Choose with {@link AptibleClient.Builder#secretTransport}.
+ * ({@link AptibleApp#deployImage}). Choose with {@link AptibleClient.Builder#secretTransport}.
  */
 public enum SecretTransport {
   /**

@@ -106,9 +106,9 @@ class AptibleApiTransportTest {
     AptibleClient client = client(Redactor.create());
     fake.registerImage("registry.example.com/team/internal:1", "web: ./serve\n", List.of());
     client.createApp("internal-api");
-    client.deployImage("internal-api", "registry.example.com/team/internal:1", line -> {});
+    client.app("internal-api").deployImage("registry.example.com/team/internal:1", line -> {});
     client.createApp("apex-app");
-    client.deployImage("apex-app", "registry.example.com/team/internal:1", line -> {});
+    client.app("apex-app").deployImage("registry.example.com/team/internal:1", line -> {});
 
     dev.cutover.core.process.CommandResult internal = fakeCli("endpoints:https:create", "--app", "internal-api",
         "--environment", fake.environment(), "--default-domain", "--", "web");
@@ -157,7 +157,7 @@ class AptibleApiTransportTest {
     fake.registerImage("registry.example.com/team/api:2", "web: ./serve\n", List.of("./migrate"));
     List<String> output = new CopyOnWriteArrayList<>();
 
-    client(Redactor.create()).deployImage(APP, "registry.example.com/team/api:2",
+    client(Redactor.create()).app(APP).deployImage("registry.example.com/team/api:2",
         new RegistryCredentials("deployer", Secret.of("registry-canary-pw-42")), output::add);
 
     FakeAptible.Operation deploy = fake.deploys().get(fake.deploys().size() - 1);

@@ -95,8 +95,8 @@ class AptibleCliTest {
     AptibleClient c = client(runner);
 
     c.createApp("shop");
-    c.scale("shop", "web", 1, 1024);
-    c.renewEndpoint("shop", "elb-prod-1.aptible.in");
+    c.app("shop").scale("web", 1, 1024);
+    c.app("shop").renewEndpoint("elb-prod-1.aptible.in");
     c.app("shop").unsetConfig(List.of("OLD_VAR"));
 
     assertThat(runner.argvs()).extracting(argv -> argv.subList(argv.size() - 2, argv.size())).containsExactly(
@@ -191,7 +191,7 @@ class AptibleCliTest {
         .reply(1, "INFO -- : pulling with registry-S3cret-pw\n", "Operation #9 failed.\n").runner();
     List<String> output = new ArrayList<>();
 
-    assertThatThrownBy(() -> client(runner).deployImage("web-app", "registry.example.com/team/app:1.2",
+    assertThatThrownBy(() -> client(runner).app("web-app").deployImage("registry.example.com/team/app:1.2",
         new RegistryCredentials("deployer", password), output::add))
         .isInstanceOfSatisfying(AptibleException.class, e -> {
           assertThat(e.kind()).isEqualTo(AptibleException.Kind.OPERATION_FAILED);
