@@ -168,7 +168,7 @@ public final class AptibleApp implements TargetApp {
    * {@code KEY=VALUE} arguments of {@code aptible config:set}, visible in the process list while it
    * runs (the CLI takes them no other way). A variable with an empty value is left out with a
    * warning: an empty value unsets it on both paths, so an empty string cannot be stored
-   * ({@link AptibleRules#checkConfigName} lets a plan flag it beforehand).
+   * ({@link AptibleInputs#configVar} lets a plan flag it beforehand).
    *
    * @throws ValidationException when a name is invalid
    * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
