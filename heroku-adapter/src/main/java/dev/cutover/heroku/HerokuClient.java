@@ -108,11 +108,19 @@ public final class HerokuClient implements AutoCloseable {
    * @throws ValidationException when neither holds a token
    */
   public static HerokuClient fromEnvironment(Toolkit toolkit) {
-    Optional<Secret> token = Secret.fromEnv("HEROKU_API_KEY")
-        .or(() -> netrcPassword(Path.of(System.getProperty("user.home"), ".netrc"), "api.heroku.com"));
     Builder b = builder().toolkit(toolkit);
-    token.ifPresent(b::apiKey);
+    tokenFromEnvironment().ifPresent(b::apiKey);
     return b.build();
+  }
+
+  /**
+   * The token the {@code heroku} CLI would use: {@code HEROKU_API_KEY}, else the password of
+   * {@code machine api.heroku.com} in {@code ~/.netrc} (what {@code heroku login} writes); empty
+   * when neither holds one. Reads only; makes no request.
+   */
+  public static Optional<Secret> tokenFromEnvironment() {
+    return Secret.fromEnv("HEROKU_API_KEY")
+        .or(() -> netrcPassword(Path.of(System.getProperty("user.home"), ".netrc"), "api.heroku.com"));
   }
 
   /**

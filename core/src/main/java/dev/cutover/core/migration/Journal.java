@@ -74,6 +74,8 @@ final class Journal {
     List<String> verificationNotProven = new ArrayList<>();
     long verificationMillis;
     String verifiedAt;
+    /** A Redis move's copy: its last checkpoint while it runs (where a resume starts), its result once finished. */
+    dev.cutover.core.model.RedisCopyState redisCopy;
 
     void verification(VerificationReport report) {
       verificationAgainst = report.against();

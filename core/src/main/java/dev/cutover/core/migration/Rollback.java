@@ -70,6 +70,7 @@ final class Rollback {
         m.dumpSha256 = null;
         m.restoredAt = null;
         m.verifiedAt = null;
+        m.redisCopy = null;
       });
       j.completedAt = null;
       j.rolledBackAt = ctx.now().toString();
