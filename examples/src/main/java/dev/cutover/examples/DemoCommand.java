@@ -40,6 +40,9 @@ final class DemoCommand implements Callable<Integer> {
         + "real heroku CLI, a fake aptible CLI with real tunnels, and the guide's Node.js app in a local git repository...");
     err.flush();
     try (DemoEnvironment env = DemoEnvironment.start(users)) {
+      if (!env.hasRedis()) {
+        err.println("No redis-server on the PATH: the demo app has no Heroku Redis add-on, so no Redis move is shown.");
+      }
       HerokuClient heroku = env.herokuClient();
       AptibleClient aptible = env.aptibleClient();
       MigrationListener progress = quiet ? MigrationListener.NONE : CutoverCli.progress(java.util.Optional.empty());

@@ -18,6 +18,8 @@ import dev.cutover.testkit.postgres.PgFixture;
 import dev.cutover.testkit.postgres.TestDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
+import dev.cutover.testkit.redis.RedisDataset;
+import dev.cutover.testkit.redis.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -62,6 +64,7 @@ public final class DemoEnvironment implements AutoCloseable {
   private final HerokuCli herokuCli;
   private final SshGitServer git;
   private final Path repo;
+  private final RedisServer redis;
 
   private DemoEnvironment(long users, Secret herokuApiKey, Secret sourcePassword) {
     try {
@@ -75,7 +78,11 @@ public final class DemoEnvironment implements AutoCloseable {
       herokuCli = HerokuCli.locateOrInstall();
       heroku = FakeHeroku.start(herokuApiKey);
       resources.push(heroku);
-      heroku.app(SOURCE_APP)
+      redis = RedisServer.isAvailable() ? RedisServer.builder().password(Secret.of("demo-redis-pass")).tls().start() : null;
+      if (redis != null) {
+        resources.push(redis);
+      }
+      dev.cutover.testkit.heroku.FakeApp app = heroku.app(SOURCE_APP)
           .buildpacks("heroku/nodejs")
           .formation("web", 2, "Standard-2X", "npm start")
           .formation("worker", 1, "Standard-1X", "node worker.js")
@@ -85,11 +92,13 @@ public final class DemoEnvironment implements AutoCloseable {
           .configVar("STRIPE_API_KEY", "sk_test_demo_51HxYz")
           .configVar("HEROKU_SLUG_COMMIT", "2f9c1e7")
           .configVar("HEROKU_RELEASE_VERSION", "v42")
-          .configVar("REDIS_URL", "rediss://:demo-redis-pass@ec2-1-2-3-4.compute-1.amazonaws.com:6380")
-          .addon("heroku-redis:mini", "REDIS_URL")
           .addon("scheduler:standard")
           .domains(DOMAIN)
           .postgres(sourcePassword == null ? seeded.connection() : withPassword(seeded.connection(), sourcePassword));
+      if (redis != null) { // a small Heroku Redis (TLS, self-signed) the demo moves too; without redis-server, none
+        RedisDataset.fill(redis, 300, 0);
+        app.configVar("REDIS_URL", redis.tlsConnection().url().reveal()).addon("heroku-redis:mini", "REDIS_URL");
+      }
       aptible = FakeAptible.builder().environment(ENVIRONMENT).home(dir.resolve("aptible")).build();
       resources.push(aptible);
       git = SshGitServer.start(aptible.gitRoot(), dir.resolve("ssh"));
@@ -102,6 +111,11 @@ public final class DemoEnvironment implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** Whether the Heroku app has a Redis add-on (a real {@code redis-server}, when one is on the PATH). */
+  public boolean hasRedis() {
+    return redis != null;
   }
 
   /**

@@ -91,8 +91,12 @@ class SecretCanaryEndToEndTest {
     Map<String, String> vars = new LinkedHashMap<>(env.heroku().app(DemoEnvironment.SOURCE_APP).configVars());
     vars.remove("DATABASE_URL");
     for (String name : vars.keySet()) {
-      String value = name.equals("REDIS_URL") ? "rediss://:" + canary("redispw") + "@redis.example.com:6380"
-          : name.equals("SESSION_SECRET") ? canary("session") + " with spaces/+&=" : canary(name.toLowerCase());
+      if (name.equals("REDIS_URL")) { // the demo's real Redis (moved by default): its password is a canary
+        canaries.put("source redis password", dev.cutover.core.model.RedisConnection.parse(Secret.of(vars.get(name)))
+            .password().reveal());
+        continue;
+      }
+      String value = name.equals("SESSION_SECRET") ? canary("session") + " with spaces/+&=" : canary(name.toLowerCase());
       env.heroku().app(DemoEnvironment.SOURCE_APP).configVar(name, value);
       canaries.put("config " + name, value);
     }

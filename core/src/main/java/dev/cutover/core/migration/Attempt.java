@@ -5,6 +5,7 @@ import dev.cutover.core.MigrationListener;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.report.StepStatus;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +174,7 @@ final class Attempt implements AutoCloseable {
     j.targetEnvironment = plan.wiring().target().environment();
     j.targetApp = plan.wiring().target().handle();
     j.databaseHandle = plan.databaseHandle().orElse(null);
+    j.redisHandles = new ArrayList<>(plan.dataMoves(RedisMove.class).stream().map(RedisMove::targetHandle).toList());
     j.createdAt = clock.instant().toString();
     // resolved, so a resume started from another directory works in the same place
     j.options = plan.options().withWorkDirectory(plan.workDirectory());

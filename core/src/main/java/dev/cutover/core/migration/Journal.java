@@ -137,6 +137,8 @@ final class Journal {
   String targetEnvironment;
   String targetApp;
   String databaseHandle;
+  /** The target handles of the Redis moves, in plan order: a resume needs a Redis mover when not empty. */
+  List<String> redisHandles = new ArrayList<>();
   String createdAt;
   String updatedAt;
   MigrationOptions options;

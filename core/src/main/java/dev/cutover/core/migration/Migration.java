@@ -38,8 +38,8 @@ import java.util.function.UnaryOperator;
  * Everything else has a default: the database spec follows the source's Postgres major version, the
  * restore strategy is {@link RestoreStrategy#PARALLEL}, the work directory is
  * {@code .cutover/<source>-to-<target>} with the journal, event log and report in it, and the data
- * mover and the repository preparation are found with {@link java.util.ServiceLoader} (add
- * {@code cutover-postgres} and {@code cutover-aptible} to the classpath). Every option lives in one
+ * mover, the Redis mover and the repository preparation are found with {@link java.util.ServiceLoader} (add
+ * {@code cutover-postgres}, {@code cutover-redis} and {@code cutover-aptible} to the classpath). Every option lives in one
  * {@link MigrationOptions} value ({@link #options(UnaryOperator)}); the named methods are shortcuts.
  */
 public final class Migration {
@@ -194,12 +194,13 @@ public final class Migration {
   }
 
   /**
-   * Moves the source's Redis add-ons too, with {@code mover} (e.g. {@code new RedisMigrator()} from
-   * {@code cutover-redis}): every add-on whose config vars hold a {@code redis://} or {@code rediss://}
+   * Moves the source's Redis add-ons with {@code mover} (default: the {@link dev.cutover.core.spi.RedisMover}
+   * found with {@link java.util.ServiceLoader}, e.g. {@code RedisMigrator} from {@code cutover-redis}): every add-on whose config vars hold a {@code redis://} or {@code rediss://}
    * URL gets an Aptible Redis database sized from the memory it uses, its keys are copied after the
    * write fence and verified (a gate, like PostgreSQL), and its config vars are set to the new
    * database's URL. {@link #plan()} then reads each server's {@code INFO} (read-only), so it must be
-   * reachable from here. Without this call Redis add-ons are listed as manual follow-ups.
+   * reachable from here. Without a Redis mover (none given, none on the classpath) Redis add-ons are
+   * listed as manual follow-ups; a journal that moved Redis then cannot be resumed.
    *
    * @param mover what copies and verifies Redis data
    * @return a copy with it

@@ -14,6 +14,7 @@ import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.DatabaseMover;
+import dev.cutover.core.spi.RedisMover;
 import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.spi.TargetRules;
 import java.nio.file.Files;
@@ -53,6 +54,10 @@ final class Planner {
           s.handle().orElse(defaultHandle), s, options.restore(), List.of("DATABASE_URL"))));
     }
     List<String> warnings = new ArrayList<>();
+    if (wiring.redis() == null) { // like the DatabaseMover: the one on the classpath, else no Redis moves
+      RedisMover found = load(RedisMover.class, problems, "redis");
+      wiring = wiring.redis(found == null ? null : found.withToolkit(toolkit));
+    }
     List<RedisMove> redis = RedisMoves.plan(inventory, wiring, redactor, warnings, problems);
     List<DataMove> moves = new ArrayList<>(postgres);
     moves.addAll(redis);
@@ -76,7 +81,7 @@ final class Planner {
     Path work = workDirectory(options, wiring);
     Path journalFile = journalFile(options, wiring);
     String identity = identity(wiring, moves);
-    Journal journal = journal(journalFile, identity, wiring.lock(), problems);
+    Journal journal = journal(journalFile, identity, wiring.lock(), redis.isEmpty(), problems);
 
     List<ServicePlan> services = List.of();
     List<EndpointPlan> endpoints = List.of();
@@ -185,7 +190,8 @@ final class Planner {
   }
 
   /** The journal of this migration, if one exists; a problem when it is unreadable or another migration's. */
-  private static Journal journal(Path file, String identity, MigrationLock lock, ValidationException.Collector problems) {
+  private static Journal journal(Path file, String identity, MigrationLock lock, boolean noRedis,
+      ValidationException.Collector problems) {
     if (lock != null && !lock.journal().equals(file)) {
       problems.add("lock", lock.journal(), "guards another journal than the plan's " + file,
           "acquire the lock of " + file + ", or pass the same .journal(path)");
@@ -195,6 +201,11 @@ final class Planner {
     }
     try {
       Journal j = Journal.load(file);
+      if (!j.identity.equals(identity) && noRedis && j.redisHandles != null && !j.redisHandles.isEmpty()) {
+        problems.add("redis", "none", "the journalled migration also moves Redis (" + String.join(", ", j.redisHandles)
+            + ") but no RedisMover is on the classpath", "add dev.cutover:cutover-redis to the classpath, or pass .redis(...)");
+        return null;
+      }
       if (!j.identity.equals(identity)) {
         problems.add("journal", file, "belongs to another migration (" + j.source + " -> " + j.targetEnvironment
             + "/" + j.targetApp + ", database " + j.databaseHandle + ")", "pass a different .journal(path) or workDirectory");

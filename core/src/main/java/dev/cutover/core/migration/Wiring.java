@@ -15,7 +15,7 @@ import java.util.Map;
  * What a migration runs with, as opposed to what it decides ({@link MigrationOptions}): the ports,
  * the listener, the clock, the redactor, tool versions for the report, and a lock the caller holds.
  * Never journalled. {@code mover}, {@code preparation}, {@code redactor} and {@code lock} are null
- * until given or resolved by the planner; {@code redis} is null unless given (then Redis add-ons are moved).
+ * until given or resolved by the planner; {@code redis} is null until given or found (then Redis add-ons are moved).
  */
 record Wiring(SourceApp source, TargetApp target, MigrationListener listener, DatabaseMover mover,
     RepoPreparation preparation, Clock clock, Redactor redactor, Map<String, String> toolVersions, MigrationLock lock,

@@ -19,6 +19,18 @@ import java.util.function.Consumer;
  */
 public interface RedisMover {
   /**
+   * This mover working with {@code toolkit}'s redactor, clock and sleeper. A mover found with
+   * {@link java.util.ServiceLoader} is given the run's toolkit this way, like a {@link DatabaseMover}.
+   * The default returns this mover unchanged.
+   *
+   * @param toolkit the run's toolkit
+   * @return a mover using it, or this one
+   */
+  default RedisMover withToolkit(dev.cutover.core.Toolkit toolkit) {
+    return this;
+  }
+
+  /**
    * The app's Redis add-ons and the config vars pointing at each, from the inventory alone (no network).
    *
    * @param inventory the source app's inventory (add-ons and config var values)

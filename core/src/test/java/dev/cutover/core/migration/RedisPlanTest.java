@@ -91,6 +91,21 @@ class RedisPlanTest {
         .allSatisfy(s -> assertThat(s.detail()).startsWith("skipped: Redis data is not moved"));
   }
 
+  @Test
+  void resume_ofAJournalThatMovesRedis_withoutARedisMover_saysWhichModuleIsMissing() {
+    Fixture f = new Fixture(dir);
+    MigrationPlan first = f.migration().redis(new StubRedis(info(300 * MB), null)).plan();
+    assertThatThrownBy(first::run).as("the stub cannot copy").isInstanceOf(RuntimeException.class);
+    assertThat(Migration.readJournal(first.journal()).resumesAt()).hasValue(MigrationStep.REDIS_COPY);
+
+    assertThatThrownBy(() -> f.migration().plan()).isInstanceOfSatisfying(ValidationException.class, e ->
+        assertThat(e.problems()).anySatisfy(p -> {
+          assertThat(p.field()).isEqualTo("redis");
+          assertThat(p.problem()).contains("also moves Redis (my-app-redis)");
+          assertThat(p.fix()).contains("cutover-redis");
+        }));
+  }
+
   private static RedisServerInfo info(long used) {
     return new RedisServerInfo("7.0.15", "run-1", used, 0, "noeviction",
         Map.of(0, new RedisServerInfo.Keyspace(1000, 300), 1, new RedisServerInfo.Keyspace(200, 0)), "");
