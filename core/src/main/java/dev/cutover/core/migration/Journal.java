@@ -67,6 +67,8 @@ final class Journal {
     String verificationAgainst;
     List<Map<String, String>> verificationChecks = new ArrayList<>();
     String verifiedAt;
+    /** What a DIRECT copy finished, entry by entry as it committed (see {@link MoveCopyJournal}); a resume skips it. */
+    List<dev.cutover.core.spi.CopyJournal.Entry> copied = new ArrayList<>();
 
     void verification(VerificationReport report) {
       verificationAgainst = report.against();

@@ -37,6 +37,7 @@ final class PlanText {
     plan.dataMoves(PostgresMove.class).forEach(m -> out.append("  ").append(m.id()).append(" (").append(m.source().addonName())
         .append(", PostgreSQL ").append(m.source().version()).append(") -> ").append(m.targetHandle()).append(" (")
         .append(m.target().type()).append(' ').append(m.target().version()).append("), ").append(m.strategy())
+        .append(m.strategyReason().isEmpty() ? "" : " (" + m.strategyReason() + ")")
         .append("; ").append(String.join(", ", m.configVars())).append(" set to its URL\n"));
     out.append("\nEndpoints:\n");
     if (plan.endpoints().isEmpty()) {

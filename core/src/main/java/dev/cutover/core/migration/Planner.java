@@ -61,13 +61,19 @@ final class Planner {
       preparation = found == null ? RepoPreparation.NONE : found;
     }
     wiring = wiring.mover(mover).preparation(preparation);
+    List<String> warnings = new ArrayList<>();
+    if (!postgres.isEmpty()) {
+      List<PostgresMove> decided = DirectChoice.decide(postgres, options, wiring, warnings);
+      postgres.clear();
+      postgres.addAll(decided);
+      moves = List.copyOf(postgres);
+    }
 
     Path work = workDirectory(options, wiring);
     Path journalFile = journalFile(options, wiring);
     String identity = identity(wiring, moves);
     Journal journal = journal(journalFile, identity, wiring.lock(), problems);
 
-    List<String> warnings = new ArrayList<>();
     List<ServicePlan> services = List.of();
     List<EndpointPlan> endpoints = List.of();
     List<MigrationPlan.AddonDecision> addons = List.of();
