@@ -11,6 +11,7 @@ import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
 import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.DatabaseMover;
@@ -119,6 +120,39 @@ class EndToEndTest {
     try (var dumps = Files.list(work.resolve("dumps"))) {
       assertThat(dumps).as("dump deleted after success").isEmpty();
     }
+  }
+
+  /**
+   * The pipeline with {@link RestoreStrategy#DIRECT}: no backup is captured or downloaded (the plan says why),
+   * the restore copies the live source (read through its Heroku URL) straight into the Aptible database through
+   * the tunnel, journalled table by table, and the verification passes as for the backup strategies.
+   */
+  @Test
+  void migrate_direct_copiesFromTheLiveSourceWithoutABackupAndVerifies() throws Exception {
+    String handle = "direct-app";
+    MigrationPlan plan = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
+        .dataMover(env.mover()).restore(RestoreStrategy.DIRECT).plan();
+
+    assertThat(plan.dataMoves(dev.cutover.core.migration.PostgresMove.class)).singleElement()
+        .satisfies(m -> assertThat(m.strategy()).isEqualTo(RestoreStrategy.DIRECT));
+    assertThat(plan.steps()).filteredOn(s -> s.step() == MigrationStep.CAPTURE).singleElement()
+        .satisfies(s -> assertThat(s.willRun()).isFalse());
+    int capturesBefore = env.heroku().requests("POST", ".*/backups").size();
+
+    MigrationReport report = plan.run();
+
+    assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+    assertThat(report.step("capture").orElseThrow().status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(report.step("restore").orElseThrow().summary()).contains("copied with DIRECT from the live source");
+    assertThat(report.verification()).hasValueSatisfying(v -> {
+      assertThat(v.passed()).isTrue();
+      assertThat(v.against()).contains("live source");
+    });
+    assertSameRows(handle);
+    assertThat(env.heroku().requests("POST", ".*/backups")).as("no backup captured").hasSize(capturesBefore);
+    assertThat(Files.readString(plan.journal())).as("the copy journalled per table")
+        .contains("\"TABLE DATA public.users\"");
+    assertThat(Files.readString(plan.workDirectory().resolve("report.md"))).contains("| rows | public.users | 500 | 500 | yes |");
   }
 
   /**
