@@ -361,6 +361,30 @@ public final class MigrationPlan {
     return new Rollback(this).run(set);
   }
 
+  /**
+   * Measures the downtime before the real run: moves every database's data as this plan says (its strategy,
+   * DIRECT or a backup) into a scratch database on the target ({@code <database handle>-rehearsal}, created when
+   * missing and left in place for the next rehearsal; an earlier rehearsal's data in it is replaced), verifies
+   * it, and times each phase. The source stays live: no maintenance, no write fence, nothing on it changes
+   * (a backup path captures a backup, as Heroku lets any user do). Starts no migration (no journal); keeps the
+   * result in {@code <workDirectory>/rehearsal.json}, which later plans show ({@link #lastRehearsal()}). Blocks.
+   *
+   * @return each phase's time, the throughput and the estimated downtime
+   * @throws MigrationException when a phase fails (nothing of the migration was started)
+   */
+  public RehearsalReport rehearse() {
+    return Rehearsal.run(this);
+  }
+
+  /**
+   * The last rehearsal of this migration ({@link #rehearse()}), read from {@code <workDirectory>/rehearsal.json}.
+   *
+   * @return the report, or empty when there is none (or it is unreadable)
+   */
+  public Optional<RehearsalReport> lastRehearsal() {
+    return Rehearsal.read(workDirectory());
+  }
+
   /** The plan for humans: fingerprint, steps, config decisions (names only), services, endpoints, add-ons, warnings. */
   public String render() {
     return wiring.redactor().redact(PlanText.render(this));

@@ -18,6 +18,9 @@ final class PlanText {
       out.append(String.format("  %2d. %-16s %s%n", s.step().number(), s.step().id(),
           (s.willRun() ? "" : "[skip] ") + s.detail()));
     }
+    plan.lastRehearsal().ifPresent(r -> out.append("\n").append(r.render()).append(r.planFingerprint()
+        .equals(plan.fingerprint()) ? "" : "  (rehearsed with another plan, " + r.planFingerprint().substring(0,
+        Math.min(12, r.planFingerprint().length())) + ": rehearse again for this one)\n"));
     out.append("\nPort: ").append(plan.port()).append(" (").append(plan.portReason()).append(")\n");
     out.append("\nConfig vars:\n");
     for (ConfigDecision c : plan.config()) {
