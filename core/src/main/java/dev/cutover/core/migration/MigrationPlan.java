@@ -182,9 +182,12 @@ public final class MigrationPlan {
     return dataMoves(PostgresMove.class).stream().findFirst().map(PostgresMove::targetHandle);
   }
 
-  /** How backups are restored. */
+  /**
+   * How the first PostgreSQL database's data reaches the target, as decided: the option, unless DIRECT was
+   * refused and the move fell back to PARALLEL ({@link PostgresMove#strategyReason()} says why).
+   */
   public RestoreStrategy restoreStrategy() {
-    return options.restore();
+    return dataMoves(PostgresMove.class).stream().findFirst().map(PostgresMove::strategy).orElse(options.restore());
   }
 
   /** How the code reaches the target. */

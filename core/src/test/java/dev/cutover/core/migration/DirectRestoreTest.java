@@ -83,6 +83,7 @@ class DirectRestoreTest {
       assertThat(m.strategy()).isEqualTo(RestoreStrategy.PARALLEL);
       assertThat(m.strategyReason()).contains("DIRECT refused").contains("pg_dump 13 is older");
     });
+    assertThat(plan.restoreStrategy()).isEqualTo(RestoreStrategy.PARALLEL);
     assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("DIRECT refused for DATABASE")
         .contains("PARALLEL instead"));
     assertThat(plan.render()).contains("PARALLEL (DIRECT refused: restore.check: pg_dump 13 is older");
