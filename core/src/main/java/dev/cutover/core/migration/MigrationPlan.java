@@ -401,7 +401,7 @@ public final class MigrationPlan {
   @Override
   public String toString() {
     return "MigrationPlan[" + source() + " -> " + target() + ", " + steps.stream().filter(PlannedStep::willRun).count()
-        + " steps, restore " + options.restore() + ", " + PlanText.describe(deploy()) + ", " + fingerprint.substring(0, 12)
+        + " steps, restore " + restoreStrategy() + ", " + PlanText.describe(deploy()) + ", " + fingerprint.substring(0, 12)
         + "]";
   }
 }
