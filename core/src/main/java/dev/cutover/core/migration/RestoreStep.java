@@ -50,6 +50,8 @@ final class RestoreStep implements Step {
       Path dump = ctx.dumps().ensure(ctx, m);
       boolean replace = ctx.plan().options().replaceExisting() || state.restoreAttempts > 0;
       state.restoreAttempts++;
+      // a DIRECT copy's progress (the plan fell back since) no longer describes a target this restore replaces
+      state.copied = new ArrayList<>();
       ctx.save();
       RestoreResult result = ctx.mover().restore(dump, ctx.tunnels().to(m.targetHandle()).connection(), m.strategy(),
           replace, ctx.plan().options().jobs(), ctx.listener());
