@@ -156,6 +156,38 @@ class EndToEndTest {
   }
 
   /**
+   * {@link MigrationPlan#rehearse()} on the real adapters: the data copied with DIRECT into a scratch Aptible
+   * database while the Heroku app stays live (no maintenance change, no scaling, no backup), verified, the phases
+   * timed; the next plan shows the estimate. The migration itself is not started (no journal).
+   */
+  @Test
+  void rehearse_direct_movesIntoAScratchDatabaseWithHerokuLiveAndThePlanShowsTheEstimate() throws Exception {
+    String handle = "rehearsed-app";
+    Migration migration = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
+        .dataMover(env.mover()).restore(RestoreStrategy.DIRECT);
+    MigrationPlan plan = migration.plan();
+    int changesBefore = env.heroku().requests("PATCH", ".*").size() + env.heroku().requests("POST", ".*").size();
+
+    dev.cutover.core.migration.RehearsalReport report = plan.rehearse();
+
+    assertThat(env.heroku().requests("PATCH", ".*").size() + env.heroku().requests("POST", ".*").size())
+        .as("nothing changed on Heroku (maintenance, formation, backups)").isEqualTo(changesBefore);
+    assertThat(Files.exists(plan.journal())).as("the migration was not started").isFalse();
+    assertThat(report.moves()).singleElement().satisfies(m -> {
+      assertThat(m.scratchDatabase()).isEqualTo(handle + "-db-rehearsal");
+      assertThat(m.verified()).as(m.verification()).isTrue();
+      assertThat(m.phases()).extracting(dev.cutover.core.migration.RehearsalReport.Phase::name)
+          .containsExactly("create-database", "tunnel", "copy", "verify");
+      assertThat(m.rows()).isPositive();
+    });
+    assertThat(report.estimatedDowntime()).isPositive();
+    String scratchDb = env.aptible().database(handle + "-db-rehearsal").orElseThrow().postgresName().orElseThrow();
+    assertThat(counts(PgFixture.local().admin().withDatabase(scratchDb))).isEqualTo(counts(env.source().connection()));
+    assertThat(env.aptible().liveTunnelProcesses()).as("the rehearsal's tunnel closed").isEmpty();
+    assertThat(migration.plan().render()).contains("Rehearsal of " + report.at()).contains("estimated downtime");
+  }
+
+  /**
    * One migration that fails once at every step from preflight to scale, each failure injected where
    * it happens for real where the fakes allow it (the aptible CLI, the Heroku API, a failed backup)
    * and by wrapping the real adapter otherwise. Each resume continues at exactly the failed step; the
