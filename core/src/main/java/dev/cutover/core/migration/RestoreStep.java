@@ -1,5 +1,6 @@
 package dev.cutover.core.migration;
 
+import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +54,10 @@ final class RestoreStep implements Step {
       // a DIRECT copy's progress (the plan fell back since) no longer describes a target this restore replaces
       state.copied = new ArrayList<>();
       ctx.save();
+      // the live source, when usable, gives what the archive lacks (extension versions, revocations from PUBLIC)
+      Optional<PgConnection> source = SourceDatabase.of(ctx, m, id(), "restoring from the archive alone");
       RestoreResult result = ctx.mover().restore(dump, ctx.tunnels().to(m.targetHandle()).connection(), m.strategy(),
-          replace, ctx.plan().options().jobs(), ctx.listener());
+          replace, ctx.plan().options().jobs(), source, ctx.listener());
       state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
       state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
       state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());
