@@ -174,7 +174,8 @@ class EndToEndTest {
     assertThat(env.heroku().requests("POST", ".*/backups")).as("no backup captured").hasSize(capturesBefore);
     assertThat(Files.readString(plan.journal())).as("the copy journalled per table")
         .contains("\"TABLE DATA public.users\"");
-    assertThat(Files.readString(plan.workDirectory().resolve("report.md"))).contains("| rows | public.users | 500 | 500 | yes |");
+    assertThat(Files.readString(plan.workDirectory().resolve("report.md")))
+        .contains("Evidence: content digests against the live source").contains("| public.users | table | 500 | 500 | yes |");
   }
 
   /**
