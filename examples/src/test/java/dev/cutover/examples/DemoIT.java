@@ -56,11 +56,16 @@ class DemoIT {
       // the demo copies with DIRECT: the plan shows the capture skipped, and why; no progress can show it
       assertThat(stdout).containsPattern(" 7\\. capture +\\[skip\\] skipped: DIRECT copies straight from the source");
       assertThat(stdout).contains("DIRECT from the live DATABASE");
+      int steps = MigrationStep.values().length;
       for (MigrationStep step : MigrationStep.values()) {
         if (step != MigrationStep.INVENTORY && step != MigrationStep.CAPTURE) {
-          assertThat(stderr).as("progress shows step %s", step.id()).contains(step.id());
+          assertThat(stderr).as("progress shows step %s with its number", step.id())
+              .contains("==> [" + step.number() + "/" + steps + "] " + step.id() + ": ");
         }
       }
+      // the downtime clock runs from maintenance-on to deploy; the end sums up every step's time
+      assertThat(stderr).contains("[downtime ").contains("[downtime ended: ").contains("Times (")
+          .containsPattern("downtime +\\d").doesNotContain("Finding sources of");
       try (Stream<Path> left = Files.walk(tmp)) {
         assertThat(left.filter(p -> !p.equals(tmp)).map(tmp::relativize)).as("left in java.io.tmpdir").isEmpty();
       }
