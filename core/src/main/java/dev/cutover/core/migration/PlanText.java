@@ -47,6 +47,7 @@ final class PlanText {
         .append(m.target().type()).append(' ').append(m.target().version()).append("), ").append(m.strategy())
         .append(m.strategyReason().isEmpty() ? "" : " (" + m.strategyReason() + ")")
         .append("; ").append(String.join(", ", m.configVars())).append(" set to its URL\n"));
+    plan.dataMoves(RedisMove.class).forEach(m -> out.append("  ").append(RedisMoves.describe(m)).append("\n"));
     out.append("\nEndpoints:\n");
     if (plan.endpoints().isEmpty()) {
       out.append("  none\n");

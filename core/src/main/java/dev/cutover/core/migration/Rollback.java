@@ -71,6 +71,7 @@ final class Rollback {
         m.restoredAt = null;
         m.verifiedAt = null;
         m.copied = new java.util.ArrayList<>();
+        m.redisCopy = null;
       });
       j.completedAt = null;
       j.rolledBackAt = ctx.now().toString();
