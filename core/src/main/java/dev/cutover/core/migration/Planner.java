@@ -72,12 +72,13 @@ final class Planner {
       preparation = found == null ? RepoPreparation.NONE : found;
     }
     wiring = wiring.mover(mover).preparation(preparation);
-    List<String> warnings = new ArrayList<>();
     if (!postgres.isEmpty()) {
       List<PostgresMove> decided = DirectChoice.decide(postgres, options, wiring, warnings);
       postgres.clear();
       postgres.addAll(decided);
-      moves = List.copyOf(postgres);
+      List<DataMove> all = new ArrayList<>(postgres);
+      all.addAll(redis);
+      moves = List.copyOf(all);
     }
 
     Path work = workDirectory(options, wiring);
