@@ -97,7 +97,8 @@ final class Rehearsal {
     });
     VerificationReport v = timed("verify", true, () -> {
       source.ifPresent(src -> wiring.mover().copyDatabaseSettings(src, target));
-      return wiring.mover().verify(target, source, result);
+      return source.isPresent() ? wiring.mover().verify(target, source.get(), result)
+          : wiring.mover().verify(target, result);
     });
     tunnels.close(scratch);
     String verification = v.passed() ? v.checks().size() + " checks passed against the " + v.against()
