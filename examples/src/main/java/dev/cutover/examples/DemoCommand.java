@@ -3,6 +3,7 @@ package dev.cutover.examples;
 import dev.cutover.aptible.AptibleClient;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.migration.MigrationPlan;
+import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.heroku.HerokuClient;
 import java.io.PrintWriter;
@@ -46,7 +47,10 @@ final class DemoCommand implements Callable<Integer> {
       HerokuClient heroku = env.herokuClient();
       AptibleClient aptible = env.aptibleClient();
       MigrationListener progress = quiet ? MigrationListener.NONE : CutoverCli.progress(java.util.Optional.empty());
+      // DIRECT: the demo's "Heroku Postgres" is reachable from here, so the data is copied straight from it
+      // (no backup captured or downloaded); the plan falls back to PARALLEL, saying why, where it is not
       MigrationPlan plan = env.migration(heroku, aptible)
+          .restore(RestoreStrategy.DIRECT)
           .listener(progress)
           .toolVersion("heroku CLI", heroku.cliVersion())
           .plan();

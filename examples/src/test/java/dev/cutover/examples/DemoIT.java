@@ -54,11 +54,15 @@ class DemoIT {
       assertThat(stdout).contains("Migration plan: legacy-shop (Heroku)", "Outcome: **COMPLETED**");
       // the inventory happens while planning (the plan on stdout shows it); every later step shows progress
       assertThat(stdout).contains(MigrationStep.INVENTORY.id());
+      // the demo copies with DIRECT: the plan shows the capture skipped, and why; no progress can show it
+      assertThat(stdout).containsPattern(" 7\\. capture +\\[skip\\] skipped: DIRECT copies straight from the source");
+      assertThat(stdout).contains("DIRECT from the live DATABASE");
       int steps = MigrationStep.values().length;
       for (MigrationStep step : MigrationStep.values()) {
-        // the demo app has a small Heroku Redis when redis-server is on the PATH; without it the Redis steps are skipped
+        // the demo app has a small Heroku Redis when redis-server is on the PATH (else the Redis steps are skipped);
+        // it copies with DIRECT, so the capture is skipped: skipped steps show no progress
         boolean redisStep = step == MigrationStep.REDIS_COPY || step == MigrationStep.REDIS_VERIFY;
-        if (step != MigrationStep.INVENTORY && (!redisStep || RedisServer.isAvailable())) {
+        if (step != MigrationStep.INVENTORY && step != MigrationStep.CAPTURE && (!redisStep || RedisServer.isAvailable())) {
           assertThat(stderr).as("progress shows step %s with its number", step.id())
               .contains("==> [" + step.number() + "/" + steps + "] " + step.id() + ": ");
         }

@@ -15,6 +15,7 @@ import dev.cutover.core.migration.VerificationFailedException;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.DatabaseMover;
@@ -142,6 +143,72 @@ class EndToEndTest {
     try (var dumps = Files.list(work.resolve("dumps"))) {
       assertThat(dumps).as("dump deleted after success").isEmpty();
     }
+  }
+
+  /**
+   * The pipeline with {@link RestoreStrategy#DIRECT}: no backup is captured or downloaded (the plan says why),
+   * the restore copies the live source (read through its Heroku URL) straight into the Aptible database through
+   * the tunnel, journalled table by table, and the verification passes as for the backup strategies.
+   */
+  @Test
+  void migrate_direct_copiesFromTheLiveSourceWithoutABackupAndVerifies() throws Exception {
+    String handle = "direct-app";
+    MigrationPlan plan = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
+        .dataMover(env.mover()).restore(RestoreStrategy.DIRECT).plan();
+
+    assertThat(plan.dataMoves(dev.cutover.core.migration.PostgresMove.class)).singleElement()
+        .satisfies(m -> assertThat(m.strategy()).isEqualTo(RestoreStrategy.DIRECT));
+    assertThat(plan.steps()).filteredOn(s -> s.step() == MigrationStep.CAPTURE).singleElement()
+        .satisfies(s -> assertThat(s.willRun()).isFalse());
+    int capturesBefore = env.heroku().requests("POST", ".*/backups").size();
+
+    MigrationReport report = plan.run();
+
+    assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+    assertThat(report.step("capture").orElseThrow().status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(report.step("restore").orElseThrow().summary()).contains("copied with DIRECT from the live source");
+    assertThat(report.verification()).hasValueSatisfying(v -> {
+      assertThat(v.passed()).isTrue();
+      assertThat(v.against()).contains("live source");
+    });
+    assertSameRows(handle);
+    assertThat(env.heroku().requests("POST", ".*/backups")).as("no backup captured").hasSize(capturesBefore);
+    assertThat(Files.readString(plan.journal())).as("the copy journalled per table")
+        .contains("\"TABLE DATA public.users\"");
+    assertThat(Files.readString(plan.workDirectory().resolve("report.md")))
+        .contains("Evidence: content digests against the live source").contains("| public.users | table | 500 | 500 | yes |");
+  }
+
+  /**
+   * {@link MigrationPlan#rehearse()} on the real adapters: the data copied with DIRECT into a scratch Aptible
+   * database while the Heroku app stays live (no maintenance change, no scaling, no backup), verified, the phases
+   * timed; the next plan shows the estimate. The migration itself is not started (no journal).
+   */
+  @Test
+  void rehearse_direct_movesIntoAScratchDatabaseWithHerokuLiveAndThePlanShowsTheEstimate() throws Exception {
+    String handle = "rehearsed-app";
+    Migration migration = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
+        .dataMover(env.mover()).restore(RestoreStrategy.DIRECT);
+    MigrationPlan plan = migration.plan();
+    int changesBefore = env.heroku().requests("PATCH", ".*").size() + env.heroku().requests("POST", ".*").size();
+
+    dev.cutover.core.migration.RehearsalReport report = plan.rehearse();
+
+    assertThat(env.heroku().requests("PATCH", ".*").size() + env.heroku().requests("POST", ".*").size())
+        .as("nothing changed on Heroku (maintenance, formation, backups)").isEqualTo(changesBefore);
+    assertThat(Files.exists(plan.journal())).as("the migration was not started").isFalse();
+    assertThat(report.moves()).singleElement().satisfies(m -> {
+      assertThat(m.scratchDatabase()).isEqualTo(handle + "-db-rehearsal");
+      assertThat(m.verified()).as(m.verification()).isTrue();
+      assertThat(m.phases()).extracting(dev.cutover.core.migration.RehearsalReport.Phase::name)
+          .containsExactly("create-database", "tunnel", "copy", "verify");
+      assertThat(m.rows()).isPositive();
+    });
+    assertThat(report.estimatedDowntime()).isPositive();
+    String scratchDb = env.aptible().database(handle + "-db-rehearsal").orElseThrow().postgresName().orElseThrow();
+    assertThat(counts(PgFixture.local().admin().withDatabase(scratchDb))).isEqualTo(counts(env.source().connection()));
+    assertThat(env.aptible().liveTunnelProcesses()).as("the rehearsal's tunnel closed").isEmpty();
+    assertThat(migration.plan().render()).contains("Rehearsal of " + report.at()).contains("estimated downtime");
   }
 
   /**

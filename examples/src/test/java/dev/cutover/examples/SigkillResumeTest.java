@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.core.migration.JournalSummary;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.migration.MigrationStep;
+import dev.cutover.core.model.PgConnection;
 import dev.cutover.testkit.aptible.FakeAptible;
 import dev.cutover.testkit.heroku.Fault;
 import dev.cutover.testkit.postgres.PgFixture;
@@ -132,6 +133,95 @@ class SigkillResumeTest {
     }
   }
 
+  /**
+   * {@code cutover migrate --restore DIRECT} killed with SIGKILL in the middle of the copy, once some tables
+   * are journalled as finished; {@code cutover resume} completes: the tables the killed JVM finished are kept
+   * as they are (the very row versions it wrote, their {@code xmin}, are still there: not copied again), each
+   * table is journalled once, the audit trail says what was kept, and the target holds the source's rows.
+   */
+  @Test
+  void sigkill_midDirectCopy_resumeKeepsTheFinishedTablesAndCompletes() throws Exception {
+    try (DemoEnvironment big = DemoEnvironment.start(50_000)) {
+      String target = "killed-direct";
+      Path dwork = big.workDirectory(target);
+      Path journal = dwork.resolve("journal.json");
+      Child child = cutover(big, "migrate", "-a", DemoEnvironment.SOURCE_APP, "-e", DemoEnvironment.ENVIRONMENT,
+          "-t", target, "--repo", big.repository().toString(), "--work-dir", dwork.toString(), "--restore", "DIRECT",
+          "-q", "--yes");
+      child.awaitLine("Step 9. restore started", Duration.ofMinutes(3));
+      waitUntil(() -> !finishedTables(journal).isEmpty(), Duration.ofSeconds(120), "a table copied");
+      Set<ProcessHandle> started = new LinkedHashSet<>(child.descendants());
+      child.sigkill();
+
+      List<String> kept = finishedTables(journal);
+      assertThat(Migration.readJournal(journal).steps()).as("killed mid-copy").containsEntry("restore",
+          dev.cutover.core.report.StepStatus.RUNNING);
+      assertThat(kept).as("some tables finished, not all").isNotEmpty().hasSizeLessThan(tableDataEntries(big));
+      String targetDb = big.aptible().database(target + "-db").orElseThrow().postgresName().orElseThrow();
+      PgConnection targetConn = PgFixture.local().admin().withDatabase(targetDb);
+      java.util.Map<String, String> versions = new java.util.LinkedHashMap<>();
+      for (String table : kept) {
+        versions.put(table, rowVersions(targetConn, table));
+      }
+
+      Child last = cutover(big, "resume", "--journal", journal.toString(), "-q");
+      int code = last.waitFor(Duration.ofMinutes(5));
+
+      assertThat(code).as("resume; stderr:%n%s", last.stderr()).isZero();
+      assertThat(Migration.readJournal(journal).complete()).isTrue();
+      for (String table : kept) {
+        assertThat(rowVersions(targetConn, table)).as("%s kept, not copied again", table).isEqualTo(versions.get(table));
+      }
+      List<String> all = finishedTables(journal);
+      assertThat(all).as("each table journalled once").doesNotHaveDuplicates().containsAll(kept);
+      assertThat(Files.readString(journal.resolveSibling("journal.events.jsonl"))).as("the audit trail")
+          .contains("\"copy-resumed\"");
+      assertThat(Files.readString(dwork.resolve("report.md"))).contains("were kept, not copied again");
+      assertThat(Checksums.of(targetConn)).isEqualTo(Checksums.of(big.source().connection()));
+      assertThat(started.stream().filter(FakeAptible::running).map(h -> h.pid() + " " + h.info().commandLine().orElse("?")))
+          .as("processes started by the killed JVM still running").isEmpty();
+    }
+  }
+
+  /** The {@code TABLE DATA} items the journal records as copied, in order. */
+  private static List<String> finishedTables(Path journal) {
+    try {
+      if (!Files.exists(journal)) {
+        return List.of();
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"item\" : \"TABLE DATA ([^\"]+)\"")
+          .matcher(Files.readString(journal));
+      List<String> out = new ArrayList<>();
+      while (m.find()) {
+        out.add(m.group(1));
+      }
+      return out;
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** How many tables of the source hold data to copy. */
+  private static int tableDataEntries(DemoEnvironment e) throws SQLException {
+    try (Connection c = PgFixture.open(e.source().connection()); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            + " where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')"
+            + " and n.nspname not like 'pg_toast%'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** The transaction ids that wrote {@code table}'s rows, with how many each: a re-copy writes new ones. */
+  private static String rowVersions(PgConnection db, String table) throws SQLException {
+    try (Connection c = PgFixture.open(db); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select string_agg(x || ':' || n, ',' order by x) from (select xmin::text x,"
+            + " count(*) n from " + table + " group by 1) v")) {
+      rs.next();
+      return String.valueOf(rs.getString(1));
+    }
+  }
+
   private boolean partialDownloadExists() {
     return !uncheckedPartials().isEmpty();
   }
@@ -167,6 +257,10 @@ class SigkillResumeTest {
   }
 
   private Child cutover(String... args) throws IOException {
+    return cutover(env, args);
+  }
+
+  private static Child cutover(DemoEnvironment env, String... args) throws IOException {
     List<String> heroku = env.herokuCli().command();
     List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.logFile=System.err",

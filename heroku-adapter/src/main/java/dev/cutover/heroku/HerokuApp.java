@@ -14,6 +14,7 @@ import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.ConfigVar;
 import dev.cutover.core.model.Domain;
 import dev.cutover.core.model.Formation;
+import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.process.CommandResult;
 import dev.cutover.core.spi.BackupRef;
@@ -24,6 +25,7 @@ import dev.cutover.heroku.internal.Backups;
 import dev.cutover.heroku.internal.CliFailure;
 import dev.cutover.heroku.internal.CliRunner;
 import dev.cutover.heroku.internal.FormationScaler;
+import dev.cutover.heroku.internal.Hosts;
 import dev.cutover.heroku.internal.InventoryReader;
 import dev.cutover.heroku.internal.PlatformApi;
 import dev.cutover.heroku.internal.Secrets;
@@ -259,6 +261,30 @@ public final class HerokuApp implements SourceApp {
   public Optional<Secret> databaseUrl(String database) {
     String var = database.endsWith("_URL") ? database : database + "_URL";
     return configVars().stream().filter(v -> v.name().equals(var)).map(ConfigVar::value).findFirst();
+  }
+
+  /**
+   * {@code database}'s URL as {@code RestoreStrategy.DIRECT} uses it from outside Heroku: with
+   * {@code sslmode=require} (Heroku Postgres accepts outside connections only over TLS, with certificates
+   * no public authority signs, so {@code verify-full} cannot work), unless the URL asks for more or the
+   * host is this machine's loopback (a local stand-in: nothing crosses a network). Private- and Shield-tier
+   * databases accept connections only from inside their Private Space: refused. Read-only; connects nowhere.
+   *
+   * @throws MigrationException when the plan accepts no outside connection or the URL is not known
+   */
+  @Override
+  public PgConnection directConnection(PostgresInfo database) {
+    String tier = database.plan().substring(database.plan().indexOf(':') + 1);
+    if (tier.startsWith("private-") || tier.startsWith("shield-")) {
+      throw new MigrationException("heroku.direct", "heroku.direct: " + database.addonName() + " (" + database.plan()
+          + ") accepts connections only from inside its Private Space, not from here", false, null);
+    }
+    PgConnection c = SourceApp.super.directConnection(database);
+    redactor.register(c.password());
+    if (Hosts.isLoopback(c.host()) || Set.of("require", "verify-ca", "verify-full").contains(c.sslMode())) {
+      return c;
+    }
+    return new PgConnection(c.host(), c.port(), c.database(), c.user(), c.password(), "require");
   }
 
   /**

@@ -355,4 +355,28 @@ class HerokuAppInventoryTest {
       assertThat(heroku.redactor().redact("x " + url.reveal())).isEqualTo("x ****");
     }
   }
+
+  @Test
+  void directConnection_herokuHost_requiresTlsLoopbackKeptAndPrivateSpacePlansRefused() {
+    fake.app("remote-db-app").configVar("DATABASE_URL",
+        "postgres://u1:direct-canary-pw@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d9");
+    try (HerokuClient heroku = client()) {
+      HerokuApp remote = heroku.app("remote-db-app");
+      dev.cutover.core.model.PgConnection c = remote.directConnection(new dev.cutover.core.model.PostgresInfo(
+          "postgresql-a", "DATABASE", "heroku-postgresql:standard-0", "16.4", 1));
+      assertThat(c.host()).isEqualTo("ec2-1-2-3-4.compute-1.amazonaws.com");
+      assertThat(c.sslMode()).as("Heroku takes outside connections over TLS only").isEqualTo("require");
+      assertThat(heroku.redactor().redact("x direct-canary-pw")).isEqualTo("x ****");
+
+      dev.cutover.core.model.PgConnection local = heroku.app(APP).directConnection(
+          new dev.cutover.core.model.PostgresInfo("postgresql-b", "DATABASE", "heroku-postgresql:essential-0", "16.4", 1));
+      assertThat(local.sslMode()).as("a loopback stand-in keeps its URL's mode").isEqualTo("prefer");
+
+      for (String plan : List.of("heroku-postgresql:private-0", "heroku-postgresql:shield-2")) {
+        assertThatThrownBy(() -> remote.directConnection(new dev.cutover.core.model.PostgresInfo("postgresql-c",
+            "DATABASE", plan, "16.4", 1))).isInstanceOf(dev.cutover.core.MigrationException.class)
+            .hasMessageContaining("only from inside its Private Space").hasMessageNotContaining("direct-canary-pw");
+      }
+    }
+  }
 }

@@ -18,12 +18,16 @@ final class CaptureStep implements Step {
 
   @Override
   public Optional<String> skipReason(MigrationPlan plan) {
-    return plan.dataMoves(PostgresMove.class).isEmpty() ? Optional.of("the source has no database") : Optional.empty();
+    if (plan.dataMoves(PostgresMove.class).isEmpty()) {
+      return Optional.of("the source has no database");
+    }
+    return backedUp(plan).isEmpty() ? Optional.of("DIRECT copies straight from the source database in the restore"
+        + " step: no backup to capture or download") : Optional.empty();
   }
 
   @Override
   public String describe(MigrationPlan plan) {
-    return plan.dataMoves(PostgresMove.class).stream().map(m -> "pg:backups:capture " + m.source().attachmentName())
+    return backedUp(plan).stream().map(m -> "pg:backups:capture " + m.source().attachmentName())
         .collect(Collectors.joining("; ")) + ", download to " + plan.workDirectory().resolve("dumps")
         + " (0600 in 0700), SHA-256 journalled";
   }
@@ -31,7 +35,7 @@ final class CaptureStep implements Step {
   @Override
   public String run(StepContext ctx) {
     StringBuilder out = new StringBuilder();
-    for (PostgresMove m : ctx.plan().dataMoves(PostgresMove.class)) {
+    for (PostgresMove m : backedUp(ctx.plan())) {
       Journal.MoveState state = ctx.move(m);
       boolean have = state.dumpFile != null && Files.isRegularFile(Path.of(state.dumpFile))
           && Dumps.sha256(Path.of(state.dumpFile)).equals(state.dumpSha256);
@@ -39,5 +43,10 @@ final class CaptureStep implements Step {
           + " already downloaded" : ctx.dumps().capture(ctx, m));
     }
     return out.toString();
+  }
+
+  /** The moves restored from a backup: every one but the DIRECT ones. */
+  static java.util.List<PostgresMove> backedUp(MigrationPlan plan) {
+    return plan.dataMoves(PostgresMove.class).stream().filter(m -> !m.direct()).toList();
   }
 }

@@ -74,6 +74,8 @@ final class Journal {
     List<String> verificationNotProven = new ArrayList<>();
     long verificationMillis;
     String verifiedAt;
+    /** What a DIRECT copy finished, entry by entry as it committed (see {@link MoveCopyJournal}); a resume skips it. */
+    List<dev.cutover.core.spi.CopyJournal.Entry> copied = new ArrayList<>();
     /** A Redis move's copy: its last checkpoint while it runs (where a resume starts), its result once finished. */
     dev.cutover.core.model.RedisCopyState redisCopy;
 

@@ -20,7 +20,9 @@ import java.util.Optional;
  * {@link Migration#options(java.util.function.UnaryOperator)}. Values are checked by
  * {@link Migration#plan()}, every problem at once, not here.
  *
- * @param restore how the backup is restored
+ * @param restore how the data reaches the target: a backup restored with {@code PARALLEL}, {@code PG_RESTORE} or
+ *     {@code GUIDE_SQL}, or {@code DIRECT} from the live source with no backup (the plan falls back to
+ *     {@code PARALLEL}, saying why, when the source cannot be read directly)
  * @param deploy how the code reaches the target; required by {@code plan()}
  * @param database the target database; empty: PostgreSQL of the source's major version, sized from its data
  * @param workDirectory dumps, journal and report; empty: {@code .cutover/<source>-to-<target>}
@@ -130,9 +132,10 @@ public record MigrationOptions(
 
   /** Adds a problem for every option value that is out of range (the plan checks the rest against the source). */
   void validate(ValidationException.Collector problems) {
-    if (restore == RestoreStrategy.STREAM || restore == RestoreStrategy.DIRECT) {
-      problems.add("restore", restore, restore + " moves the data straight from the live source, without a backup; the"
-          + " journalled pipeline restores from a captured backup", "use PARALLEL, PG_RESTORE or GUIDE_SQL");
+    if (restore == RestoreStrategy.STREAM) {
+      problems.add("restore", restore, restore + " pipes pg_dump into pg_restore with nothing to resume from; the"
+          + " journalled pipeline copies from the live source only with DIRECT (resumable per table)",
+          "use DIRECT, PARALLEL, PG_RESTORE or GUIDE_SQL");
     }
     if (port != 0 && (port < 1 || port > 65535)) {
       problems.add("port", port, "must be 1-65535", "pass the port your app listens on, e.g. 3000");

@@ -182,9 +182,12 @@ public final class MigrationPlan {
     return dataMoves(PostgresMove.class).stream().findFirst().map(PostgresMove::targetHandle);
   }
 
-  /** How backups are restored. */
+  /**
+   * How the first PostgreSQL database's data reaches the target, as decided: the option, unless DIRECT was
+   * refused and the move fell back to PARALLEL ({@link PostgresMove#strategyReason()} says why).
+   */
   public RestoreStrategy restoreStrategy() {
-    return options.restore();
+    return dataMoves(PostgresMove.class).stream().findFirst().map(PostgresMove::strategy).orElse(options.restore());
   }
 
   /** How the code reaches the target. */
@@ -383,6 +386,30 @@ public final class MigrationPlan {
     return new Rollback(this).run(set);
   }
 
+  /**
+   * Measures the downtime before the real run: moves every database's data as this plan says (its strategy,
+   * DIRECT or a backup) into a scratch database on the target ({@code <database handle>-rehearsal}, created when
+   * missing and left in place for the next rehearsal; an earlier rehearsal's data in it is replaced), verifies
+   * it, and times each phase. The source stays live: no maintenance, no write fence, nothing on it changes
+   * (a backup path captures a backup, as Heroku lets any user do). Starts no migration (no journal); keeps the
+   * result in {@code <workDirectory>/rehearsal.json}, which later plans show ({@link #lastRehearsal()}). Blocks.
+   *
+   * @return each phase's time, the throughput and the estimated downtime
+   * @throws MigrationException when a phase fails (nothing of the migration was started)
+   */
+  public RehearsalReport rehearse() {
+    return Rehearsal.run(this);
+  }
+
+  /**
+   * The last rehearsal of this migration ({@link #rehearse()}), read from {@code <workDirectory>/rehearsal.json}.
+   *
+   * @return the report, or empty when there is none (or it is unreadable)
+   */
+  public Optional<RehearsalReport> lastRehearsal() {
+    return Rehearsal.read(workDirectory());
+  }
+
   /** The plan for humans: fingerprint, steps, config decisions (names only), services, endpoints, add-ons, warnings. */
   public String render() {
     return wiring.redactor().redact(PlanText.render(this));
@@ -396,7 +423,7 @@ public final class MigrationPlan {
   @Override
   public String toString() {
     return "MigrationPlan[" + source() + " -> " + target() + ", " + steps.stream().filter(PlannedStep::willRun).count()
-        + " steps, restore " + options.restore() + ", " + PlanText.describe(deploy()) + ", " + fingerprint.substring(0, 12)
+        + " steps, restore " + restoreStrategy() + ", " + PlanText.describe(deploy()) + ", " + fingerprint.substring(0, 12)
         + "]";
   }
 }

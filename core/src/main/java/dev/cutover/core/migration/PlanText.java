@@ -23,6 +23,9 @@ final class PlanText {
       out.append(String.format("  %2d. %-16s %s%n", s.step().number(), s.step().id(),
           (s.willRun() ? "" : "[skip] ") + s.detail()));
     }
+    plan.lastRehearsal().ifPresent(r -> out.append("\n").append(r.render()).append(r.planFingerprint()
+        .equals(plan.fingerprint()) ? "" : "  (rehearsed with another plan, " + r.planFingerprint().substring(0,
+        Math.min(12, r.planFingerprint().length())) + ": rehearse again for this one)\n"));
     out.append("\nPort: ").append(plan.port()).append(" (").append(plan.portReason()).append(")\n");
     out.append("\nConfig vars:\n");
     for (ConfigDecision c : plan.config()) {
@@ -42,6 +45,7 @@ final class PlanText {
     plan.dataMoves(PostgresMove.class).forEach(m -> out.append("  ").append(m.id()).append(" (").append(m.source().addonName())
         .append(", PostgreSQL ").append(m.source().version()).append(") -> ").append(m.targetHandle()).append(" (")
         .append(m.target().type()).append(' ').append(m.target().version()).append("), ").append(m.strategy())
+        .append(m.strategyReason().isEmpty() ? "" : " (" + m.strategyReason() + ")")
         .append("; ").append(String.join(", ", m.configVars())).append(" set to its URL\n"));
     plan.dataMoves(RedisMove.class).forEach(m -> out.append("  ").append(RedisMoves.describe(m)).append("\n"));
     out.append("\nEndpoints:\n");

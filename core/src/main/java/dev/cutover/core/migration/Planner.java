@@ -77,6 +77,14 @@ final class Planner {
       preparation = found == null ? RepoPreparation.NONE : found;
     }
     wiring = wiring.mover(mover).preparation(preparation);
+    if (!postgres.isEmpty()) {
+      List<PostgresMove> decided = DirectChoice.decide(postgres, options, wiring, warnings);
+      postgres.clear();
+      postgres.addAll(decided);
+      List<DataMove> all = new ArrayList<>(postgres);
+      all.addAll(redis);
+      moves = List.copyOf(all);
+    }
 
     Path work = workDirectory(options, wiring);
     Path journalFile = journalFile(options, wiring);

@@ -1,6 +1,7 @@
 package dev.cutover.core.migration;
 
 import dev.cutover.core.MigrationException;
+import dev.cutover.core.model.PgConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ final class PreflightStep implements Step {
   @Override
   public String describe(MigrationPlan plan) {
     return "disk space in " + plan.workDirectory() + plan.dataMoves(PostgresMove.class).stream()
-        .map(m -> ", " + m.strategy() + " can restore PostgreSQL " + m.source().version()).reduce("", String::concat)
+        .map(m -> ", " + m.strategy() + (m.direct() ? " can copy from " : " can restore PostgreSQL ")
+            + (m.direct() ? m.source().attachmentName() : m.source().version())).reduce("", String::concat)
         + ", inputs re-checked";
   }
 
@@ -35,7 +37,7 @@ final class PreflightStep implements Step {
       throw new MigrationException("preflight", "preflight: cannot read the free space of " + dumps + " ("
           + e.getMessage() + ")", false, e);
     }
-    long needed = moves.stream().mapToLong(m -> Math.max(0, m.source().dataSizeBytes())).sum();
+    long needed = CaptureStep.backedUp(ctx.plan()).stream().mapToLong(m -> Math.max(0, m.source().dataSizeBytes())).sum();
     if (needed > 0 && free < needed) {
       throw new MigrationException("preflight", "preflight: not enough disk space for the dumps in " + dumps
           + " (free " + free + " bytes, the databases hold " + needed + " bytes); free space or pass another workDirectory",
@@ -43,6 +45,13 @@ final class PreflightStep implements Step {
     }
     out.append(", ").append(free / (1024 * 1024)).append(" MB free");
     for (PostgresMove m : moves) {
+      if (m.direct()) {
+        PgConnection source = ctx.source().directConnection(m.source());
+        ctx.redactor().register(source.password());
+        ctx.mover().checkCanCopyDirect(source);
+        out.append("; DIRECT can copy from ").append(m.source().attachmentName());
+        continue;
+      }
       ctx.mover().checkCanRestore(m.source(), m.strategy());
       out.append("; ").append(m.strategy()).append(" can restore PostgreSQL ").append(m.source().version());
     }

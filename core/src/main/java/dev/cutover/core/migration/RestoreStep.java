@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * Step 9: every PostgreSQL data move's dump restored into its target database with the plan's
- * strategy. A restore this migration started before (killed, failed, or rolled back since) left
+ * strategy, or, for a DIRECT move, the live source copied straight in ({@link DirectRestore}). A restore this migration started before (killed, failed, or rolled back since) left
  * data behind: replacing it is this migration's to do. A move already restored from its current
  * dump is not restored again.
  */
@@ -27,8 +27,10 @@ final class RestoreStep implements Step {
 
   @Override
   public String describe(MigrationPlan plan) {
-    return plan.dataMoves(PostgresMove.class).stream().map(m -> m.strategy()
-        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs") + " into " + m.targetHandle()
+    return plan.dataMoves(PostgresMove.class).stream().map(m -> (m.direct() ? "DIRECT from the live "
+        + m.source().attachmentName() + " (one snapshot, TLS as the source requires, journalled per table so a resume"
+        + " keeps what finished)" : m.strategy() + (m.strategyReason().isEmpty() ? "" : " (" + m.strategyReason() + ")")
+        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs")) + " into " + m.targetHandle()
         + (plan.options().replaceExisting() ? " (replacing existing data)" : " (must be empty)"))
         .collect(Collectors.joining("; "));
   }
@@ -42,9 +44,15 @@ final class RestoreStep implements Step {
         out.append(out.length() == 0 ? "" : "; ").append(m.id()).append(" already restored at ").append(state.restoredAt);
         continue;
       }
+      if (m.direct()) {
+        out.append(out.length() == 0 ? "" : "; ").append(DirectRestore.run(ctx, m));
+        continue;
+      }
       Path dump = ctx.dumps().ensure(ctx, m);
       boolean replace = ctx.plan().options().replaceExisting() || state.restoreAttempts > 0;
       state.restoreAttempts++;
+      // a DIRECT copy's progress (the plan fell back since) no longer describes a target this restore replaces
+      state.copied = new ArrayList<>();
       ctx.save();
       // the live source, when usable, gives what the archive lacks (extension versions, revocations from PUBLIC)
       Optional<PgConnection> source = SourceDatabase.of(ctx, m, id(), "restoring from the archive alone");

@@ -70,6 +70,7 @@ final class Rollback {
         m.dumpSha256 = null;
         m.restoredAt = null;
         m.verifiedAt = null;
+        m.copied = new java.util.ArrayList<>();
         m.redisCopy = null;
       });
       j.completedAt = null;

@@ -5,6 +5,8 @@ import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Secret;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.Formation;
+import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.PostgresInfo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -106,4 +108,26 @@ public interface SourceApp {
 
   /** The source database's URL, when it is reachable from here (for verification and STREAM). */
   Optional<Secret> databaseUrl(String database);
+
+  /**
+   * How {@code RestoreStrategy.DIRECT} reaches {@code database} straight from here: its URL, with the
+   * transport security the platform requires of connections from outside (the adapter owns that rule),
+   * or why it cannot be reached directly. Read-only; connects nowhere. The default parses
+   * {@link #databaseUrl(String)} as it is.
+   *
+   * @param database the database as inventoried
+   * @return where to connect, a secret inside (register its password with the redactor)
+   * @throws MigrationException saying why the database cannot be read directly from here (its plan
+   *     accepts no outside connection, no URL is known), so that the plan restores a backup instead
+   */
+  default PgConnection directConnection(PostgresInfo database) {
+    Secret url = databaseUrl(database.attachmentName()).orElseThrow(() -> new MigrationException("source.direct",
+        "source.direct: the URL of " + database.attachmentName() + " is not known here", false, null));
+    try {
+      return PgConnection.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new MigrationException("source.direct", "source.direct: the URL of " + database.attachmentName()
+          + " cannot be used (" + e.getMessage() + ")", false, null);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.spi.DatabaseMover;
 import java.io.IOException;
@@ -31,6 +32,9 @@ final class FakeMover implements DatabaseMover {
   /** Thrown from restore after half the tables were written, when set: simulates a killed JVM. */
   Error crashDuringRestore;
   boolean corruptVerification;
+  /** Thrown from copyDirect after two tables were copied and journalled, when set: simulates a killed JVM. */
+  Error crashDuringCopy;
+  final List<List<String>> copiedPerCall = new ArrayList<>();
   /** Ignores the source and the archive, as a mover that only counts rows would. */
   boolean countsOnly;
 
@@ -94,6 +98,53 @@ final class FakeMover implements DatabaseMover {
       int jobs, MigrationListener listener) {
     jobsSeen.add(jobs);
     return restore(archive, target, strategy, replaceExisting, listener);
+  }
+
+  @Override
+  public void checkCanCopyDirect(PgConnection sourceDb) {
+    faults.call("checkCanCopyDirect");
+  }
+
+  /**
+   * Copies {@link FakeSource#tables} into the target table by table, appending a {@code TABLE DATA} entry as
+   * each "commits", and skipping the tables {@code journal} already holds (checking their rows, as the real
+   * mover does). {@link #copiedPerCall} records which tables each call copied.
+   */
+  @Override
+  public RestoreResult copyDirect(PgConnection sourceDb, PgConnection target, boolean replaceExisting,
+      CopyJournal journal, MigrationListener listener) {
+    faults.calls.add("copyDirect");
+    replaceFlags.add(replaceExisting);
+    Map<String, Long> done = new LinkedHashMap<>();
+    journal.entries().forEach(e -> done.put(e.item().substring("TABLE DATA ".length()), e.rows()));
+    if (done.isEmpty() && !targetRows.isEmpty()) {
+      if (!replaceExisting) {
+        throw new MigrationException("restore", "restore: the target database is not empty", false, null);
+      }
+      targetRows.clear();
+    }
+    done.forEach((t, n) -> {
+      if (!n.equals(targetRows.get(t))) {
+        throw new MigrationException("restore", "restore: " + t + " no longer holds what the journal says", false, null);
+      }
+    });
+    List<String> copied = new ArrayList<>();
+    copiedPerCall.add(copied);
+    int i = 0;
+    for (Map.Entry<String, Long> e : source.tables.entrySet()) {
+      if (done.containsKey(e.getKey())) {
+        continue;
+      }
+      targetRows.put(e.getKey(), e.getValue());
+      journal.append(new CopyJournal.Entry("TABLE DATA " + e.getKey(), e.getValue(), ""));
+      copied.add(e.getKey());
+      if (++i == 2 && crashDuringCopy != null) {
+        Error crash = crashDuringCopy;
+        crashDuringCopy = null;
+        throw crash;
+      }
+    }
+    return new RestoreResult(RestoreStrategy.DIRECT, Duration.ofMillis(5), source.tables, Map.of(), List.of());
   }
 
   @Override
