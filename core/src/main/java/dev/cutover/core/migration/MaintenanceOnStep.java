@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Step 6: the source goes into maintenance mode, and the downtime window opens (the event log
  * records when). The undo, registered before the call so a killed run cannot leave it unrecorded,
- * turns maintenance off again.
+ * turns maintenance off again. Then the {@link WriteFence}: writers stopped, the freeze proven.
  */
 final class MaintenanceOnStep implements Step {
   static final String UNDO_KEY = "maintenance";
@@ -17,7 +17,8 @@ final class MaintenanceOnStep implements Step {
 
   @Override
   public String describe(MigrationPlan plan) {
-    return "heroku maintenance:on -a " + plan.source() + " (downtime starts; the time is journalled; a rollback turns it off)";
+    return "heroku maintenance:on -a " + plan.source() + " (downtime starts; the time is journalled; a rollback turns it off)"
+        + WriteFence.describe(plan);
   }
 
   @Override
@@ -29,11 +30,14 @@ final class MaintenanceOnStep implements Step {
       j.maintenanceOnAt = ctx.event("maintenance-on", Map.of("app", ctx.plan().source())).toString();
       ctx.save();
     }
-    return "maintenance on since " + j.maintenanceOnAt + "; downtime started";
+    return "maintenance on since " + j.maintenanceOnAt + "; downtime started; " + WriteFence.raise(ctx);
   }
 
   @Override
   public String undo(Journal.Undo undo, StepContext ctx) {
+    if (undo.key.equals(WriteFence.UNDO_KEY)) {
+      return WriteFence.undo(undo, ctx);
+    }
     ctx.source().maintenance(false);
     ctx.journal().maintenanceOnAt = null;
     ctx.event("maintenance-off", Map.of("app", ctx.plan().source()));

@@ -8,9 +8,7 @@ import dev.cutover.core.migration.MigrationPlan.ConfigDecision;
 import dev.cutover.core.migration.MigrationPlan.EndpointPlan;
 import dev.cutover.core.migration.MigrationPlan.ServicePlan;
 import dev.cutover.core.model.AppInventory;
-import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
-import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.core.spi.RepoPreparation;
@@ -38,14 +36,8 @@ final class Planner {
     options.validate(problems);
     InputChecks.deploy(options.deploy(), problems);
 
-    List<PostgresMove> postgres = new ArrayList<>();
-    if (inventory != null) {
-      Optional<PostgresInfo> primary = inventory.primaryDatabase();
-      Optional<DatabaseSpec> spec = InputChecks.database(options.database(), primary, problems);
-      String defaultHandle = given.target().handle() + "-db";
-      spec.ifPresent(s -> postgres.add(new PostgresMove(primary.get().attachmentName(), primary.get(),
-          s.handle().orElse(defaultHandle), s, options.restore(), List.of("DATABASE_URL"))));
-    }
+    List<PostgresMove> postgres = inventory == null ? List.of()
+        : Databases.moves(inventory, options, given.target().handle(), problems);
     List<DataMove> moves = List.copyOf(postgres);
     DatabaseMover mover = wiring.mover();
     if (mover == null && !moves.isEmpty()) {
@@ -66,8 +58,14 @@ final class Planner {
     Path journalFile = journalFile(options, wiring);
     String identity = identity(wiring, moves);
     Journal journal = journal(journalFile, identity, wiring.lock(), problems);
+    if (inventory != null) {
+      inventory = WriteFence.beforeFence(inventory, journal);
+    }
 
     List<String> warnings = new ArrayList<>();
+    if (inventory != null) {
+      warnings.addAll(Databases.warnings(inventory));
+    }
     List<ServicePlan> services = List.of();
     List<EndpointPlan> endpoints = List.of();
     List<MigrationPlan.AddonDecision> addons = List.of();

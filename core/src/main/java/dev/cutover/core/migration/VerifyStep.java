@@ -49,6 +49,8 @@ final class VerifyStep implements Step {
       // (replacing what the restore derived), so verification compares like with like.
       int settings = source.map(src -> ctx.mover().copyDatabaseSettings(src, target).size()).orElse(0);
       VerificationReport v = ctx.mover().verify(target, source, restored);
+      // the write freeze (issue 17): the source's counters now against those the fence journalled
+      v = WriteFence.atVerify(ctx, m, source, v);
       state.verification(v);
       ctx.save();
       if (!v.passed()) {

@@ -55,6 +55,18 @@ public interface SourceApp {
   }
 
   /**
+   * The one-off dynos running now (a {@code heroku run}, a scheduled job): scaling the formation does
+   * not stop them, so the write fence refuses to start while any runs. Read-only. The default cannot
+   * tell.
+   *
+   * @return each running one-off dyno, e.g. {@code run.4821 (up): rake db:backfill}; empty when this
+   *     source cannot list them
+   */
+  default Optional<List<String>> runningOneOffDynos() {
+    return Optional.empty();
+  }
+
+  /**
    * Captures a backup of {@code database} (an attachment name such as {@code DATABASE}) and waits
    * until the platform confirms it succeeded. A backup of it already running is awaited instead of
    * starting a second one.
