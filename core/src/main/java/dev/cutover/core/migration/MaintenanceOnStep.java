@@ -23,6 +23,7 @@ final class MaintenanceOnStep implements Step {
 
   @Override
   public String run(StepContext ctx) {
+    WriteFence.refuseOneOffDynos(ctx);
     ctx.registerUndo(id(), UNDO_KEY, "turn maintenance off on " + ctx.plan().source(), Map.of());
     ctx.source().maintenance(true);
     Journal j = ctx.journal();

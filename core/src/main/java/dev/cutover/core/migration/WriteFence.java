@@ -78,7 +78,18 @@ final class WriteFence {
     return s.toString();
   }
 
-  /** Refuses one-off dynos, stops the writer process types, proves the freeze. Journals as it goes. */
+  /** Refuses to start, before anything changed, while one-off dynos run: scaling does not stop them. */
+  static void refuseOneOffDynos(StepContext ctx) {
+    String app = ctx.plan().source();
+    ctx.source().runningOneOffDynos().filter(dynos -> !dynos.isEmpty()).ifPresent(dynos -> {
+      throw new MigrationException(MigrationStep.MAINTENANCE_ON.id(), MigrationStep.MAINTENANCE_ON.id()
+          + ": refused: one-off dynos are running on " + app + " and would go on writing during the downtime: "
+          + String.join(", ", dynos) + ". Stop them (`heroku ps:stop <dyno> -a " + app + "`) or let them finish,"
+          + " then resume; nothing was changed", false, null);
+    });
+  }
+
+  /** Stops the writer process types and proves the freeze. Journals as it goes. */
   static String raise(StepContext ctx) {
     MigrationPlan plan = ctx.plan();
     Map<String, Integer> down = scaleDown(plan.inventory());
@@ -94,14 +105,6 @@ final class WriteFence {
       ctx.event("formation-scaled", Map.of("app", plan.source(), "to", zero.toString(), "was", changed.toString()));
       out.add("scaled " + String.join(", ", down.keySet()) + " to 0 (was " + describe(down) + ")");
     }
-    ctx.source().runningOneOffDynos().ifPresent(dynos -> {
-      if (!dynos.isEmpty()) {
-        throw new MigrationException(MigrationStep.MAINTENANCE_ON.id(), MigrationStep.MAINTENANCE_ON.id()
-            + ": refused: one-off dynos are running on " + plan.source() + " and can write during the downtime: "
-            + String.join(", ", dynos) + ". Stop them (`heroku ps:stop <dyno> -a " + plan.source()
-            + "`) or wait until they finish, then resume", false, null);
-      }
-    });
     out.add(prove(ctx));
     return String.join("; ", out);
   }
@@ -169,8 +172,9 @@ final class WriteFence {
 
   /**
    * The verification's freeze check: the counters now against the journalled baseline, one check per
-   * table written since (or one passing check), put first in {@code report} so its mismatches list
-   * them first. Unchanged when there is no baseline or no source.
+   * table written since, put first in {@code report} so its mismatches list them first. Unchanged
+   * (the audit trail records that the freeze held) when nothing was written, and when there is no
+   * baseline or no source.
    */
   static VerificationReport atVerify(StepContext ctx, PostgresMove move, Optional<PgConnection> source,
       VerificationReport report) {
@@ -189,11 +193,12 @@ final class WriteFence {
       checks.add(new VerificationReport.Check(CHECK_KIND, move.id(), expected, c.describe()));
     }
     c.written().forEach(w -> checks.add(new VerificationReport.Check(CHECK_KIND, w.table(), expected,
-        w.toString().substring(w.table().length() + 1) + " at " + c.to())));
+        w.toString().substring(w.table().length() + 2, w.toString().length() - 1) + " at " + c.to())));
     c.created().forEach(t -> checks.add(new VerificationReport.Check(CHECK_KIND, t, expected, "created since")));
     c.dropped().forEach(t -> checks.add(new VerificationReport.Check(CHECK_KIND, t, expected, "dropped since")));
     if (checks.isEmpty()) {
-      checks.add(new VerificationReport.Check(CHECK_KIND, move.id(), expected, expected));
+      ctx.event("write-freeze-held", Map.of("database", move.id(), "since", baseline.takenAt, "until", c.to().toString()));
+      return report;
     }
     checks.addAll(report.checks());
     return new VerificationReport(report.evidence(), checks, report.tables(), report.expectedLosses(),

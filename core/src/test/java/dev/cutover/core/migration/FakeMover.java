@@ -31,6 +31,9 @@ final class FakeMover implements DatabaseMover {
   /** Thrown from restore after half the tables were written, when set: simulates a killed JVM. */
   Error crashDuringRestore;
   boolean corruptVerification;
+  /** Called with each write-counter read's number (1, 2, ...) before it reads: a test writes into the source there. */
+  java.util.function.IntConsumer beforeWriteCounters = n -> { };
+  int writeCounterReads;
 
   FakeMover(Faults faults, FakeSource source) {
     this.faults = faults;
@@ -102,6 +105,17 @@ final class FakeMover implements DatabaseMover {
     source.tables.forEach((t, n) -> checks.add(new VerificationReport.Check("rows", t, Long.toString(n),
         Long.toString(corruptVerification ? n - 1 : targetRows.getOrDefault(t, 0L)))));
     return new VerificationReport(sourceDb.isPresent() ? "source database" : "restore counts", checks);
+  }
+
+  /** The source tables' rows as rows inserted, no flush delay: a changed table shows as written. */
+  @Override
+  public Optional<dev.cutover.core.model.WriteCounters> writeCounters(PgConnection database) {
+    faults.call("writeCounters");
+    beforeWriteCounters.accept(++writeCounterReads);
+    Map<String, dev.cutover.core.model.WriteCounters.TableWrites> t = new LinkedHashMap<>();
+    source.tables.forEach((name, rows) -> t.put(name, new dev.cutover.core.model.WriteCounters.TableWrites(rows, 0, 0)));
+    return Optional.of(new dev.cutover.core.model.WriteCounters("d1", java.time.Instant.now(), 2L * writeCounterReads, "",
+        t, List.of(), Duration.ZERO));
   }
 
   private static Map<String, Long> read(Path archive) {
