@@ -148,6 +148,18 @@ public final class HerokuApp implements SourceApp {
     return scaler.scale(quantities);
   }
 
+  /**
+   * The one-off dynos running now ({@code heroku run}, scheduled jobs): the dynos whose type is not a
+   * process type of the formation and that are not stopped. Two requests ({@code GET .../formation},
+   * {@code GET .../dynos}).
+   *
+   * @return each as {@code name (state): command}, e.g. {@code run.4821 (up): rake db:backfill}
+   */
+  @Override
+  public Optional<List<String>> runningOneOffDynos() {
+    return Optional.of(scaler.oneOffDynos());
+  }
+
   /** The add-ons attached to the app (its own and shared ones) with owner, attachments and config vars. */
   public List<Addon> addons() {
     return reader.addons();
