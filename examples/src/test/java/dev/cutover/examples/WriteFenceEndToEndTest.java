@@ -188,6 +188,35 @@ class WriteFenceEndToEndTest {
     assertThat(report.step("verify").orElseThrow().summary()).contains("; all ");
   }
 
+  @Test
+  void resume_afterTheDownloadOfABackupListedOnTheOwnerAppFailed_downloadsThatBackupAgainFromTheOwner()
+      throws Exception {
+    TestDatabase db = sourceDatabase();
+    FakeApp owner = env.heroku().app("ledger-owner").postgres(db.connection());
+    FakeApp app = env.heroku().app("shared-shop").buildpacks("heroku/nodejs")
+        .formation("web", 1, "Standard-1X", "npm start")
+        .processTypes(Map.of("web", "npm start"))
+        .attach("DATABASE", owner, "DATABASE");
+    Migration migration = migration("shared-shop", heroku.app("shared-shop"));
+    MigrationPlan plan = migration.plan();
+    env.heroku().expireDownloads(true);
+    try {
+      assertThatThrownBy(plan::run).isInstanceOf(MigrationException.class).hasMessageContaining("403");
+    } finally {
+      env.heroku().expireDownloads(false);
+    }
+    assertThat(java.nio.file.Files.readString(plan.journal())).contains("\"backupApp\" : \"ledger-owner\"");
+
+    MigrationReport report = migration.plan().resume();
+
+    assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+    assertThat(owner.transfers()).as("one backup, on the owner app: the resume did not capture another").hasSize(1);
+    assertThat(app.transfers()).isEmpty();
+    assertThat(report.step("capture").orElseThrow().summary()).contains("(listed on ledger-owner)")
+        .contains("downloaded again");
+    assertThat(rows(target("shared-shop-db"), "events")).isEqualTo(12);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private TestDatabase sourceDatabase() {
