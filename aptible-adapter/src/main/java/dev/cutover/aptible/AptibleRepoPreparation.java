@@ -6,6 +6,7 @@ import dev.cutover.aptible.internal.repo.GitCommit;
 import dev.cutover.core.GitException;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.spi.RepoPreparation;
+import dev.cutover.core.spi.RepoPreparation.Finding;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.Deploy;
 import java.io.IOException;
@@ -40,8 +41,11 @@ public final class AptibleRepoPreparation implements RepoPreparation {
   /**
    * The files {@link RepoPreparer} would write and the port the prepared repository serves: the
    * requested one, else a kept Dockerfile's routed {@code EXPOSE} (Aptible's lexicographically lowest),
-   * else the generated template's port. The deployability check's errors and warnings come back as
-   * warnings. A deploy without a repository (an image alone) changes nothing and serves the requested
+   * else the generated template's port. The deployability check's errors come back as blocking
+   * findings (the run refuses until they are fixed), its warnings as warnings, and the rest as notes:
+   * what the preparation did, one-off commands ({@code app.json} {@code postdeploy}), variables the
+   * code reads that Aptible will not set; config vars Heroku manages that the code reads are to be
+   * kept. A deploy without a repository (an image alone) changes nothing and serves the requested
    * port, else 3000.
    *
    * @throws ValidationException when the repository is not usable, or its own Dockerfile routes
@@ -68,7 +72,25 @@ public final class AptibleRepoPreparation implements RepoPreparation {
     String reason = requestedPort != 0 ? "as requested" : kept ? "the Dockerfile's EXPOSE (the port Aptible routes to)"
         : plan.get().change("Dockerfile").isPresent() ? "the generated " + plan.get().language() + " Dockerfile's EXPOSE"
         : "the " + plan.get().language() + " default";
-    return new Preview(changes(plan.get().writes()), plan.get().port(), reason, plan.get().warnings());
+    return preview(plan.get(), reason);
+  }
+
+  /**
+   * The plan's findings as the migration plan lists them: errors block the run, warnings are warnings,
+   * the rest (what was done, one-off commands, variables Aptible will not set) are notes.
+   */
+  private static Preview preview(RepoPlan plan, String portReason) {
+    List<Finding> blocking = plan.findings(Severity.ERROR).stream().map(f -> new Finding(f.location(),
+        "[" + f.rule() + "] " + f.problem(), f.fix())).toList();
+    List<String> warnings = plan.findings(Severity.WARNING).stream().map(RepoFinding::toString).toList();
+    List<String> notes = new ArrayList<>(plan.findings(Severity.INFO).stream().map(RepoFinding::toString).toList());
+    plan.oneOffs().forEach(c -> notes.add("one-off command Heroku ran once (not run by the migration; run it by hand"
+        + " only if the Aptible database starts empty): " + c));
+    if (!plan.missingConfigVars().isEmpty()) {
+      notes.add("the code reads variables Heroku set and Aptible will not: " + String.join(", ", plan.missingConfigVars())
+          + " (each finding above says what to do)");
+    }
+    return new Preview(changes(plan.writes()), plan.port(), portReason, warnings, blocking, notes, plan.keepConfigVars());
   }
 
   /**

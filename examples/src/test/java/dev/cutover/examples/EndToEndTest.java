@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.aptible.AptibleClient;
 import dev.cutover.aptible.AptibleRepoPreparation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
+import dev.cutover.core.migration.VerificationFailedException;
+import dev.cutover.core.model.VerificationReport;
 import dev.cutover.core.spi.RepoPreparation;
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.report.MigrationReport;
@@ -117,11 +121,78 @@ class EndToEndTest {
               new MigrationReport.DnsRecord(DemoEnvironment.DOMAIN, "CNAME", e.hostname()));
         });
     assertThat(env.heroku().app(DemoEnvironment.SOURCE_APP).maintenance()).isTrue();
-    assertThat(Files.readString(work.resolve("report.md"))).contains("COMPLETED")
-        .contains("| rows | public.users | 500 | 500 | yes |").contains("Heroku Scheduler");
+    String markdown = Files.readString(work.resolve("report.md"));
+    assertThat(markdown).contains("COMPLETED").contains("Heroku Scheduler")
+        .contains("Evidence: content digests against the live source. Every table's rows were digested")
+        .contains("**content verified**")
+        .contains("| table | kind | rows source | rows target | digest match | time |")
+        .contains("| public.users | table | 500 | 500 | yes |");
+    assertThat(report.summary()).startsWith("Migrated and verified (content digests against the live source).");
+    assertThat(report.verification().orElseThrow().tables()).extracting(VerificationReport.TableCheck::name)
+        .containsAll(TrickyDatabase.tables());
+    assertThat(report.verification().orElseThrow().tables())
+        .allSatisfy(t -> assertThat(t.digest()).as(t.name()).isNotEqualTo(VerificationReport.Digest.MISMATCH))
+        .filteredOn(t -> t.kind().contains("table")).allSatisfy(t -> assertThat(t.digest()).as(t.name())
+            .isEqualTo(VerificationReport.Digest.MATCH));
+    JsonNode verification = new ObjectMapper().readTree(work.resolve("report.json").toFile()).get("verification");
+    assertThat(verification.get("evidence").asText()).isEqualTo("LIVE_SOURCE");
+    assertThat(verification.get("contentVerified").asBoolean()).isTrue();
+    assertThat(verification.get("tables").findValuesAsText("table")).containsAll(TrickyDatabase.tables());
+    assertThat(verification.get("tables")).allSatisfy(t -> assertThat(t.fieldNames()).toIterable()
+        .contains("table", "kind", "rowsSource", "rowsTarget", "digest", "digestMatch", "timeMillis"));
+    assertThat(verification.get("mismatches")).isEmpty();
     try (var dumps = Files.list(work.resolve("dumps"))) {
       assertThat(dumps).as("dump deleted after success").isEmpty();
     }
+  }
+
+  /**
+   * The target is changed after the restore (one e-mail address of one user, as a faulty restore or
+   * a stray writer would): verification against the live source fails the gate naming the table, no
+   * cutover step runs, and the report's verification table shows which table's digest differs.
+   */
+  @Test
+  void verify_targetChangedAfterTheRestore_failsTheGateNamingTheTable() throws Exception {
+    String handle = "mutated-app";
+    DatabaseMover real = env.mover();
+    DatabaseMover mutating = (DatabaseMover) java.lang.reflect.Proxy.newProxyInstance(DatabaseMover.class.getClassLoader(),
+        new Class<?>[] {DatabaseMover.class}, (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("restore")) {
+            String db = env.aptible().database(handle + "-db").orElseThrow().postgresName().orElseThrow();
+            try (Connection c = PgFixture.open(PgFixture.local().admin().withDatabase(db)); Statement st = c.createStatement()) {
+              assertThat(st.executeUpdate("update public.users set email = email || '.changed'"
+                  + " where id = (select min(id) from public.users)")).isEqualTo(1);
+            }
+          }
+          return result;
+        });
+    MigrationPlan plan = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle)).dataMover(mutating)
+        .workDirectory(env.directory().resolve("mutated-root").resolve("work-" + handle)).plan();
+
+    assertThatThrownBy(plan::run).isInstanceOf(VerificationFailedException.class)
+        .hasMessageContaining("verify: the target does not match the source").hasMessageContaining("public.users");
+
+    assertThat(env.aptible().app(handle).orElseThrow().config()).as("configure did not run").doesNotContainKey("DATABASE_URL");
+    assertThat(env.aptible().app(handle).orElseThrow().services()).as("nothing deployed or scaled").isEmpty();
+    assertThat(Files.readString(plan.workDirectory().resolve("report.md"))).contains("FAILED")
+        .contains("| public.users | table | 500 | 500 | **NO** |").contains("| public.invoices | table | 250 | 250 | yes |")
+        .containsPattern("content `public\\.users`[^\\n]*expected");
+    JsonNode verification = new ObjectMapper().readTree(plan.workDirectory().resolve("report.json").toFile())
+        .get("verification");
+    assertThat(verification.get("contentVerified").asBoolean()).isFalse();
+    assertThat(verification.get("tables")).filteredOn(t -> t.get("table").asText().equals("public.users")).singleElement()
+        .satisfies(t -> assertThat(t.get("digestMatch").asBoolean()).isFalse());
+    assertThat(verification.get("tables")).filteredOn(t -> t.get("table").asText().equals("public.invoices")).singleElement()
+        .satisfies(t -> assertThat(t.get("digestMatch").asBoolean()).isTrue());
+    assertThat(verification.get("mismatches").findValuesAsText("name")).contains("public.users");
+    plan.rollback();
+    assertThat(env.heroku().app(DemoEnvironment.SOURCE_APP).maintenance()).isFalse();
   }
 
   /**

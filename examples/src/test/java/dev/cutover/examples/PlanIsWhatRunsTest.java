@@ -78,9 +78,11 @@ class PlanIsWhatRunsTest {
 
   @Test
   void port_repositoryExposesOwnPort_itIsPlannedAndSet() throws Exception {
-    assertPlanIsWhatRuns("py-expose", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\n"
-        + "RUN pip install -r requirements.txt\nEXPOSE 8080\nCMD [\"gunicorn\", \"app:app\", \"--bind\", \"0.0.0.0:8080\"]\n",
-        0, 8080);
+    // a Dockerfile that passes the deployability rules (a whole-context COPY in the final stage would put
+    // .aptible.env in the image, and a blocking finding stops the run)
+    assertPlanIsWhatRuns("py-expose", "FROM python:3.14.7-slim AS build\nWORKDIR /app\nCOPY . .\nRUN rm -f .aptible.env\n"
+        + "FROM python:3.14.7-slim\nWORKDIR /app\nCOPY --from=build /app /app\nRUN pip install -r requirements.txt\n"
+        + "EXPOSE 8080\nCMD [\"gunicorn\", \"app:app\", \"--bind\", \"0.0.0.0:8080\"]\n", 0, 8080);
   }
 
   @Test

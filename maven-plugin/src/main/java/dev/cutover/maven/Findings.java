@@ -4,13 +4,14 @@ import dev.cutover.core.migration.MigrationPlan;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What in a plan needs a person: its warnings and every add-on the migration does not move. */
+/** What in a plan needs a person: its blocking findings, its warnings and every add-on the migration does not move. */
 final class Findings {
   private Findings() {}
 
   /** One line per finding, in the plan's order; empty when the plan needs nobody. */
   static List<String> of(MigrationPlan plan) {
     List<String> findings = new ArrayList<>();
+    plan.blockingFindings().forEach(f -> findings.add("blocking (the run refuses until fixed): " + f));
     plan.addons().stream().filter(a -> !a.migrated())
         .forEach(a -> findings.add("add-on " + a.name() + " (" + a.plan() + "): " + a.action()));
     plan.warnings().forEach(w -> findings.add("warning: " + w));

@@ -13,6 +13,7 @@ import dev.cutover.core.spi.RepoPreparation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,13 @@ final class Journal {
     String restoredAt;
     int restoreAttempts;
     String verificationAgainst;
+    /** The evidence's name ({@link VerificationReport.Evidence}); absent in journals that predate it. */
+    String verificationEvidence;
     List<Map<String, String>> verificationChecks = new ArrayList<>();
+    List<TableRow> verificationTables = new ArrayList<>();
+    List<String> verificationExpectedLosses = new ArrayList<>();
+    List<String> verificationNotProven = new ArrayList<>();
+    long verificationMillis;
     String verifiedAt;
     /** The app whose backups list holds {@link #backupId} (the database's owner): a resume downloads from it. */
     String backupApp;
@@ -75,6 +82,7 @@ final class Journal {
 
     void verification(VerificationReport report) {
       verificationAgainst = report.against();
+      verificationEvidence = report.evidence().name();
       verificationChecks = new ArrayList<>();
       for (VerificationReport.Check c : report.checks()) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -84,12 +92,25 @@ final class Journal {
         m.put("actual", c.actual());
         verificationChecks.add(m);
       }
+      verificationTables = new ArrayList<>(report.tables().stream().map(t -> new TableRow(t.name(), t.kind(),
+          t.expectedRows(), t.actualRows(), t.digest(), t.time().toMillis())).toList());
+      verificationExpectedLosses = new ArrayList<>(report.expectedLosses());
+      verificationNotProven = new ArrayList<>(report.notProven());
+      verificationMillis = report.duration().toMillis();
     }
 
     Optional<VerificationReport> verification() {
-      return verificationAgainst == null ? Optional.empty() : Optional.of(new VerificationReport(verificationAgainst,
-          verificationChecks.stream().map(m -> new VerificationReport.Check(m.get("kind"), m.get("name"),
-              m.get("expected"), m.get("actual"))).toList()));
+      if (verificationAgainst == null) {
+        return Optional.empty();
+      }
+      VerificationReport.Evidence evidence = verificationEvidence == null
+          ? VerificationReport.Evidence.fromDescription(verificationAgainst)
+          : VerificationReport.Evidence.valueOf(verificationEvidence);
+      return Optional.of(new VerificationReport(evidence, verificationChecks.stream().map(m -> new VerificationReport.Check(
+          m.get("kind"), m.get("name"), m.get("expected"), m.get("actual"))).toList(), verificationTables.stream()
+          .map(t -> new VerificationReport.TableCheck(t.name(), t.kind(), t.expectedRows(), t.actualRows(), t.digest(),
+              Duration.ofMillis(t.millis()))).toList(), verificationExpectedLosses, verificationNotProven,
+          Duration.ofMillis(verificationMillis)));
     }
   }
 
@@ -126,6 +147,10 @@ final class Journal {
           java.time.Duration.ofMillis(flushDelayMillis));
     }
   }
+
+  /** One table's line of a verification: rows on both sides, how the content digests compared, how long it took. */
+  record TableRow(String name, String kind, long expectedRows, long actualRows, VerificationReport.Digest digest,
+      long millis) {}
 
   /** Something a step changed on the source, and how the rollback gives it back (see {@link Step#undo}). */
   @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)

@@ -232,6 +232,26 @@ public final class MigrationPlan {
     return decisions.warnings();
   }
 
+  /**
+   * Problems in the repository that only the user can fix (each with its file, line and fix): while
+   * there is any, {@link #run()} and {@link #resume()} refuse before changing anything.
+   *
+   * @return the blocking findings, empty when the repository can be deployed
+   */
+  public List<RepoPreparation.Finding> blockingFindings() {
+    return decisions.repo().blocking();
+  }
+
+  /**
+   * What the repository preparation did that the user should know, and the steps it leaves to the
+   * user (commands Heroku ran once, variables the code reads that Aptible will not set).
+   *
+   * @return the notes, in the order found
+   */
+  public List<String> repoNotes() {
+    return decisions.repo().notes();
+  }
+
   /** The port the app listens on: set as {@code PORT}, and the one the prepared repository exposes. */
   public int port() {
     return decisions.repo().port();
@@ -306,7 +326,8 @@ public final class MigrationPlan {
    * @throws MigrationLockedException when another run of this migration holds its lock (nothing was done)
    * @throws dev.cutover.core.MigrationCancelledException when the thread is interrupted
    * @throws MigrationException when a step fails; the journal says where, {@link #resume()} continues
-   * @throws dev.cutover.core.ValidationException when the journal is corrupt or belongs to another migration
+   * @throws dev.cutover.core.ValidationException when the journal is corrupt or belongs to another migration,
+   *     or the plan has {@link #blockingFindings()} (nothing was changed)
    */
   public MigrationReport run() {
     return new Runner(this).run(false, Optional.empty());
@@ -327,7 +348,8 @@ public final class MigrationPlan {
    * gone is captured again (journalled). A step a killed run left RUNNING runs again once the lock
    * proves that run is gone. Blocks.
    *
-   * @throws dev.cutover.core.ValidationException when there is no journal, or it is corrupt or another migration's
+   * @throws dev.cutover.core.ValidationException when there is no journal, or it is corrupt or another migration's,
+   *     or the plan has {@link #blockingFindings()} and the deploy is not done yet (nothing was changed)
    * @throws MigrationException as {@link #run()}
    */
   public MigrationReport resume() {

@@ -96,6 +96,9 @@ final class PlanJson {
     m.put("dataMoves", plan.dataMoves().stream().map(DataMove::decisions).toList());
     m.put("repoChanges", plan.repoChanges().stream().map(c -> Map.of("path", c.path(), "why", c.why())).toList());
     m.put("warnings", plan.warnings());
+    m.put("blockingFindings", plan.blockingFindings().stream().map(f -> Map.of("location", f.location(),
+        "problem", f.problem(), "fix", f.fix())).toList());
+    m.put("repoNotes", plan.repoNotes());
     m.put("steps", plan.steps().stream().map(s -> Map.of("number", s.step().number(), "step", s.step().id(),
         "willRun", s.willRun(), "detail", s.detail())).toList());
     return m;

@@ -14,6 +14,11 @@ final class PlanText {
     out.append("  fingerprint ").append(plan.fingerprint()).append("\n");
     out.append("  journal ").append(plan.journal())
         .append(plan.resumesAt().map(s -> "  (resumes at " + s + ")").orElse("")).append("\n\n");
+    if (!plan.blockingFindings().isEmpty()) {
+      out.append("BLOCKED: run() refuses, before changing anything, until these repository problems are fixed:\n");
+      plan.blockingFindings().forEach(f -> out.append("  X ").append(f).append("\n"));
+      out.append("\n");
+    }
     for (PlannedStep s : plan.steps()) {
       out.append(String.format("  %2d. %-16s %s%n", s.step().number(), s.step().id(),
           (s.willRun() ? "" : "[skip] ") + s.detail()));
@@ -58,6 +63,10 @@ final class PlanText {
     if (!plan.warnings().isEmpty()) {
       out.append("\nWarnings:\n");
       plan.warnings().forEach(w -> out.append("  ! ").append(w).append("\n"));
+    }
+    if (!plan.repoNotes().isEmpty()) {
+      out.append("\nRepository notes (what the preparation did, and steps left to you):\n");
+      plan.repoNotes().forEach(n -> out.append("  - ").append(n).append("\n"));
     }
     return out.toString();
   }

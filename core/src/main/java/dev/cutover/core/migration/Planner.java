@@ -77,7 +77,7 @@ final class Planner {
       addons = SourceRules.addons(inventory, postgres);
       repo = repository(options, inventory, preparation, journal, redactor, problems);
       warnings.addAll(repo.warnings());
-      config = SourceRules.config(inventory, moves, postgres, repo.port());
+      config = SourceRules.keep(SourceRules.config(inventory, moves, postgres, repo.port()), repo.keepConfigVars());
       SourceRules.checkNames(config, problems);
     }
     options.deploy().filter(d -> d instanceof Deploy.DockerImage).map(d -> (Deploy.DockerImage) d)
@@ -136,7 +136,10 @@ final class Planner {
       RepoPreparation.Preview preview = preparation.preview(deploy, inventory, requested);
       InputChecks.dockerfile(deploy, preparation, preview.changes(), problems);
       if (journal != null && journal.step(MigrationStep.PREPARE_REPO).status == StepStatus.DONE && journal.repo != null) {
-        return journal.repo;
+        // what is written stays the plan; what still blocks the deploy is what the repository holds now
+        RepoPreparation.Preview done = journal.repo;
+        return new RepoPreparation.Preview(done.changes(), done.port(), done.portReason(), done.warnings(),
+            preview.blocking(), done.notes(), done.keepConfigVars());
       }
       return preview;
     } catch (ValidationException e) {

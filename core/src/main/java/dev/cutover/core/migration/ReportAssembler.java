@@ -24,9 +24,17 @@ final class ReportAssembler {
     return plan.workDirectory().resolve("report.md");
   }
 
-  static String completedSummary(MigrationPlan plan) {
-    return "Migrated and verified. " + plan.source()
-        + " stays in maintenance mode: switch DNS, check the app, then delete the Heroku app.";
+  /** "Verified" only when every data move's content was proven (the gate lets nothing less through). */
+  static String completedSummary(MigrationPlan plan, Journal j) {
+    java.util.List<String> evidence = plan.dataMoves(PostgresMove.class).stream()
+        .map(m -> Optional.ofNullable(j.moves.get(m.id())).flatMap(Journal.MoveState::verification))
+        .map(v -> v.filter(dev.cutover.core.model.VerificationReport::contentVerified)
+            .map(dev.cutover.core.model.VerificationReport::against).orElse(""))
+        .distinct().toList();
+    String what = evidence.isEmpty() ? "Migrated (no database to verify). "
+        : evidence.contains("") ? "Migrated; the data's content was NOT verified. "
+        : "Migrated and verified (" + String.join(", ", evidence) + "). ";
+    return what + plan.source() + " stays in maintenance mode: switch DNS, check the app, then delete the Heroku app.";
   }
 
   /** Builds the report and writes both files. */
@@ -85,6 +93,9 @@ final class ReportAssembler {
           .forEach(e -> b.dnsRecord(new MigrationReport.DnsRecord(e.domain(), "CNAME", e.dnsTarget())));
     }
     FollowUps.add(plan, j, outcome, b);
+    plan.repository().blocking().forEach(f -> b.repositoryFinding(redactor.redact("BLOCKING " + f)));
+    plan.repository().warnings().forEach(w -> b.repositoryFinding(redactor.redact(w)));
+    plan.repository().notes().forEach(n -> b.repositoryFinding(redactor.redact(n)));
     toolVersions(plan, b);
     TargetResources.of(plan, j).forEach(b::targetResource);
     return b.build();

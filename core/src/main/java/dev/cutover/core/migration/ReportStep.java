@@ -25,7 +25,7 @@ final class ReportStep implements Step {
     j.completedAt = ctx.now().toString();
     new CompletionMarker(j.migrationId, ctx.plan().source(), ctx.plan().target(), ctx.plan().journal().toString(),
         j.completedAt).write(ctx.workDirectory());
-    ReportAssembler.write(ctx, MigrationReport.Outcome.COMPLETED, ReportAssembler.completedSummary(ctx.plan()));
+    ReportAssembler.write(ctx, MigrationReport.Outcome.COMPLETED, ReportAssembler.completedSummary(ctx.plan(), ctx.journal()));
     return "report written to " + ReportAssembler.json(ctx.plan()) + " and " + ReportAssembler.markdown(ctx.plan());
   }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.core.migration;
 
+import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +46,10 @@ final class RestoreStep implements Step {
       boolean replace = ctx.plan().options().replaceExisting() || state.restoreAttempts > 0;
       state.restoreAttempts++;
       ctx.save();
+      // the live source, when usable, gives what the archive lacks (extension versions, revocations from PUBLIC)
+      Optional<PgConnection> source = SourceDatabase.of(ctx, m, id(), "restoring from the archive alone");
       RestoreResult result = ctx.mover().restore(dump, ctx.tunnels().to(m.targetHandle()).connection(), m.strategy(),
-          replace, ctx.plan().options().jobs(), ctx.listener());
+          replace, ctx.plan().options().jobs(), source, ctx.listener());
       state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
       state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
       state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());

@@ -3,6 +3,7 @@ package dev.cutover.core.migration;
 import dev.cutover.core.MigrationCancelledException;
 import dev.cutover.core.MigrationEvent;
 import dev.cutover.core.MigrationException;
+import dev.cutover.core.ValidationException;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.MigrationReport.Outcome;
 import dev.cutover.core.report.StepStatus;
@@ -29,10 +30,11 @@ final class Runner {
   }
 
   MigrationReport run(boolean resume, Optional<Approval> approval) {
+    refuseIfBlocked();
     try (Attempt attempt = Attempt.open(plan, resume ? "resume" : "run", approval, resume)) {
       if (attempt.complete()) {
         return ReportAssembler.write(plan, attempt.journal().orElseThrow(), Outcome.COMPLETED,
-            ReportAssembler.completedSummary(plan));
+            ReportAssembler.completedSummary(plan, attempt.journal().orElseThrow()));
       }
       StepContext ctx = attempt.begin();
       try {
@@ -44,7 +46,18 @@ final class Runner {
         throw e;
       }
       attempt.end("COMPLETED", "every step done");
-      return ReportAssembler.write(ctx, Outcome.COMPLETED, ReportAssembler.completedSummary(plan));
+      return ReportAssembler.write(ctx, Outcome.COMPLETED, ReportAssembler.completedSummary(plan, ctx.journal()));
+    }
+  }
+
+  /** A repository that cannot be deployed as it is stops the run before anything changes, until the deploy is done. */
+  private void refuseIfBlocked() {
+    boolean deployed = plan.resumesAt().map(s -> s.compareTo(MigrationStep.DEPLOY) > 0)
+        .orElse(Journal.exists(plan.journal()));
+    if (!plan.blockingFindings().isEmpty() && !deployed) {
+      throw new ValidationException(MigrationStep.PREPARE_REPO.id(), plan.blockingFindings().stream()
+          .map(f -> new ValidationException.Problem("deploy.repo " + f.location(), f.location(), f.problem(),
+              f.fix() + "; then plan again (nothing was changed)")).toList());
     }
   }
 

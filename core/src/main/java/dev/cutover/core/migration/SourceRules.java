@@ -122,6 +122,13 @@ final class SourceRules {
     return List.copyOf(out);
   }
 
+  /** Heroku dyno metadata that the repository's code reads (e.g. {@code HEROKU_APP_NAME}): copied, not skipped. */
+  static List<ConfigDecision> keep(List<ConfigDecision> config, List<String> readByTheCode) {
+    return config.stream().map(c -> c.action() == ConfigDecision.Action.SKIP && isMetadata(c.name())
+        && readByTheCode.contains(c.name()) ? new ConfigDecision(c.name(), ConfigDecision.Action.COPY,
+        "Heroku dyno metadata, but the app's code reads it: copied so the app keeps its value") : c).toList();
+  }
+
   static void checkNames(List<ConfigDecision> config, ValidationException.Collector problems) {
     config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP && !ENV_NAME.matcher(c.name()).matches())
         .forEach(c -> problems.add("config." + c.name(), c.name(), "is not a valid environment variable name on Aptible",

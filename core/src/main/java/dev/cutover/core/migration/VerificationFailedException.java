@@ -14,13 +14,26 @@ public class VerificationFailedException extends MigrationException {
 
   private final transient VerificationReport verification;
 
-  /** A failure carrying {@code verification}, whose mismatches the message lists. */
+  /**
+   * A failure carrying {@code verification}: the message lists its mismatches, or, when nothing
+   * differed but the evidence proves less than the content (counts only), says what was not proven.
+   *
+   * @param verification the comparison that did not verify the content
+   */
   public VerificationFailedException(VerificationReport verification) {
-    super(MigrationStep.VERIFY.id(), "verify: the target does not match the source ("
-        + Objects.requireNonNull(verification, "verification").mismatches().size() + " of "
-        + verification.checks().size() + " checks failed); nothing was switched over. "
-        + verification.describeMismatches(), false, null);
+    super(MigrationStep.VERIFY.id(), message(Objects.requireNonNull(verification, "verification")), false, null);
     this.verification = verification;
+  }
+
+  private static String message(VerificationReport v) {
+    if (!v.passed()) {
+      return "verify: the target does not match the source (" + v.mismatches().size() + " of " + v.checks().size()
+          + " checks failed); nothing was switched over. " + v.describeMismatches();
+    }
+    return "verify: the content was not proven (evidence: " + v.against() + "; not proven: "
+        + (v.notProven().isEmpty() ? "the content of every table" : String.join("; ", v.notProven()))
+        + "); nothing was switched over. Make the source database reachable from here, or keep the backup archive,"
+        + " then resume";
   }
 
   /** The full comparison. */

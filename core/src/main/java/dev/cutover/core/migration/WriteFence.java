@@ -208,14 +208,7 @@ final class WriteFence {
   }
 
   private static Optional<PgConnection> source(StepContext ctx, PostgresMove m) {
-    return ctx.source().databaseUrl(m.source().attachmentName()).flatMap(url -> {
-      ctx.redactor().register(url);
-      try {
-        return Optional.of(PgConnection.parse(url));
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
-    });
+    return SourceDatabase.of(ctx, m, MigrationStep.MAINTENANCE_ON, "its write freeze cannot be proven");
   }
 
   private static void sleep(Duration d) {

@@ -326,6 +326,16 @@ public final class MigrationReport {
     return b.dnsRecords;
   }
 
+  /**
+   * What the repository preparation found, as the plan listed it: blocking problems, warnings (the app
+   * runs, but differently from Heroku) and notes (what the preparation did, steps left to the user).
+   *
+   * @return the findings, blocking ones first
+   */
+  public List<String> repositoryFindings() {
+    return b.repositoryFindings;
+  }
+
   /** Things to do by hand, in order. */
   public List<String> followUps() {
     return b.followUps;
@@ -418,6 +428,7 @@ public final class MigrationReport {
     List<AddonEntry> addonsNotMigrated = new ArrayList<>();
     List<DnsRecord> dnsRecords = new ArrayList<>();
     List<String> followUps = new ArrayList<>();
+    List<String> repositoryFindings = new ArrayList<>();
     Map<String, String> toolVersions = new LinkedHashMap<>();
     String dumpSha256;
     List<String> targetResources = new ArrayList<>();
@@ -449,6 +460,7 @@ public final class MigrationReport {
       c.addonsNotMigrated = List.copyOf(addonsNotMigrated);
       c.dnsRecords = List.copyOf(dnsRecords);
       c.followUps = List.copyOf(followUps);
+      c.repositoryFindings = List.copyOf(repositoryFindings);
       c.toolVersions = Map.copyOf(toolVersions);
       c.dumpSha256 = dumpSha256;
       c.targetResources = List.copyOf(targetResources);
@@ -575,6 +587,17 @@ public final class MigrationReport {
     /** Adds a follow-up, in order. */
     public Builder followUp(String text) {
       followUps.add(text);
+      return this;
+    }
+
+    /**
+     * Adds a finding of the repository preparation, in the plan's order.
+     *
+     * @param text the finding, e.g. {@code WARNING Dockerfile:1 [PINNED_IMAGE] ...}
+     * @return this builder
+     */
+    public Builder repositoryFinding(String text) {
+      repositoryFindings.add(Objects.requireNonNull(text, "text"));
       return this;
     }
 

@@ -72,17 +72,28 @@ final class ReportJson {
         "operator", rb.operator(), "undone", rb.undone(), "remaining", rb.remaining())).toList());
     m.put("verification", r.verification().map(v -> {
       Map<String, Object> vm = new LinkedHashMap<>();
+      vm.put("evidence", v.evidence().name());
       vm.put("against", v.against());
+      vm.put("evidenceStatement", ReportMarkdown.evidenceSentence(v));
       vm.put("passed", v.passed());
-      vm.put("checks", v.checks().stream().map(c -> {
-        Map<String, Object> cm = new LinkedHashMap<>();
-        cm.put("kind", c.kind());
-        cm.put("name", c.name());
-        cm.put("expected", c.expected());
-        cm.put("actual", c.actual());
-        cm.put("ok", c.ok());
-        return cm;
+      vm.put("contentVerified", v.contentVerified());
+      vm.put("durationMillis", v.duration().toMillis());
+      vm.put("tables", v.tables().stream().map(t -> {
+        Map<String, Object> tm = new LinkedHashMap<>();
+        tm.put("table", t.name());
+        tm.put("kind", t.kind());
+        tm.put("rowsSource", t.expectedRows());
+        tm.put("rowsTarget", t.actualRows());
+        tm.put("digest", t.digest().name());
+        tm.put("digestMatch", t.digest() == dev.cutover.core.model.VerificationReport.Digest.MATCH);
+        tm.put("ok", t.ok());
+        tm.put("timeMillis", t.time().toMillis());
+        return tm;
       }).toList());
+      vm.put("mismatches", v.mismatches().stream().map(ReportJson::check).toList());
+      vm.put("expectedLosses", v.expectedLosses());
+      vm.put("notProven", v.notProven());
+      vm.put("checks", v.checks().stream().map(ReportJson::check).toList());
       return vm;
     }).orElse(null));
     Map<String, Object> config = new LinkedHashMap<>();
@@ -102,6 +113,7 @@ final class ReportJson {
         "value", d.value())).toList());
     m.put("targetResources", r.targetResources());
     m.put("followUps", r.followUps());
+    m.put("repositoryFindings", r.repositoryFindings());
     m.put("toolVersions", new TreeMap<>(r.toolVersions()));
     m.put("dumpSha256", r.dumpSha256().orElse(null));
     m.put("auditTrail", r.auditTrail());
@@ -110,6 +122,16 @@ final class ReportJson {
     } catch (JsonProcessingException e) {
       throw new MigrationException("report", "report: cannot render JSON (" + e.getOriginalMessage() + ")", false, e);
     }
+  }
+
+  private static Map<String, Object> check(dev.cutover.core.model.VerificationReport.Check c) {
+    Map<String, Object> cm = new LinkedHashMap<>();
+    cm.put("kind", c.kind());
+    cm.put("name", c.name());
+    cm.put("expected", c.expected());
+    cm.put("actual", c.actual());
+    cm.put("ok", c.ok());
+    return cm;
   }
 
   private static List<Map<String, String>> entries(List<MigrationReport.ConfigEntry> list) {

@@ -1,5 +1,6 @@
 package dev.cutover.core.report;
 
+import dev.cutover.core.model.VerificationReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +56,7 @@ final class ReportMarkdown {
           .append(d.value()).append(" |\n"));
     }
     list(md, "Resources on the target", r.targetResources(), "None yet.");
+    list(md, "Repository findings", r.repositoryFindings(), "None.");
     md.append("\n## Follow-ups\n\n");
     if (r.followUps().isEmpty()) {
       md.append("None.\n");
@@ -98,13 +100,50 @@ final class ReportMarkdown {
       md.append("Not run.\n");
       return;
     }
-    var v = r.verification().get();
-    md.append("Compared with the ").append(v.against()).append(": ").append(v.passed() ? "**passed**" : "**FAILED**")
-        .append(" (").append(v.checks().size()).append(" checks)\n\n");
-    md.append("| kind | name | expected | actual | ok |\n|---|---|---|---|---|\n");
-    v.checks().forEach(c -> md.append("| ").append(c.kind()).append(" | ").append(cell(c.name())).append(" | ")
-        .append(cell(c.expected())).append(" | ").append(cell(c.actual())).append(" | ").append(c.ok() ? "yes" : "**NO**")
-        .append(" |\n"));
+    VerificationReport v = r.verification().get();
+    md.append("Evidence: ").append(v.against()).append(". ").append(evidenceSentence(v)).append("\n\n");
+    md.append("Result: ").append(v.contentVerified() ? "**content verified**" : !v.passed() ? "**FAILED**"
+        : "**NOT verified** (only counts were compared)").append(" (").append(v.checks().size()).append(" checks, ")
+        .append(v.mismatches().size()).append(" mismatches, ").append(MigrationReport.human(v.duration())).append(")\n\n");
+    md.append("| table | kind | rows source | rows target | digest match | time |\n|---|---|---|---|---|---|\n");
+    if (v.tables().isEmpty()) {
+      md.append("| (no table compared) | | | | | |\n");
+    }
+    v.tables().forEach(t -> md.append("| ").append(cell(t.name())).append(" | ").append(t.kind()).append(" | ")
+        .append(rows(t.expectedRows())).append(" | ").append(rows(t.actualRows())).append(" | ").append(digest(t.digest()))
+        .append(" | ").append(MigrationReport.human(t.time())).append(" |\n"));
+    List<String> mismatches = v.mismatches().stream().limit(VerificationReport.SHOWN_MISMATCHES)
+        .map(c -> c.kind() + " `" + c.name() + "`: expected " + c.expected() + ", actual " + c.actual()).toList();
+    list(md, "### Mismatches", mismatches, "None.");
+    if (v.mismatches().size() > mismatches.size()) {
+      md.append("- ... and ").append(v.mismatches().size() - mismatches.size()).append(" more (all in the JSON report)\n");
+    }
+    list(md, "### Expected losses (listed, not failed)", v.expectedLosses(), "None.");
+    list(md, "### Not proven by this evidence", v.notProven(), "Nothing left out.");
+  }
+
+  /** What the evidence consists of, in a sentence (the JSON report carries the same sentence). */
+  static String evidenceSentence(VerificationReport v) {
+    return switch (v.evidence()) {
+      case LIVE_SOURCE -> "Every table's rows were digested on the live source and on the target at the same time and"
+          + " the digests compared; large objects, sequences, the schema, privileges and settings were compared too.";
+      case BACKUP_ARCHIVE -> "The live source was not used: each table's data in the backup archive the target was"
+          + " restored from was digested and compared with the target's, with the archive's large objects, sequence"
+          + " values, object list, comments and settings.";
+      case COUNTS_ONLY -> "Only row counts were compared: they prove no content, so the data is not called verified.";
+    };
+  }
+
+  private static String rows(long n) {
+    return n < 0 ? "missing" : Long.toString(n);
+  }
+
+  private static String digest(VerificationReport.Digest d) {
+    return switch (d) {
+      case MATCH -> "yes";
+      case MISMATCH -> "**NO**";
+      case NOT_COMPARED -> "not compared";
+    };
   }
 
   private static void config(MigrationReport r, StringBuilder md) {
@@ -123,7 +162,7 @@ final class ReportMarkdown {
   }
 
   private static void list(StringBuilder md, String title, List<String> items, String none) {
-    md.append("\n## ").append(title).append("\n\n");
+    md.append("\n").append(title.startsWith("#") ? title : "## " + title).append("\n\n");
     if (items.isEmpty()) {
       md.append(none).append("\n");
     }

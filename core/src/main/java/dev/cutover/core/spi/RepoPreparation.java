@@ -58,22 +58,65 @@ public interface RepoPreparation {
   }
 
   /**
-   * What {@link #apply} would do, computed without writing anything.
+   * A problem in the repository that the preparation cannot fix and that stops the app from building
+   * or running correctly on Aptible (e.g. a kept Dockerfile that copies every secret into the image).
+   *
+   * @param location the file and line, e.g. {@code Dockerfile:9}, or {@code .} for the repository
+   * @param problem what is wrong, in a sentence
+   * @param fix what to change
+   */
+  record Finding(String location, String problem, String fix) {
+    /** Validates the components; throws {@link NullPointerException} on a null component. */
+    public Finding {
+      Objects.requireNonNull(location, "location");
+      Objects.requireNonNull(problem, "problem");
+      Objects.requireNonNull(fix, "fix");
+    }
+
+    @Override
+    public String toString() {
+      return location + ": " + problem + " Fix: " + fix;
+    }
+  }
+
+  /**
+   * What {@link #apply} would do, computed without writing anything, and what the preparation found.
    *
    * @param changes the files it would write, in order
    * @param port the port the prepared repository's app listens on and the platform routes to (1-65535)
    * @param portReason how that port was chosen, for the plan (e.g. {@code the Dockerfile's EXPOSE})
-   * @param warnings things the user should check by hand
+   * @param warnings things the user should check by hand: the app runs, but differently from Heroku
+   * @param blocking problems only the user can fix: a plan that has any refuses to run until they are fixed
+   * @param notes what the preparation did that the user should know, and steps it leaves to the user
+   *     (a command Heroku ran once, such as {@code app.json}'s {@code postdeploy}; variables the code
+   *     reads that Aptible will not set)
+   * @param keepConfigVars config vars Heroku manages (and the plan would skip) that the code reads: copied
    */
-  record Preview(List<Change> changes, int port, String portReason, List<String> warnings) {
-    /** Validates the components and copies the lists. */
+  record Preview(List<Change> changes, int port, String portReason, List<String> warnings, List<Finding> blocking,
+      List<String> notes, List<String> keepConfigVars) {
+    /** Validates the components and copies the lists (absent lists, as in older journals, are empty). */
     public Preview {
       changes = List.copyOf(changes);
       Objects.requireNonNull(portReason, "portReason");
       warnings = List.copyOf(warnings);
+      blocking = blocking == null ? List.of() : List.copyOf(blocking);
+      notes = notes == null ? List.of() : List.copyOf(notes);
+      keepConfigVars = keepConfigVars == null ? List.of() : List.copyOf(keepConfigVars);
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("port must be 1-65535: " + port);
       }
+    }
+
+    /**
+     * A preview without findings beyond {@code warnings}.
+     *
+     * @param changes the files it would write, in order
+     * @param port the port the prepared app listens on
+     * @param portReason how that port was chosen
+     * @param warnings things the user should check by hand
+     */
+    public Preview(List<Change> changes, int port, String portReason, List<String> warnings) {
+      this(changes, port, portReason, warnings, List.of(), List.of(), List.of());
     }
   }
 

@@ -7,6 +7,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.core.spi.DatabaseMover;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ final class FakeMover implements DatabaseMover {
   /** Called with each write-counter read's number (1, 2, ...) before it reads: a test writes into the source there. */
   java.util.function.IntConsumer beforeWriteCounters = n -> { };
   int writeCounterReads;
+  /** Ignores the source and the archive, as a mover that only counts rows would. */
+  boolean countsOnly;
 
   FakeMover(Faults faults, FakeSource source) {
     this.faults = faults;
@@ -98,13 +101,41 @@ final class FakeMover implements DatabaseMover {
     return Map.of("search_path", "public");
   }
 
+  /** The request of the last verification. */
+  VerificationRequest lastVerification;
+
   @Override
   public VerificationReport verify(PgConnection target, Optional<PgConnection> sourceDb, RestoreResult restored) {
+    return verify(VerificationRequest.of(target).source(sourceDb).restored(restored));
+  }
+
+  /**
+   * Compares the in-memory target with the fake source table by table, as a content digest would:
+   * live-source evidence when the request has a source, archive evidence when it has only an archive,
+   * counts only otherwise. {@link #corruptVerification} makes every table's target differ.
+   */
+  @Override
+  public VerificationReport verify(VerificationRequest request) {
     faults.call("verify");
+    lastVerification = request;
+    VerificationReport.Evidence evidence = countsOnly ? VerificationReport.Evidence.COUNTS_ONLY
+        : request.source().isPresent() ? VerificationReport.Evidence.LIVE_SOURCE
+        : request.archive().isPresent() ? VerificationReport.Evidence.BACKUP_ARCHIVE : VerificationReport.Evidence.COUNTS_ONLY;
     List<VerificationReport.Check> checks = new ArrayList<>();
-    source.tables.forEach((t, n) -> checks.add(new VerificationReport.Check("rows", t, Long.toString(n),
-        Long.toString(corruptVerification ? n - 1 : targetRows.getOrDefault(t, 0L)))));
-    return new VerificationReport(sourceDb.isPresent() ? "source database" : "restore counts", checks);
+    List<VerificationReport.TableCheck> tables = new ArrayList<>();
+    source.tables.forEach((t, n) -> {
+      long actual = corruptVerification ? n - 1 : targetRows.getOrDefault(t, 0L);
+      checks.add(new VerificationReport.Check("rows", t, Long.toString(n), Long.toString(actual)));
+      VerificationReport.Digest digest = !evidence.provesContent() ? VerificationReport.Digest.NOT_COMPARED
+          : actual == n ? VerificationReport.Digest.MATCH : VerificationReport.Digest.MISMATCH;
+      if (evidence.provesContent()) {
+        checks.add(new VerificationReport.Check("content", t, "digest " + n, "digest " + actual));
+      }
+      tables.add(new VerificationReport.TableCheck(t, "table", n, actual, digest, Duration.ofMillis(3)));
+    });
+    return new VerificationReport(evidence, checks, tables, List.of("grant SELECT on public.orders to analyst (no such role on the target)"),
+        evidence == VerificationReport.Evidence.LIVE_SOURCE ? List.of() : List.of("extension versions (an archive does not record them)"),
+        Duration.ofMillis(12));
   }
 
   /** The source tables' rows as rows inserted, no flush delay: a changed table shows as written. */

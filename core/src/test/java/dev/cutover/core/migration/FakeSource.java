@@ -132,8 +132,14 @@ final class FakeSource implements SourceApp {
     return new DownloadedBackup(file, body.length(), Dumps.sha256(file));
   }
 
+  /** When set, the database URL the source gives instead of the usual one (e.g. one that cannot be parsed). */
+  String databaseUrlOverride;
+
   @Override
   public Optional<Secret> databaseUrl(String database) {
+    if (databaseUrlOverride != null) {
+      return Optional.of(Secret.of(databaseUrlOverride));
+    }
     return tables.isEmpty() ? Optional.empty()
         : Optional.of(Secret.of("postgres://u1:" + DB_PASSWORD + "@heroku-db.example.com:5432/d1"));
   }

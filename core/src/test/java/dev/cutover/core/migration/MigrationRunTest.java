@@ -97,7 +97,7 @@ class MigrationRunTest {
     assertThat(f.faults.count("scale")).isZero();
     assertThat(f.faults.count("ensureHttpsEndpoint")).isZero();
     assertThat(f.target.openTunnels()).isZero();
-    assertThat(f.read(f.work().resolve("report.md"))).contains("**FAILED**").contains("| rows | public.users | 120 | 119 |");
+    assertThat(f.read(f.work().resolve("report.md"))).contains("**FAILED**").contains("| public.users | table | 120 | 119 | **NO** |");
   }
 
   @Test

@@ -49,9 +49,33 @@ class ReportContentsTest {
 
   @Test
   void report_verification_isATable() {
-    assertThat(json.get("verification").get("passed").asBoolean()).isTrue();
-    assertThat(json.get("verification").get("checks")).hasSize(4);
-    assertThat(markdown).contains("| rows | public.orders | 4500 | 4500 | yes |");
+    JsonNode v = json.get("verification");
+    assertThat(v.get("passed").asBoolean()).isTrue();
+    assertThat(v.get("contentVerified").asBoolean()).isTrue();
+    assertThat(v.get("evidence").asText()).isEqualTo("LIVE_SOURCE");
+    assertThat(v.get("against").asText()).isEqualTo("content digests against the live source");
+    assertThat(v.get("evidenceStatement").asText()).contains("digested on the live source and on the target");
+    assertThat(v.get("checks")).hasSize(8);
+    assertThat(v.get("mismatches")).isEmpty();
+    assertThat(v.get("tables")).hasSize(4);
+    JsonNode orders = v.get("tables").get(1);
+    assertThat(orders.get("table").asText()).isEqualTo("public.orders");
+    assertThat(orders.get("kind").asText()).isEqualTo("table");
+    assertThat(orders.get("rowsSource").asLong()).isEqualTo(4500);
+    assertThat(orders.get("rowsTarget").asLong()).isEqualTo(4500);
+    assertThat(orders.get("digest").asText()).isEqualTo("MATCH");
+    assertThat(orders.get("digestMatch").asBoolean()).isTrue();
+    assertThat(orders.get("timeMillis").asLong()).isEqualTo(3);
+    assertThat(v.get("expectedLosses").toString()).contains("grant SELECT on public.orders to analyst");
+    assertThat(v.get("notProven")).isEmpty();
+    assertThat(markdown).contains("Evidence: content digests against the live source. Every table's rows were digested")
+        .contains("**content verified**")
+        .contains("| table | kind | rows source | rows target | digest match | time |")
+        .contains("| public.orders | table | 4500 | 4500 | yes | 3 ms |")
+        .contains("### Mismatches\n\nNone.")
+        .contains("### Expected losses (listed, not failed)\n\n- grant SELECT on public.orders to analyst")
+        .contains("### Not proven by this evidence\n\nNothing left out.");
+    assertThat(report.summary()).startsWith("Migrated and verified (content digests against the live source).");
   }
 
   @Test
