@@ -185,7 +185,8 @@ class WriteFenceEndToEndTest {
     assertThat(plan.render()).contains(follower + " (heroku-postgresql:standard-0): not migrated: a follower")
         .contains("HEROKU_POSTGRESQL_BLUE (").contains("-> twin-shop-db-blue");
     assertThat(report.addonsNotMigrated()).extracting(MigrationReport.AddonEntry::name).contains(follower);
-    assertThat(report.step("verify").orElseThrow().summary()).contains("; all ");
+    assertThat(report.step("verify").orElseThrow().summary()).contains("DATABASE verified (")
+        .contains("; HEROKU_POSTGRESQL_BLUE verified (");
   }
 
   @Test
