@@ -13,7 +13,7 @@ import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.SourceApp;
-import dev.cutover.core.spi.DownloadedBackup;
+import dev.cutover.core.spi.BackupRef;
 import dev.cutover.heroku.HerokuClient;
 import dev.cutover.testkit.aptible.FakeAptible;
 import dev.cutover.testkit.heroku.FakeApp;
@@ -135,11 +135,11 @@ class WriteFenceEndToEndTest {
     TestDatabase db = sourceDatabase();
     FakeApp app = nodeApp("late-shop", db).worker("worker", TICK);
     awaitRows(db, 13);
-    // someone starts `heroku run:detached` during the downtime, once the backup is downloaded
-    SourceApp source = intercept(heroku.app("late-shop"), "download", (real, args) -> {
-      DownloadedBackup dl = (DownloadedBackup) real.invoke(heroku.app("late-shop"), args);
+    // someone starts `heroku run:detached` during the downtime, once the backup is taken
+    SourceApp source = intercept(heroku.app("late-shop"), "captureBackup", (real, args) -> {
+      BackupRef backup = (BackupRef) real.invoke(heroku.app("late-shop"), args);
       app.oneOffDyno("insert into events (kind) values ('late')");
-      return dl;
+      return backup;
     });
 
     MigrationPlan plan = migration("late-shop", source).plan();
