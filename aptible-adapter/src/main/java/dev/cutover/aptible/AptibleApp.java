@@ -10,6 +10,8 @@ import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.spi.HttpsEndpoint;
 import dev.cutover.core.spi.TargetApp;
+import dev.cutover.core.spi.TargetRules;
+import dev.cutover.core.Toolkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,22 @@ public final class AptibleApp implements TargetApp {
     return client.environment();
   }
 
+  /**
+   * Aptible's rules for this app, which a migration's {@code plan()} checks before any side effect:
+   * handles (no leading {@code -}), the access token the CLI would use, disk and container sizes,
+   * images, config names, container counts, and endpoints ({@code internal-} apps have none; managed
+   * TLS needs a non-apex domain). Calls nothing.
+   */
+  @Override
+  public Optional<Toolkit> toolkit() {
+    return Optional.of(client.toolkit());
+  }
+
+  @Override
+  public TargetRules rules() {
+    return new AptibleRules(client);
+  }
+
   /** The git remote the app is deployed through (from the client's template). */
   public String gitRemote() {
     return client.gitRemote(handle);
@@ -65,6 +83,7 @@ public final class AptibleApp implements TargetApp {
   /** Creates the app unless it exists ({@code apps}, then {@code apps:create}). */
   @Override
   public void ensureApp() {
+    requireHandle();
     if (info().isPresent()) {
       LOG.info("App {} exists in {}", handle, environment());
       return;
@@ -107,17 +126,18 @@ public final class AptibleApp implements TargetApp {
 
   @Override
   public Secret databaseUrl(String dbHandle) {
-    return client.databaseUrl(dbHandle);
+    return client.database(dbHandle).url();
   }
 
   /** Opens {@code aptible db:tunnel}; the caller closes the returned tunnel. */
   @Override
   public AptibleTunnel openTunnel(String dbHandle) {
-    return client.openTunnel(dbHandle);
+    return client.database(dbHandle).openTunnel();
   }
 
   @Override
   public Set<String> configNames() {
+    requireHandle();
     return client.config(handle).keySet().stream().collect(Collectors.toUnmodifiableSet());
   }
 
@@ -143,6 +163,7 @@ public final class AptibleApp implements TargetApp {
     String step = "aptible.deploy";
     if (deploy instanceof Deploy.Git git) {
       ValidationException.Collector problems = ValidationException.collector(step);
+      AptibleInputs.handle(problems, "app.handle", handle);
       if (!Repository.isValidRefName("refs/heads/" + git.branch())) {
         problems.add("deploy.branch", git.branch(), "is not a branch name", "use e.g. main");
       }
@@ -177,25 +198,29 @@ public final class AptibleApp implements TargetApp {
   @Override
   public List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains) {
     ValidationException.Collector problems = ValidationException.collector("aptible.endpoints:https:create");
-    AptibleInputs.processType(problems, "endpoint.service", service);
-    for (int i = 0; i < domains.size(); i++) {
-      AptibleInputs.domain(problems, "endpoint.domains[" + i + "]", domains.get(i));
-    }
+    AptibleInputs.handle(problems, "app.handle", handle);
+    rules().checkEndpoints(handle, service, domains, problems);
     problems.throwIfAny();
     List<EndpointInfo> existing = client.endpoints(handle);
     if (domains.isEmpty()) {
       EndpointInfo endpoint = existing.stream().filter(e -> e.defaultDomain().isPresent()).findFirst()
-          .orElseGet(() -> client.createHttpsEndpoint(handle, service, Optional.empty()));
+          .orElseGet(() -> client.createHttpsEndpoint(handle, service));
       return List.of(new HttpsEndpoint(service, endpoint.defaultDomain().orElse(endpoint.hostname()),
           endpoint.hostname(), false));
     }
     List<HttpsEndpoint> result = new ArrayList<>();
     for (String domain : domains) {
       EndpointInfo endpoint = existing.stream().filter(e -> e.managedTlsDomain().filter(domain::equals).isPresent())
-          .findFirst().orElseGet(() -> client.createHttpsEndpoint(handle, service, Optional.of(domain)));
+          .findFirst().orElseGet(() -> client.createHttpsEndpoint(handle, service, domain));
       result.add(new HttpsEndpoint(service, domain, endpoint.hostname(), true));
     }
     return List.copyOf(result);
+  }
+
+  private void requireHandle() {
+    ValidationException.Collector problems = ValidationException.collector("aptible");
+    AptibleInputs.handle(problems, "app.handle", handle);
+    problems.throwIfAny();
   }
 
   @Override

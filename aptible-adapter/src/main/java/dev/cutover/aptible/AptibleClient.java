@@ -8,6 +8,7 @@ import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Redactor;
 import dev.cutover.core.Secret;
 import dev.cutover.core.Sleeper;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.RegistryCredentials;
@@ -33,14 +34,19 @@ import okhttp3.OkHttpClient;
  * JGit for git deploys, and {@code aptible db:tunnel} for database access.
  *
  * <pre>{@code
- * AptibleClient aptible = AptibleClient.builder().environment("my_environment").build();
- * AptibleApp app = aptible.app("my-app");
- * app.ensureApp();
- * app.ensureDatabase("my-app-db", DatabaseSpec.postgresql("16").diskSizeGb(100).containerSizeMb(4096));
- * try (AptibleTunnel tunnel = app.openTunnel("my-app-db")) {
- *   // connect to tunnel.connection()
+ * try (AptibleClient aptible = AptibleClient.builder().toolkit(toolkit).environment("my_environment").build()) {
+ *   AptibleApp app = aptible.app("my-app");
+ *   app.ensureApp();
+ *   app.ensureDatabase("my-app-db", DatabaseSpec.postgresql("16").diskSizeGb(100).containerSizeMb(4096));
+ *   try (AptibleTunnel tunnel = aptible.database("my-app-db").openTunnel()) {
+ *     // connect to tunnel.connection()
+ *   }
  * }
  * }</pre>
+ *
+ * <p>Same shape as {@code HerokuClient}: {@link #app(String)} for app operations,
+ * {@link #database(String)} for a database's URL and tunnel, {@link #close()} for the HTTP client
+ * it built (one passed with {@link Builder#httpClient} stays the caller's).
  *
  * <p>Every call blocks until the CLI exits. Inputs are checked before any CLI call and every
  * problem is reported in one {@link ValidationException}. A CLI failure becomes an
@@ -51,7 +57,7 @@ import okhttp3.OkHttpClient;
  * {@link SecretTransport}. API failures are {@link dev.cutover.core.ApiException}s. Thread-safe: it
  * holds no mutable state beyond the shared {@link Redactor}.
  */
-public final class AptibleClient {
+public final class AptibleClient implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AptibleClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,12 +76,21 @@ public final class AptibleClient {
   private final Duration readTimeout;
   private final SecretTransport secretTransport;
   private final AptibleApi api;
+  /** The transport of the calls that carry secrets, chosen once from {@link SecretTransport}. */
+  private final SecretCalls secretCalls;
+  private final Optional<TokenProblem> tokenProblem;
+  private final Toolkit toolkit;
+  /** The HTTP client this client built and so closes; null when the caller passed one (theirs to close). */
+  private final OkHttpClient ownedHttp;
 
-  private AptibleClient(Builder b, Optional<Secret> token, String apiUrl) {
+  private AptibleClient(Builder b, TokenLookup lookup, String apiUrl) {
+    Optional<Secret> token = lookup.token();
+    this.tokenProblem = lookup.problem();
     this.environment = b.environment;
     this.redactor = b.redactor;
     token.ifPresent(redactor::register);
     ProcessRunner runner = b.processRunner != null ? b.processRunner : ProcessRunner.create(redactor);
+    this.toolkit = Toolkit.of(redactor).withProcessRunner(runner).withClock(b.clock).withSleeper(b.sleeper);
     this.cli = new AptibleCli(b.cliCommand, b.cliEnvironment, token, runner, redactor);
     this.clock = b.clock;
     this.sleeper = b.sleeper;
@@ -88,15 +103,41 @@ public final class AptibleClient {
     this.operationTimeout = b.operationTimeout;
     this.readTimeout = b.readTimeout;
     this.secretTransport = b.secretTransport;
-    OkHttpClient http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30))
-        .readTimeout(Duration.ofSeconds(60)).build();
+    this.ownedHttp = b.httpClient == null ? new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30))
+        .readTimeout(Duration.ofSeconds(60)).build() : null;
+    OkHttpClient http = b.httpClient != null ? b.httpClient : ownedHttp;
     this.api = new AptibleApi(http, AptibleApi.parseBaseUrl(apiUrl), token, redactor, clock, sleeper,
         operationTimeout);
+    this.secretCalls = secretTransport == SecretTransport.API ? SecretCalls.api(api, environment)
+        : SecretCalls.cli(cli, environment, operationTimeout);
   }
 
   /** A builder; {@link Builder#environment(String)} is required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The redactor, process runner, clock and sleeper this client works with. */
+  public Toolkit toolkit() {
+    return toolkit;
+  }
+
+  /**
+   * Releases the HTTP client this client built (its connection pool and dispatcher threads). An
+   * HTTP client passed with {@link Builder#httpClient} is the caller's and is left open. Tunnels
+   * are closed by whoever opened them. Idempotent; throws nothing.
+   */
+  @Override
+  public void close() {
+    if (ownedHttp != null) {
+      ownedHttp.dispatcher().executorService().shutdown();
+      ownedHttp.connectionPool().evictAll();
+    }
+  }
+
+  /** The HTTP client this client built and closes, when it built one (for tests). */
+  Optional<OkHttpClient> ownedHttpClient() {
+    return Optional.ofNullable(ownedHttp);
   }
 
   /** The Aptible environment every call targets. */
@@ -111,15 +152,19 @@ public final class AptibleClient {
 
   /**
    * The app {@code handle} in this client's environment. Nothing is called until a method of the
-   * returned app is.
-   *
-   * @throws ValidationException when the handle is not a valid Aptible handle
+   * returned app is. The handle is checked by {@link AptibleApp#rules()} (a migration's
+   * {@code plan()} reports it with every other problem) and by each operation before any CLI call.
    */
   public AptibleApp app(String handle) {
-    ValidationException.Collector problems = ValidationException.collector("aptible");
-    AptibleInputs.handle(problems, "app.handle", handle);
-    problems.throwIfAny();
-    return new AptibleApp(this, handle);
+    return new AptibleApp(this, Objects.requireNonNull(handle, "handle"));
+  }
+
+  /**
+   * The database {@code handle} in this client's environment: its URL and tunnel. Nothing is called
+   * until a method of the returned database is.
+   */
+  public AptibleDatabase database(String handle) {
+    return new AptibleDatabase(this, handle);
   }
 
   // ---------------------------------------------------------------- apps
@@ -135,7 +180,7 @@ public final class AptibleClient {
   /** Creates app {@code handle} ({@code aptible apps:create}); fails with {@link AptibleException.Kind#ALREADY_EXISTS}. */
   public AppInfo createApp(String handle) {
     requireHandle("app.handle", handle);
-    JsonNode created = json("aptible.apps:create", List.of("apps:create", handle, "--environment", environment),
+    JsonNode created = json("aptible.apps:create", List.of("apps:create", "--environment", environment, "--", handle),
         readTimeout, null);
     return new AppInfo(handle, environment, "pending", created.path("git_remote").asText(""), List.of());
   }
@@ -197,13 +242,7 @@ public final class AptibleClient {
     if (set.isEmpty()) {
       return;
     }
-    if (secretTransport == SecretTransport.API) {
-      api.configure("aptible.config:set", api.findApp("aptible.config:set", app, environment), set);
-      return;
-    }
-    List<String> args = new ArrayList<>(appArgs("config:set", app));
-    set.forEach((k, v) -> args.add(k + "=" + v.reveal()));
-    run("aptible.config:set", args, operationTimeout, null);
+    secretCalls.setConfig(app, set);
   }
 
   /** Removes {@code names} from the app's configuration (one operation, restarts the app). */
@@ -214,6 +253,7 @@ public final class AptibleClient {
     problems.throwIfAny();
     if (!names.isEmpty()) {
       List<String> args = new ArrayList<>(appArgs("config:unset", app));
+      args.add("--");
       args.addAll(names);
       run("aptible.config:unset", args, operationTimeout, null);
     }
@@ -255,9 +295,9 @@ public final class AptibleClient {
     AptibleInputs.databaseSpec(problems, handle, spec);
     problems.throwIfAny();
     checkVersion(spec);
-    JsonNode db = json("aptible.db:create", List.of("db:create", handle, "--type", spec.type(), "--version",
+    JsonNode db = json("aptible.db:create", List.of("db:create", "--type", spec.type(), "--version",
         spec.version(), "--disk-size", String.valueOf(spec.diskSizeGb()), "--container-size",
-        String.valueOf(spec.containerSizeMb()), "--environment", environment), operationTimeout, null);
+        String.valueOf(spec.containerSizeMb()), "--environment", environment, "--", handle), operationTimeout, null);
     db.path("credentials").forEach(c -> registerUrl(c.path("connection_url").asText("")));
     registerUrl(db.path("connection_url").asText(""));
     return new DatabaseInfo(handle, environment, db.path("type").asText(spec.type()),
@@ -284,7 +324,7 @@ public final class AptibleClient {
   /** The database's default connection URL ({@code aptible db:url}), registered with the redactor. */
   public Secret databaseUrl(String dbHandle) {
     requireHandle("database.handle", dbHandle);
-    JsonNode url = json("aptible.db:url", List.of("db:url", dbHandle, "--environment", environment), readTimeout, null);
+    JsonNode url = json("aptible.db:url", List.of("db:url", "--environment", environment, "--", dbHandle), readTimeout, null);
     return registerUrl(url.path("connection_url").asText(""));
   }
 
@@ -292,16 +332,7 @@ public final class AptibleClient {
     if (url.isEmpty()) {
       return Secret.of("-none-");
     }
-    Secret secret = redactor.register(Secret.of(url));
-    int at = url.lastIndexOf('@');
-    int colon = url.indexOf(':', url.indexOf("://") + 3);
-    if (at > 0 && colon > 0 && colon < at) {
-      String password = url.substring(colon + 1, at);
-      if (!password.isEmpty()) {
-        redactor.register(Secret.of(password));
-      }
-    }
-    return secret;
+    return redactor.registerUrl(Secret.of(url));
   }
 
   /**
@@ -313,7 +344,7 @@ public final class AptibleClient {
    */
   public AptibleTunnel openTunnel(String dbHandle) {
     requireHandle("database.handle", dbHandle);
-    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", dbHandle, "--environment", environment));
+    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", "--environment", environment, "--", dbHandle));
   }
 
   /** {@link #openTunnel(String)} on local {@code port}. */
@@ -324,8 +355,8 @@ public final class AptibleClient {
       problems.add("tunnel.port", port, "is not a TCP port", "use 1024-65535, or let the CLI pick one");
     }
     problems.throwIfAny();
-    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", dbHandle, "--environment", environment,
-        "--port", String.valueOf(port)));
+    return AptibleTunnel.open(this, dbHandle, List.of("db:tunnel", "--environment", environment,
+        "--port", String.valueOf(port), "--", dbHandle));
   }
 
   // ---------------------------------------------------------------- deploys, scale, endpoints
@@ -347,7 +378,17 @@ public final class AptibleClient {
    * @throws AptibleException when the CLI fails (CLI)
    * @throws ValidationException for a bad image reference or empty registry user name
    */
-  public void deployImage(String app, String image, Optional<RegistryCredentials> credentials,
+  public void deployImage(String app, String image, RegistryCredentials credentials, Consumer<String> output) {
+    deployImage(app, image, Optional.of(Objects.requireNonNull(credentials, "credentials")), output);
+  }
+
+  /** {@link #deployImage(String, String, RegistryCredentials, Consumer)} of a public image: no registry credentials. */
+  public void deployImage(String app, String image, Consumer<String> output) {
+    deployImage(app, image, Optional.empty(), output);
+  }
+
+  /** The image deploy, with credentials when given: the one body behind both public overloads. */
+  void deployImage(String app, String image, Optional<RegistryCredentials> credentials,
       Consumer<String> output) {
     ValidationException.Collector problems = ValidationException.collector("aptible.deploy");
     AptibleInputs.handle(problems, "app.handle", app);
@@ -359,17 +400,7 @@ public final class AptibleClient {
     });
     problems.throwIfAny();
     credentials.ifPresent(c -> redactor.register(c.password()));
-    if (secretTransport == SecretTransport.API) {
-      AptibleApi.Operation op = api.deployImage("aptible.deploy", api.findApp("aptible.deploy", app, environment),
-          image, credentials.map(RegistryCredentials::username), credentials.map(RegistryCredentials::password));
-      output.accept("Operation #" + op.id() + " (deploy of " + image + ") succeeded");
-      return;
-    }
-    List<String> args = new ArrayList<>(appArgs("deploy", app));
-    args.addAll(List.of("--docker-image", image));
-    credentials.ifPresent(c -> args.addAll(List.of("--private-registry-username", c.username(),
-        "--private-registry-password", redactor.register(c.password()).reveal())));
-    run("aptible.deploy", args, operationTimeout, line -> output.accept(line.line()));
+    secretCalls.deployImage(app, image, credentials, output);
   }
 
   /** Deploys a ref already pushed to the app's remote ({@code aptible deploy --git-commitish}). */
@@ -386,8 +417,8 @@ public final class AptibleClient {
     AptibleInputs.handle(problems, "app.handle", app);
     AptibleInputs.scale(problems, service, count, containerSizeMb);
     problems.throwIfAny();
-    List<String> args = new ArrayList<>(List.of("apps:scale", service, "--app", app, "--environment", environment,
-        "--container-count", String.valueOf(count), "--container-size", String.valueOf(containerSizeMb)));
+    List<String> args = new ArrayList<>(List.of("apps:scale", "--app", app, "--environment", environment,
+        "--container-count", String.valueOf(count), "--container-size", String.valueOf(containerSizeMb), "--", service));
     run("aptible.apps:scale", args, operationTimeout, null);
   }
 
@@ -400,36 +431,44 @@ public final class AptibleClient {
     return result;
   }
 
-  /**
-   * Creates an HTTPS endpoint for {@code service}: with managed TLS for {@code managedTlsDomain},
-   * or on the default {@code on-aptible.com} domain when it is empty.
-   */
-  public EndpointInfo createHttpsEndpoint(String app, String service, Optional<String> managedTlsDomain) {
+  /** Creates an HTTPS endpoint for {@code service} with managed TLS for {@code managedTlsDomain} (not an apex). */
+  public EndpointInfo createHttpsEndpoint(String app, String service, String managedTlsDomain) {
+    return createHttpsEndpoint(app, service, Optional.of(Objects.requireNonNull(managedTlsDomain, "managedTlsDomain")));
+  }
+
+  /** Creates an HTTPS endpoint for {@code service} on the app's default {@code on-aptible.com} domain. */
+  public EndpointInfo createHttpsEndpoint(String app, String service) {
+    return createHttpsEndpoint(app, service, Optional.<String>empty());
+  }
+
+  private EndpointInfo createHttpsEndpoint(String app, String service, Optional<String> managedTlsDomain) {
     ValidationException.Collector problems = ValidationException.collector("aptible.endpoints:https:create");
     AptibleInputs.handle(problems, "app.handle", app);
     AptibleInputs.processType(problems, "endpoint.service", service);
     managedTlsDomain.ifPresent(d -> AptibleInputs.domain(problems, "endpoint.domain", d));
+    AptibleInputs.endpoints(problems, app, managedTlsDomain.stream().toList());
     problems.throwIfAny();
-    List<String> args = new ArrayList<>(List.of("endpoints:https:create", service, "--app", app, "--environment",
+    List<String> args = new ArrayList<>(List.of("endpoints:https:create", "--app", app, "--environment",
         environment));
     if (managedTlsDomain.isPresent()) {
       args.addAll(List.of("--managed-tls", "--managed-tls-domain", managedTlsDomain.get()));
     } else {
       args.add("--default-domain");
     }
+    args.addAll(List.of("--", service));
     return endpointInfo(json("aptible.endpoints:https:create", args, operationTimeout, null));
   }
 
   /** Renews managed TLS on the endpoint {@code hostname} ({@code elb-....aptible.in}). */
   public void renewEndpoint(String app, String hostname) {
     requireHandle("app.handle", app);
-    run("aptible.endpoints:renew", List.of("endpoints:renew", hostname, "--app", app, "--environment", environment),
+    run("aptible.endpoints:renew", List.of("endpoints:renew", "--app", app, "--environment", environment, "--", hostname),
         operationTimeout, null);
   }
 
   /** The log text of operation {@code id} ({@code aptible operation:logs}), redacted. */
   public String operationLogs(long id) {
-    return redactor.redact(run("aptible.operation:logs", List.of("operation:logs", String.valueOf(id)), readTimeout,
+    return redactor.redact(run("aptible.operation:logs", List.of("operation:logs", "--", String.valueOf(id)), readTimeout,
         null));
   }
 
@@ -516,27 +555,56 @@ public final class AptibleClient {
     return node.path(field).isTextual() ? Optional.of(node.get(field).asText()) : Optional.empty();
   }
 
-  /** {@code APTIBLE_ACCESS_TOKEN}, else the CLI's {@code tokens.json}. */
-  static Optional<Secret> discoverToken(Map<String, String> cliEnvironment) {
-    Optional<Secret> env = Secret.fromEnv("APTIBLE_ACCESS_TOKEN");
-    if (env.isPresent()) {
-      return env;
+  /** Why no token would be used, for {@link AptibleRules}: where it was looked for, what is wrong, the fix. */
+  record TokenProblem(String where, String problem, String fix) {}
+
+  /** The token the CLI would use, or why there is none. */
+  record TokenLookup(Optional<Secret> token, Optional<TokenProblem> problem) {}
+
+  /**
+   * The token exactly as the CLI finds it: {@code APTIBLE_ACCESS_TOKEN}, else the entry of
+   * {@code tokens.json} (in {@code APTIBLE_CONFIG_PATH}, default {@code ~/.aptible}) for the auth
+   * server {@code APTIBLE_AUTH_ROOT_URL} (default {@code https://auth.aptible.com}). Each variable
+   * is read from {@code cliEnvironment}, else from {@code processEnvironment} (what the CLI
+   * inherits). A file without that server's entry gives no token: the CLI would use none.
+   */
+  static TokenLookup discoverToken(Map<String, String> cliEnvironment, Map<String, String> processEnvironment) {
+    java.util.function.Function<String, Optional<String>> env = name -> Optional.ofNullable(cliEnvironment.get(name))
+        .or(() -> Optional.ofNullable(processEnvironment.get(name))).filter(v -> !v.isBlank());
+    Optional<String> fromEnv = env.apply("APTIBLE_ACCESS_TOKEN");
+    if (fromEnv.isPresent()) {
+      return new TokenLookup(fromEnv.map(Secret::of), Optional.empty());
     }
-    String configPath = cliEnvironment.getOrDefault("APTIBLE_CONFIG_PATH", System.getenv("APTIBLE_CONFIG_PATH"));
-    Path dir = configPath != null ? Path.of(configPath) : Path.of(System.getProperty("user.home"), ".aptible");
+    Path dir = env.apply("APTIBLE_CONFIG_PATH").map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".aptible"));
     Path tokens = dir.resolve("tokens.json");
+    String root = env.apply("APTIBLE_AUTH_ROOT_URL").orElse("https://auth.aptible.com");
+    String login = "run `aptible login` (it writes the token for " + root + "), set APTIBLE_ACCESS_TOKEN, or pass"
+        + " .accessToken(...)";
     if (!Files.isRegularFile(tokens)) {
-      return Optional.empty();
+      return new TokenLookup(Optional.empty(), Optional.of(new TokenProblem(tokens.toString(),
+          "no access token: APTIBLE_ACCESS_TOKEN is not set and this file does not exist", login)));
     }
     try {
       JsonNode map = JSON.readTree(Files.readString(tokens));
-      String root = cliEnvironment.getOrDefault("APTIBLE_AUTH_ROOT_URL", "https://auth.aptible.com");
-      JsonNode token = map.has(root) ? map.get(root) : map.elements().hasNext() ? map.elements().next() : null;
-      return token != null && token.isTextual() && !token.asText().isBlank()
-          ? Optional.of(Secret.of(token.asText())) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
+      JsonNode token = map.path(root);
+      if (token.isTextual() && !token.asText().isBlank()) {
+        return new TokenLookup(Optional.of(Secret.of(token.asText())), Optional.empty());
+      }
+      List<String> servers = new ArrayList<>();
+      map.fieldNames().forEachRemaining(servers::add);
+      return new TokenLookup(Optional.empty(), Optional.of(new TokenProblem(tokens.toString(),
+          "has no token for the auth server " + root + " (APTIBLE_AUTH_ROOT_URL, or the default), only for "
+              + servers + "; the CLI uses no other entry", login + "; or set APTIBLE_AUTH_ROOT_URL to the server"
+              + " your token is for")));
+    } catch (IOException | RuntimeException e) {
+      return new TokenLookup(Optional.empty(), Optional.of(new TokenProblem(tokens.toString(),
+          "cannot be read as the CLI's token map (" + e.getClass().getSimpleName() + ")", login)));
     }
+  }
+
+  /** Why the CLI would find no token, when it would not. */
+  Optional<TokenProblem> tokenProblem() {
+    return tokenProblem;
   }
 
   @Override
@@ -564,6 +632,7 @@ public final class AptibleClient {
     private Duration readTimeout = Duration.ofMinutes(2);
     private SecretTransport secretTransport = SecretTransport.API;
     private String apiUrl;
+    private OkHttpClient httpClient;
 
     private Builder() {}
 
@@ -573,7 +642,10 @@ public final class AptibleClient {
       return this;
     }
 
-    /** The API token; default {@code APTIBLE_ACCESS_TOKEN}, else {@code ~/.aptible/tokens.json}. */
+    /**
+     * The API token; default the one the CLI would use: {@code APTIBLE_ACCESS_TOKEN}, else the entry
+     * of {@code tokens.json} for {@code APTIBLE_AUTH_ROOT_URL} (see {@link AptibleApp#rules()}).
+     */
     public Builder accessToken(Secret token) {
       this.accessToken = Objects.requireNonNull(token, "token");
       return this;
@@ -588,6 +660,27 @@ public final class AptibleClient {
     /** Extra environment for the CLI (no secrets: it may be logged). */
     public Builder cliEnvironment(Map<String, String> environment) {
       this.cliEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * The run's shared tools: its redactor, process runner, clock and sleeper (each can still be
+     * set on its own after this). Default: a new redactor and the production defaults.
+     */
+    public Builder toolkit(Toolkit toolkit) {
+      this.redactor = toolkit.redactor();
+      this.processRunner = toolkit.processRunner();
+      this.clock = toolkit.clock();
+      this.sleeper = toolkit.sleeper();
+      return this;
+    }
+
+    /**
+     * The HTTP client for the Aptible API calls; default one this client builds and closes in
+     * {@link AptibleClient#close()}. One passed here is never closed by the client.
+     */
+    public Builder httpClient(OkHttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
       return this;
     }
 
@@ -705,8 +798,9 @@ public final class AptibleClient {
       AptibleApi.checkBaseUrl(api).ifPresent(problem -> problems.add("apiUrl", api, problem,
           "use https://api.aptible.com (or http://127.0.0.1:PORT for a local fake)"));
       problems.throwIfAny();
-      return new AptibleClient(this, accessToken != null ? Optional.of(accessToken) : discoverToken(cliEnvironment),
-          api);
+      TokenLookup token = accessToken != null ? new TokenLookup(Optional.of(accessToken), Optional.empty())
+          : discoverToken(cliEnvironment, System.getenv());
+      return new AptibleClient(this, token, api);
     }
   }
 }

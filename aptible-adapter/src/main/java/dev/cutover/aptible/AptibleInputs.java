@@ -12,11 +12,18 @@ import java.util.regex.Pattern;
  * returns whether it was fine. The facade's {@code plan()} uses them too. Stateless, thread-safe.
  */
 public final class AptibleInputs {
-  /** Handles: lowercase letters, digits, {@code .}, {@code _}, {@code -}; 1 to 64 characters. */
-  public static final Pattern HANDLE = Pattern.compile("[0-9a-z._-]{1,64}");
+  /**
+   * Handles: lowercase letters, digits, {@code .}, {@code _}, {@code -}; 1 to 64 characters; not
+   * starting with {@code -} (the CLI would read it as an option).
+   */
+  public static final Pattern HANDLE = Pattern.compile("(?!-)[0-9a-z._-]{1,64}");
+  /** Apps whose handle starts with this cannot have endpoints. */
+  public static final String INTERNAL_PREFIX = "internal-";
   /** Container sizes (MB) every profile offers. */
   public static final List<Integer> CONTAINER_SIZES_MB = List.of(512, 1024, 2048, 4096, 7168, 15360, 30720, 61440,
       153600, 245760);
+  /** The smallest database disk, in GB. */
+  public static final int MIN_DISK_GB = 1;
   /** The largest database disk, in GB. */
   public static final int MAX_DISK_GB = 16384;
   /** The most containers one service may run (CLI limit). */
@@ -29,6 +36,10 @@ public final class AptibleInputs {
   private static final Pattern CONFIG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern DOMAIN = Pattern.compile(
       "(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
+  /** Second-level labels under which a registrable (apex) domain has three labels, e.g. {@code example.co.uk}. */
+  private static final Set<String> TWO_LABEL_SUFFIXES = Set.of("co.uk", "org.uk", "ac.uk", "gov.uk", "me.uk",
+      "com.au", "net.au", "org.au", "co.nz", "co.jp", "ne.jp", "com.br", "com.mx", "co.in", "co.za", "com.sg",
+      "com.cn", "com.tr", "co.il", "co.kr");
   private static final Pattern IMAGE = Pattern.compile(
       "[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
 
@@ -36,6 +47,11 @@ public final class AptibleInputs {
 
   /** An app, database or environment handle. */
   public static boolean handle(ValidationException.Collector problems, String field, String value) {
+    if (value != null && value.startsWith("-")) {
+      problems.add(field, value, "starts with '-': the aptible CLI would read it as an option, and Aptible refuses it",
+          "use e.g. " + suggestion(value));
+      return false;
+    }
     if (value == null || !HANDLE.matcher(value).matches()) {
       problems.add(field, value, "must be 1 to 64 lowercase letters, digits, '.', '_' or '-'",
           "use e.g. " + suggestion(value));
@@ -63,12 +79,18 @@ public final class AptibleInputs {
       problems.add("database.version", spec.version(), "is not a version", "use a version from 'aptible db:versions', e.g. 16");
       ok = false;
     }
-    if (spec.diskSizeGb() < 1 || spec.diskSizeGb() > MAX_DISK_GB) {
-      problems.add("database.diskSizeGb", spec.diskSizeGb(), "must be between 1 and " + MAX_DISK_GB + " GB",
-          "give at least the space the data uses, e.g. 10");
-      ok = false;
-    }
+    ok = disk(problems, spec.diskSizeGb()) && ok;
     return containerSize(problems, "database.containerSizeMb", spec.containerSizeMb()) && ok;
+  }
+
+  /** A database disk size in GB: {@value #MIN_DISK_GB} to {@value #MAX_DISK_GB}. */
+  public static boolean disk(ValidationException.Collector problems, int diskSizeGb) {
+    if (diskSizeGb < MIN_DISK_GB || diskSizeGb > MAX_DISK_GB) {
+      problems.add("database.diskSizeGb", diskSizeGb, "must be between " + MIN_DISK_GB + " and " + MAX_DISK_GB + " GB",
+          "give at least the space the data uses, e.g. 10");
+      return false;
+    }
+    return true;
   }
 
   /** A container size: only the sizes Aptible offers. */
@@ -82,14 +104,21 @@ public final class AptibleInputs {
     return true;
   }
 
-  /** A service (process type) name and container count. */
+  /** A service (process type) name, container count and size. */
   public static boolean scale(ValidationException.Collector problems, String service, int count, int sizeMb) {
+    boolean ok = service(problems, service, count);
+    return containerSize(problems, "scale.containerSizeMb", sizeMb) && ok;
+  }
+
+  /** A service (process type) name and container count. */
+  public static boolean service(ValidationException.Collector problems, String service, int count) {
     boolean ok = processType(problems, "scale.service", service);
     if (count < 0 || count > MAX_CONTAINER_COUNT) {
-      problems.add("scale.containerCount", count, "must be between 0 and " + MAX_CONTAINER_COUNT, "e.g. 1");
+      problems.add("scale.containerCount", count, "must be between 0 and " + MAX_CONTAINER_COUNT,
+          "scale the process type to at most " + MAX_CONTAINER_COUNT + " on the source, or lower it after the move");
       ok = false;
     }
-    return containerSize(problems, "scale.containerSizeMb", sizeMb) && ok;
+    return ok;
   }
 
   /** A process type: a Procfile name; {@code release} is not a service on Aptible. */
@@ -130,10 +159,37 @@ public final class AptibleInputs {
     return true;
   }
 
-  /** A custom domain for managed TLS. */
+  /** A custom domain for managed TLS: a domain name, not an apex (managed TLS needs a CNAME, which an apex cannot have). */
   public static boolean domain(ValidationException.Collector problems, String field, String domain) {
     if (domain == null || domain.length() > 253 || !DOMAIN.matcher(domain).matches()) {
       problems.add(field, domain, "is not a domain name", "use e.g. www.example.com");
+      return false;
+    }
+    if (isApex(domain)) {
+      problems.add(field, domain, "is an apex domain: Aptible's managed TLS needs a CNAME to the endpoint, and an apex"
+          + " cannot have one", "serve www." + domain + " (and redirect the apex at your DNS provider), or bring your"
+          + " own certificate for the apex");
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether {@code domain} is a registrable domain itself ({@code example.com}, {@code example.co.uk}). */
+  static boolean isApex(String domain) {
+    if (domain.startsWith("*.")) {
+      return false;
+    }
+    String[] labels = domain.split("\\.");
+    return labels.length <= 2 || (labels.length == 3
+        && TWO_LABEL_SUFFIXES.contains(labels[1] + "." + labels[2]));
+  }
+
+  /** Endpoints of app {@code handle}: none at all for an {@code internal-} app. */
+  public static boolean endpoints(ValidationException.Collector problems, String handle, List<String> domains) {
+    if (handle != null && handle.startsWith(INTERNAL_PREFIX)) {
+      problems.add("target.app", handle, "starts with '" + INTERNAL_PREFIX + "': Aptible gives such apps no endpoints,"
+          + " yet " + (domains.isEmpty() ? "the web service needs one" : "the custom domains " + domains + " need them"),
+          "use a handle without the '" + INTERNAL_PREFIX + "' prefix, e.g. " + handle.substring(INTERNAL_PREFIX.length()));
       return false;
     }
     return true;

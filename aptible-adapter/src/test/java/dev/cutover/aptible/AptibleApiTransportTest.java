@@ -13,7 +13,6 @@ import dev.cutover.testkit.aptible.FakeAptible;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +49,88 @@ class AptibleApiTransportTest {
         .sleeper(recordingSleeper).redactor(redactor).build();
   }
 
+  /** Starts a thread on {@code http}'s dispatcher (an async call to the fake API) and waits for its answer. */
+  private static void asyncCall(okhttp3.OkHttpClient http) throws Exception {
+    java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+    http.newCall(new okhttp3.Request.Builder().url(fake.apiUrl()).build()).enqueue(new okhttp3.Callback() {
+      @Override
+      public void onFailure(okhttp3.Call call, java.io.IOException e) {
+        status.completeExceptionally(e);
+      }
+
+      @Override
+      public void onResponse(okhttp3.Call call, okhttp3.Response response) {
+        response.close();
+        status.complete(response.code());
+      }
+    });
+    status.get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void close_ownHttpClient_threadsAndConnectionsGone_callersClientLeftOpen() throws Exception {
+    AptibleClient owning = client(Redactor.create());
+    okhttp3.OkHttpClient owned = owning.ownedHttpClient().orElseThrow();
+    owning.setConfig(APP, Map.of("CLOSE_CHECK", Secret.of("one")));
+    asyncCall(owned);
+    assertThat(owned.connectionPool().connectionCount()).as("pooled connections while open").isPositive();
+
+    owning.close();
+    owning.close();
+
+    assertThat(owned.dispatcher().executorService().awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("dispatcher threads ended").isTrue();
+    assertThat(owned.connectionPool().connectionCount()).as("pooled connections after close").isZero();
+
+    okhttp3.OkHttpClient callers = new okhttp3.OkHttpClient();
+    try {
+      AptibleClient borrowing = AptibleClient.builder().environment(fake.environment()).accessToken(fake.token())
+          .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).apiUrl(fake.apiUrl())
+          .sleeper(recordingSleeper).httpClient(callers).build();
+      assertThat(borrowing.ownedHttpClient()).isEmpty();
+      borrowing.setConfig(APP, Map.of("CLOSE_CHECK", Secret.of("two")));
+      borrowing.close();
+
+      assertThat(callers.dispatcher().executorService().isShutdown()).as("caller's dispatcher").isFalse();
+      asyncCall(callers);
+      assertThat(fake.app(APP).orElseThrow().config()).containsEntry("CLOSE_CHECK", "two");
+    } finally {
+      callers.dispatcher().executorService().shutdown();
+      callers.connectionPool().evictAll();
+    }
+  }
+
+  /** The fake CLI called directly, with no client checks in front: it refuses endpoints Aptible refuses. */
+  @Test
+  void fakeCli_endpointsAptibleRefuses_exit1() {
+    AptibleClient client = client(Redactor.create());
+    fake.registerImage("registry.example.com/team/internal:1", "web: ./serve\n", List.of());
+    client.createApp("internal-api");
+    client.deployImage("internal-api", "registry.example.com/team/internal:1", line -> {});
+    client.createApp("apex-app");
+    client.deployImage("apex-app", "registry.example.com/team/internal:1", line -> {});
+
+    dev.cutover.core.process.CommandResult internal = fakeCli("endpoints:https:create", "--app", "internal-api",
+        "--environment", fake.environment(), "--default-domain", "--", "web");
+    dev.cutover.core.process.CommandResult apex = fakeCli("endpoints:https:create", "--app", "apex-app",
+        "--environment", fake.environment(), "--managed-tls", "--managed-tls-domain", "example.com", "--", "web");
+    dev.cutover.core.process.CommandResult www = fakeCli("endpoints:https:create", "--app", "apex-app",
+        "--environment", fake.environment(), "--managed-tls", "--managed-tls-domain", "www.example.com", "--", "web");
+
+    assertThat(internal.exitCode()).as(internal.stderr()).isEqualTo(1);
+    assertThat(internal.stderr()).contains("cannot have endpoints");
+    assertThat(apex.exitCode()).as(apex.stderr()).isEqualTo(1);
+    assertThat(apex.stderr()).contains("apex");
+    assertThat(www.exitCode()).as(www.stderr()).isZero();
+  }
+
+  private static dev.cutover.core.process.CommandResult fakeCli(String... args) {
+    dev.cutover.core.process.Command.Builder command = dev.cutover.core.process.Command.builder(fake.cliCommand())
+        .args(List.of(args)).successExitCodes(0, 1).secretEnv("APTIBLE_ACCESS_TOKEN", fake.token());
+    fake.cliEnvironment().forEach(command::env);
+    return dev.cutover.core.process.ProcessRunner.create(Redactor.create()).run(command.build());
+  }
+
   @Test
   void setConfig_defaultTransport_goesOverTheApiAndTheCliSeesTheValues() {
     AptibleClient client = client(Redactor.create());
@@ -77,7 +158,7 @@ class AptibleApiTransportTest {
     List<String> output = new CopyOnWriteArrayList<>();
 
     client(Redactor.create()).deployImage(APP, "registry.example.com/team/api:2",
-        Optional.of(new RegistryCredentials("deployer", Secret.of("registry-canary-pw-42"))), output::add);
+        new RegistryCredentials("deployer", Secret.of("registry-canary-pw-42")), output::add);
 
     FakeAptible.Operation deploy = fake.deploys().get(fake.deploys().size() - 1);
     assertThat(deploy.argv()).isEmpty();

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,6 +49,61 @@ class AptibleCliTest {
   }
 
   @Test
+  void discoverToken_tokensJsonWithoutTheConfiguredAuthServer_noTokenAndAProblemNamingIt(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path config) throws Exception {
+    java.nio.file.Files.writeString(config.resolve("tokens.json"),
+        "{\"https://auth.aptible.com\":\"eyJ.default.sig\",\"https://auth.other.example\":\"eyJ.other.sig\"}\n");
+
+    AptibleClient.TokenLookup fromProcess = AptibleClient.discoverToken(Map.of("APTIBLE_CONFIG_PATH", config.toString()),
+        Map.of("APTIBLE_AUTH_ROOT_URL", "https://auth.staging.example"));
+    AptibleClient.TokenLookup fromCliEnvironment = AptibleClient.discoverToken(Map.of("APTIBLE_CONFIG_PATH",
+        config.toString(), "APTIBLE_AUTH_ROOT_URL", "https://auth.other.example"), Map.of());
+    AptibleClient.TokenLookup byDefault = AptibleClient.discoverToken(Map.of(), Map.of("APTIBLE_CONFIG_PATH",
+        config.toString()));
+
+    assertThat(fromProcess.token()).isEmpty();
+    assertThat(fromProcess.problem()).get().satisfies(p -> {
+      assertThat(p.where()).isEqualTo(config.resolve("tokens.json").toString());
+      assertThat(p.problem()).contains("https://auth.staging.example").doesNotContain("eyJ");
+      assertThat(p.fix()).contains("aptible login");
+    });
+    assertThat(fromCliEnvironment.token()).contains(Secret.of("eyJ.other.sig"));
+    assertThat(byDefault.token()).contains(Secret.of("eyJ.default.sig"));
+    assertThat(AptibleClient.discoverToken(Map.of(), Map.of("APTIBLE_ACCESS_TOKEN", "eyJ.env.sig",
+        "APTIBLE_CONFIG_PATH", config.toString(), "APTIBLE_AUTH_ROOT_URL", "https://nowhere.example")).token())
+        .contains(Secret.of("eyJ.env.sig"));
+  }
+
+  @Test
+  void database_url_dbUrlWithTheHandleAfterDoubleDash_registered() {
+    Redactor redactor = Redactor.create();
+    FakeProcessRunner runner = new FakeProcessRunner().on(argv -> argv.contains("db:url"))
+        .reply(0, "{\"connection_url\": \"postgresql://aptible:url-pass-77@db-x.aptible.in:1/db\"}\n").runner();
+
+    AptibleDatabase db = AptibleClient.builder().environment("prod-env").accessToken(TOKEN).redactor(redactor)
+        .processRunner(runner).build().database("app-db");
+
+    assertThat(db.url().reveal()).isEqualTo("postgresql://aptible:url-pass-77@db-x.aptible.in:1/db");
+    assertThat(runner.argvs()).singleElement().satisfies(argv -> assertThat(argv.subList(1, argv.size()))
+        .containsExactly("db:url", "--environment", "prod-env", "--", "app-db"));
+    assertThat(redactor.redact("password=url-pass-77")).doesNotContain("url-pass-77");
+  }
+
+  @Test
+  void everyCommand_userValuesAfterDoubleDash() {
+    FakeProcessRunner runner = new FakeProcessRunner().on(argv -> true).reply(0, "{}\n").runner();
+    AptibleClient c = client(runner);
+
+    c.createApp("shop");
+    c.scale("shop", "web", 1, 1024);
+    c.renewEndpoint("shop", "elb-prod-1.aptible.in");
+    c.unsetConfig("shop", List.of("OLD_VAR"));
+
+    assertThat(runner.argvs()).extracting(argv -> argv.subList(argv.size() - 2, argv.size())).containsExactly(
+        List.of("--", "shop"), List.of("--", "web"), List.of("--", "elb-prod-1.aptible.in"), List.of("--", "OLD_VAR"));
+  }
+
+  @Test
   void setConfig_emptyValue_leftOutBecauseKeyEqualsUnsets() {
     FakeProcessRunner runner = new FakeProcessRunner().on(argv -> argv.contains("config:set")).reply(0, "").runner();
     java.util.Map<String, Secret> vars = new java.util.LinkedHashMap<>();
@@ -60,7 +114,7 @@ class AptibleCliTest {
     client(runner).setConfig("web-app", Map.of("ONLY_EMPTY", Secret.of("")));
 
     assertThat(runner.argvs()).singleElement().satisfies(argv -> assertThat(argv)
-        .containsExactly("/opt/aptible", "config:set", "--app", "web-app", "--environment", "prod-env", "API_KEY=k-123456"));
+        .containsExactly("/opt/aptible", "config:set", "--app", "web-app", "--environment", "prod-env", "--", "API_KEY=k-123456"));
   }
 
   @Test
@@ -85,8 +139,8 @@ class AptibleCliTest {
 
     assertThat(db).isEqualTo(new DatabaseInfo("app-db", "prod-env", "postgresql", "16", "provisioned", 100, 4096));
     Command create = runner.commands(argv -> argv.contains("db:create")).get(0);
-    assertThat(create.argv()).containsExactly("/opt/aptible", "db:create", "app-db", "--type", "postgresql",
-        "--version", "16", "--disk-size", "100", "--container-size", "4096", "--environment", "prod-env");
+    assertThat(create.argv()).containsExactly("/opt/aptible", "db:create", "--type", "postgresql",
+        "--version", "16", "--disk-size", "100", "--container-size", "4096", "--environment", "prod-env", "--", "app-db");
     assertThat(create.environment()).containsEntry("APTIBLE_OUTPUT_FORMAT", "json")
         .containsEntry("APTIBLE_CONFIG_PATH", "/tmp/cfg");
     assertThat(create.secretEnvironment()).containsEntry("APTIBLE_ACCESS_TOKEN", TOKEN);
@@ -138,7 +192,7 @@ class AptibleCliTest {
     List<String> output = new ArrayList<>();
 
     assertThatThrownBy(() -> client(runner).deployImage("web-app", "registry.example.com/team/app:1.2",
-        Optional.of(new RegistryCredentials("deployer", password)), output::add))
+        new RegistryCredentials("deployer", password), output::add))
         .isInstanceOfSatisfying(AptibleException.class, e -> {
           assertThat(e.kind()).isEqualTo(AptibleException.Kind.OPERATION_FAILED);
           assertThat(e.commandLine()).contains("--private-registry-password ****")

@@ -121,8 +121,30 @@ class AptibleClientFakeAptibleTest {
           assertThat(e.kind()).isEqualTo(AptibleException.Kind.OPERATION_FAILED);
           assertThat(e.exitCode()).isEqualTo(1);
           assertThat(e.errorText()).matches("Operation #\\d+ failed\\.");
-          assertThat(e.commandLine()).contains("db:create failing-db").doesNotContain(fake.token().reveal());
+          assertThat(e.commandLine()).contains("db:create").endsWith("-- failing-db").doesNotContain(fake.token().reveal());
         });
+  }
+
+  /** The fake CLI, called directly (no client checks in front): what Aptible refuses, it refuses; "--" ends options. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "apps:create --environment cut-env -- -x | Handle may only contain",
+      "apps:create --environment cut-env -- --help | Handle may only contain",
+      "apps:create --environment cut-env -- Shop | Handle may only contain",
+      "db:create --type postgresql --disk-size 0 --environment cut-env -- small-db | Disk size",
+      "db:create --type postgresql --container-size 1000 --environment cut-env -- odd-db | Container size 1000",
+      "apps:scale --app none --container-count 500 -- web | Container count"})
+  void fakeCli_inputAptibleRefuses_exit1(String args, String error) {
+    dev.cutover.core.process.Command.Builder command = dev.cutover.core.process.Command.builder(fake.cliCommand())
+        .args(List.of(args.split(" "))).successExitCodes(0, 1).secretEnv("APTIBLE_ACCESS_TOKEN", fake.token());
+    fake.cliEnvironment().forEach(command::env);
+
+    dev.cutover.core.process.CommandResult result = dev.cutover.core.process.ProcessRunner.create(redactor)
+        .run(command.build());
+
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+    assertThat(result.stderr()).contains(error);
+    assertThat(fake.apps()).noneMatch(a -> a.handle().startsWith("-") || a.handle().equals("Shop"));
   }
 
   @Test

@@ -45,9 +45,20 @@ class AptibleInputValidationTest {
   static Stream<Arguments> badInputs() {
     DatabaseSpec pg16 = DatabaseSpec.postgresql("16");
     return Stream.of(
-        row("app handle with capitals", "app.handle", c -> c.app("My-App")),
-        row("app handle with a space", "app.handle", c -> c.app("my app")),
-        row("app handle of 65 characters", "app.handle", c -> c.app("a".repeat(65))),
+        row("app handle with capitals", "app.handle", c -> c.app("My-App").ensureApp()),
+        row("app handle with a space", "app.handle", c -> c.app("my app").ensureApp()),
+        row("app handle of 65 characters", "app.handle", c -> c.app("a".repeat(65)).ensureApp()),
+        row("app handle -x", "app.handle", c -> c.app("-x").ensureApp()),
+        row("app handle --help", "app.handle", c -> c.app("--help").configNames()),
+        row("app handle in unicode", "app.handle", c -> c.app("caf\u00e9").scale("web", 1, 1024)),
+        row("database handle --version", "database.handle", c -> c.app("app").ensureDatabase("--version", pg16)),
+        row("tunnel to database -x", "database.handle", c -> c.openTunnel("-x")),
+        row("managed TLS on an apex domain", "endpoint.domains[0]",
+            c -> c.app("app").ensureHttpsEndpoints("web", List.of("example.com"))),
+        row("managed TLS on an apex under co.uk", "endpoint.domains[0]",
+            c -> c.app("app").ensureHttpsEndpoints("web", List.of("example.co.uk"))),
+        row("endpoint on an internal- app", "target.app",
+            c -> c.app("internal-api").ensureHttpsEndpoints("web", List.of("www.example.com"))),
         row("database handle with '!'", "database.handle", c -> c.app("app").ensureDatabase("db!", pg16)),
         row("database type Aptible lacks", "database.type",
             c -> c.app("app").ensureDatabase("db", new DatabaseSpec("oracle", "19", 10, 1024, Optional.empty()))),

@@ -26,6 +26,9 @@ public final class Redactor {
   /** Port-like numbers ({@code PORT=3000}) would mask every "3000" in a report; they are no secret. */
   private static final Pattern SHORT_NUMBER = Pattern.compile("\\d{1,5}");
 
+  /** The password of a URL with credentials: after {@code scheme://user:}, up to the last {@code @} before the host. */
+  private static final Pattern URL_PASSWORD = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:([^\\s/]+)@[^@\\s]*$");
+
   private final Set<String> values = new CopyOnWriteArraySet<>();
 
   /** A redactor that knows no secret yet (it still masks URL passwords). */
@@ -45,6 +48,23 @@ public final class Redactor {
       }
     }
     return secret;
+  }
+
+  /**
+   * Registers {@code value} and, when it is a URL with credentials ({@code scheme://user:PASSWORD@host}),
+   * the password inside it on its own (raw and URL-decoded), so that the password is masked where it
+   * appears without the URL too (a libpq {@code password=...} string, a tunnel's "Password:" line).
+   * The one place the SDK takes a password out of a URL to register it.
+   *
+   * @return {@code value}, for chaining
+   */
+  public Secret registerUrl(Secret value) {
+    java.util.regex.Matcher m = URL_PASSWORD.matcher(Objects.requireNonNull(value, "value").reveal());
+    if (m.find()) {
+      register(Secret.of(m.group(1)));
+      register(Secret.of(java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8)));
+    }
+    return register(value);
   }
 
   /** Registers every secret in {@code secrets}. */

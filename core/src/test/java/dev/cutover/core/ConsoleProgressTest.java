@@ -124,4 +124,110 @@ class ConsoleProgressTest {
     assertThat(ConsoleProgress.duration(Duration.ofSeconds(185))).isEqualTo("3 min 05 s");
     assertThat(ConsoleProgress.duration(Duration.ofSeconds(3720))).isEqualTo("1 h 02 min");
   }
+
+  private static final java.util.List<String> STEPS = java.util.List.of("inventory", "maintenance-on", "capture",
+      "deploy", "report");
+
+  @Test
+  void withStepsAndDowntime_plain_numbersStepsAndShowsTheDowntimeFromMaintenanceToDeploy() {
+    ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock).withSteps(STEPS)
+        .withDowntime("maintenance-on", "deploy", null);
+
+    console.stepStarted(new MigrationEvent.StepStarted("maintenance-on", clock.instant(), "maintenance on"));
+    clock.advance(Duration.ofSeconds(2));
+    console.stepFinished(new MigrationEvent.StepFinished("maintenance-on", clock.instant(), Duration.ofSeconds(2), ""));
+    console.stepStarted(new MigrationEvent.StepStarted("capture", clock.instant(), "capture a backup"));
+    clock.advance(Duration.ofSeconds(65));
+    console.progress(new MigrationEvent.Progress("capture", clock.instant(), "bytes", 1024, 2048));
+    console.stepFinished(new MigrationEvent.StepFinished("capture", clock.instant(), Duration.ofSeconds(65), ""));
+    console.stepStarted(new MigrationEvent.StepStarted("deploy", clock.instant(), "git push"));
+    clock.advance(Duration.ofSeconds(10));
+    console.stepFinished(new MigrationEvent.StepFinished("deploy", clock.instant(), Duration.ofSeconds(10), ""));
+    console.stepStarted(new MigrationEvent.StepStarted("report", clock.instant(), "write the report"));
+
+    assertThat(out.toString()).isEqualTo(
+        "==> [2/5] maintenance-on: maintenance on\n"
+            + "[2/5] maintenance-on: done in 2 s [downtime 0 ms]\n"
+            + "==> [3/5] capture: capture a backup [downtime 0 ms]\n"
+            + "[3/5] capture:  50% 1.0 KiB of 2.0 KiB [downtime 1 min 05 s]\n"
+            + "[3/5] capture: done in 1 min 05 s [downtime 1 min 05 s]\n"
+            + "==> [4/5] deploy: git push [downtime 1 min 05 s]\n"
+            + "[4/5] deploy: done in 10 s [downtime ended: 1 min 15 s]\n"
+            + "==> [5/5] report: write the report\n");
+    assertThat(console.downtime()).contains(Duration.ofSeconds(75));
+  }
+
+  @Test
+  void withDowntime_openedByAnEarlierRun_countsFromThen() {
+    Instant since = clock.instant().minus(Duration.ofMinutes(3));
+    ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock).withDowntime("maintenance-on", "deploy", since);
+
+    console.stepStarted(new MigrationEvent.StepStarted("capture", clock.instant(), "capture a backup"));
+
+    assertThat(out.toString()).isEqualTo("==> capture: capture a backup [downtime 3 min 00 s]\n");
+  }
+
+  @Test
+  void tick_terminal_redrawsTheRunningStepsTimeLastBarAndDowntimeClock() {
+    ConsoleProgress console = ConsoleProgress.to(out, true).withClock(clock).withSteps(STEPS)
+        .withDowntime("maintenance-on", "deploy", clock.instant());
+
+    console.stepStarted(new MigrationEvent.StepStarted("capture", clock.instant(), "capture a backup"));
+    console.tick(); // nothing drawn yet, but the step has not run a second: no redraw
+    clock.advance(Duration.ofSeconds(12));
+    console.tick();
+    console.progress(new MigrationEvent.Progress("capture", clock.instant(), "bytes", 512, 1024));
+    clock.advance(Duration.ofMillis(300));
+    console.tick(); // progress was drawn 0.3 s ago: no redraw
+    clock.advance(Duration.ofSeconds(1));
+    console.tick();
+    console.stepFinished(new MigrationEvent.StepFinished("capture", clock.instant(), Duration.ofSeconds(13), ""));
+    clock.advance(Duration.ofSeconds(5));
+    console.tick(); // no step runs: nothing
+
+    assertThat(out.toString()).isEqualTo(
+        "==> [3/5] capture: capture a backup [downtime 0 ms]\n"
+            + "\r\u001b[2K[3/5] capture 12 s [downtime 12 s]"
+            + "\r\u001b[2K[3/5] capture [############------------]  50% 512 B of 1.0 KiB [downtime 12 s]"
+            + "\r\u001b[2K[3/5] capture 13 s [############------------]  50% 512 B of 1.0 KiB [downtime 13 s]"
+            + "\r\u001b[2K[3/5] capture: done in 13 s [downtime 13 s]\n");
+  }
+
+  @Test
+  void progress_taskTitleAsUnit_countsWithoutRepeatingTheTitleAndInALogOnlyItsEnd() {
+    ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock);
+
+    console.progress(new MigrationEvent.Progress("deploy", clock.instant(), "Finding sources", 0, 13));
+    clock.advance(Duration.ofSeconds(1));
+    console.progress(new MigrationEvent.Progress("deploy", clock.instant(), "Finding sources", 13, 13));
+
+    assertThat(out.toString()).isEqualTo("deploy: Finding sources: 100% 13 of 13, 13/s\n").doesNotContain("of 13 Finding");
+  }
+
+  @Test
+  void tick_plain_writesAStillRunningLineAfter30QuietSeconds() {
+    ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock).withSteps(STEPS)
+        .withDowntime("maintenance-on", "deploy", clock.instant());
+
+    console.stepStarted(new MigrationEvent.StepStarted("capture", clock.instant(), "capture a backup"));
+    clock.advance(Duration.ofSeconds(29));
+    console.tick();
+    clock.advance(Duration.ofSeconds(1));
+    console.tick();
+    clock.advance(Duration.ofSeconds(10));
+    console.tick();
+
+    assertThat(out.toString()).isEqualTo("==> [3/5] capture: capture a backup [downtime 0 ms]\n"
+        + "[3/5] capture: still running after 30 s [downtime 30 s]\n");
+  }
+
+  @Test
+  void progress_ofAnAdaptersOperation_showsUnderTheRunningStep() {
+    ConsoleProgress console = ConsoleProgress.to(out, false).withClock(clock).withSteps(STEPS);
+
+    console.stepStarted(new MigrationEvent.StepStarted("capture", clock.instant(), "capture a backup"));
+    console.progress(new MigrationEvent.Progress("heroku.download", clock.instant(), "bytes", 2048, 2048));
+
+    assertThat(out.toString()).endsWith("[3/5] capture: 100% 2.0 KiB of 2.0 KiB\n");
+  }
 }

@@ -9,6 +9,20 @@ class RedactorTest {
   private final Redactor redactor = Redactor.create();
 
   @Test
+  void registerUrl_urlWithPassword_passwordAloneMaskedRawAndDecoded() {
+    Redactor r = Redactor.create();
+
+    r.registerUrl(Secret.of("postgres://u:pa%3Ass%2Fw0rd@db.example.com:5432/shop"));
+    r.registerUrl(Secret.of("rediss://:r3dis-pw-x@redis.example.com:6380"));
+    r.registerUrl(Secret.of("plain-config-value"));
+
+    assertThat(r.redact("password=pa:ss/w0rd; PGPASSWORD=pa%3Ass%2Fw0rd; auth r3dis-pw-x; plain-config-value"))
+        .doesNotContain("pa:ss/w0rd").doesNotContain("pa%3Ass%2Fw0rd").doesNotContain("r3dis-pw-x")
+        .doesNotContain("plain-config-value");
+    assertThat(r.redact("user u at db.example.com")).isEqualTo("user u at db.example.com");
+  }
+
+  @Test
   void redact_unregisteredUrlPassword_masked() {
     assertThat(redactor.redact("connecting to postgres://u:PASS@host/db now"))
         .isEqualTo("connecting to postgres://u:****@host/db now");

@@ -13,18 +13,26 @@ import picocli.CommandLine.Option;
  * one before by its SHA-256 and the journal's record of its end; prints the first broken line.
  * Reads only; needs no credentials.
  */
-@Command(name = "audit", description = "Checks a migration's audit trail (the hash-chained event log beside its journal);"
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Checks a migration's audit trail (the hash-chained event log beside its journal);"
     + " exit 0 when intact, 5 naming the first broken line.")
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand implements Callable<Integer>, CutoverCli.Validated {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--journal", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
+  @Option(names = "--journal", paramLabel = "FILE", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
       description = "The journal of the migration (env CUTOVER_JOURNAL).")
   Path journal;
 
   @Override
+  public void validate(dev.cutover.core.ValidationException.Collector problems) {
+    CutoverCli.validateJournal(journal, problems);
+  }
+
+  @Override
   public Integer call() {
+    dev.cutover.core.ValidationException.Collector problems = dev.cutover.core.ValidationException.collector("cutover");
+    validate(problems);
+    problems.throwIfAny();
     AuditResult result = Migration.audit(journal);
     if (result.intact()) {
       spec.commandLine().getOut().println("audit: " + result);

@@ -14,6 +14,7 @@ import dev.cutover.core.migration.Migration;
 import dev.cutover.core.migration.MigrationLock;
 import dev.cutover.core.migration.MigrationLockedException;
 import dev.cutover.core.migration.MigrationPlan;
+import dev.cutover.core.migration.MigrationStep;
 import dev.cutover.core.migration.RollbackOption;
 import dev.cutover.core.migration.VerificationFailedException;
 import dev.cutover.core.model.DatabaseSpec;
@@ -50,17 +51,20 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: {@value #OK} done, {@value #BAD_INPUT} bad input, not confirmed, a changed plan or
  * a migration locked by another run (nothing was changed), {@value #VERIFICATION_FAILED} the
  * restored data did not verify (nothing was switched over), {@value #STEP_FAILED} a step failed (run
- * {@code cutover resume}), {@value #AUDIT_BROKEN} the audit trail was altered, {@value #CANCELLED}
- * cancelled (Ctrl-C; run {@code cutover resume}), {@value #INTERNAL} an unexpected error.
+ * {@code cutover resume} when a journal was written), {@value #AUDIT_BROKEN} the audit trail was altered,
+ * {@value #CANCELLED} cancelled (Ctrl-C), {@value #INTERNAL} an unexpected error.
  */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.Version.class,
-    description = "Moves an app from Heroku to Aptible: plan, migrate, resume, rollback, or run the local demo.",
+    description = "Moves an app from Heroku to Aptible: plan, migrate, resume, rollback, status, or run the local demo."
+        + " Every option also reads the environment variable its description names; a flag wins over it.",
     subcommands = {CutoverCli.PlanCommand.class, CutoverCli.MigrateCommand.class, CutoverCli.ResumeCommand.class,
-        CutoverCli.RollbackCommand.class, AuditCommand.class},
+        CutoverCli.RollbackCommand.class, StatusCommand.class, AuditCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "2:bad input, not confirmed, a changed plan or a locked migration; nothing was changed",
-        "3:the restored data did not verify; nothing was switched over", "4:a step failed; fix it, then run `cutover resume`",
-        "5:the audit trail was altered", "130:cancelled; run `cutover resume`", "1:unexpected error"})
+        "3:the restored data did not verify; nothing was switched over",
+        "4:a request or step failed; the message says whether a journal was written (then `cutover resume` continues)",
+        "5:the audit trail was altered", "130:cancelled (Ctrl-C); the message says the Heroku app's state and the journal",
+        "1:unexpected error"})
 public final class CutoverCli implements Runnable {
   public static final int OK = 0;
   public static final int INTERNAL = 1;
@@ -108,17 +112,106 @@ public final class CutoverCli implements Runnable {
 
   /** {@link #run(String[], PrintWriter, PrintWriter)} with {@code terminal} for the operator's confirmation. */
   static int run(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
+    return commandLine(terminal, out, err).execute(args);
+  }
+
+  /**
+   * The command line with every subcommand: enum values in any case, every parse error of one
+   * invocation collected and reported together with the command's own checks (see {@link Validated}).
+   */
+  static CommandLine commandLine(Terminal terminal, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new CutoverCli(terminal));
     cli.addSubcommand("demo", demoCommand());
     cli.setOut(out).setErr(err);
-    cli.setParameterExceptionHandler((e, a) -> {
-      err.println("cutover: " + e.getMessage());
-      err.println("Run `cutover " + e.getCommandLine().getCommandName().replace("cutover", "").trim() + " --help`"
-          .replace("`cutover  --help`", "`cutover --help`") + " for the options.");
-      return BAD_INPUT;
-    });
-    cli.setExecutionExceptionHandler((e, c, parsed) -> handle(e, err));
-    return cli.execute(args);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    collectErrors(cli);
+    cli.setParameterExceptionHandler((e, a) -> handle(e, err, e.getCommandLine()));
+    cli.setExecutionExceptionHandler((e, c, parsed) -> handle(e, err, c));
+    cli.setExecutionStrategy(CutoverCli::execute);
+    return cli;
+  }
+
+  private static void collectErrors(CommandLine c) {
+    c.getCommandSpec().parser().collectErrors(true);
+    c.getSubcommands().values().forEach(CutoverCli::collectErrors);
+  }
+
+  /** Help first; then every parse error and every problem the command finds in its options, in one message. */
+  private static int execute(CommandLine.ParseResult parsed) {
+    Integer help = CommandLine.executeHelpRequest(parsed);
+    if (help != null) {
+      return help;
+    }
+    List<CommandLine.ParseResult> chain = new ArrayList<>();
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      chain.add(p);
+    }
+    CommandLine leaf = chain.get(chain.size() - 1).commandSpec().commandLine();
+    ValidationException.Collector problems = ValidationException.collector("cutover");
+    for (CommandLine.ParseResult p : chain) {
+      for (Exception e : p.errors()) {
+        parseProblem(e, leaf, problems);
+      }
+    }
+    if (!problems.isEmpty()) {
+      if (leaf.getCommand() instanceof Validated v) {
+        v.validate(problems);
+      }
+      return handle(new ValidationException("cutover", problems.problems()), leaf.getErr(), leaf);
+    }
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
+  /** A picocli parse error as a problem: the option, the value, what is wrong, and where the options are. */
+  private static void parseProblem(Exception e, CommandLine leaf, ValidationException.Collector problems) {
+    String help = "see `" + leaf.getCommandSpec().qualifiedName() + " --help`";
+    if (e instanceof CommandLine.UnmatchedArgumentException u) {
+      for (String arg : u.getUnmatched()) {
+        List<String> near = u.getSuggestions();
+        problems.add(arg, arg, "is not an option of " + leaf.getCommandSpec().qualifiedName(),
+            near.isEmpty() ? help : "did you mean " + String.join(" or ", near) + "? " + help);
+      }
+    } else if (e instanceof CommandLine.MissingParameterException m) {
+      for (CommandLine.Model.ArgSpec a : m.getMissing()) {
+        problems.add(name(a), "", "is required", describe(a) + "; " + help);
+      }
+    } else if (e instanceof CommandLine.ParameterException p && p.getArgSpec() != null) {
+      problems.add(name(p.getArgSpec()), String.valueOf(p.getValue()), p.getMessage(), help);
+    } else {
+      problems.add("arguments", "", e.getMessage(), help);
+    }
+  }
+
+  private static String name(CommandLine.Model.ArgSpec a) {
+    return a instanceof CommandLine.Model.OptionSpec o ? o.longestName() : a.paramLabel();
+  }
+
+  private static String describe(CommandLine.Model.ArgSpec a) {
+    return "pass " + name(a) + " " + a.paramLabel() + envVariable(a).map(v -> " or set " + v).orElse("");
+  }
+
+  /** The environment variable an option reads, as its description names it ({@code env NAME}). */
+  static Optional<String> envVariable(CommandLine.Model.ArgSpec a) {
+    java.util.regex.Matcher m = ENV.matcher(String.join(" ", a.description()));
+    String last = null;
+    while (m.find()) {
+      last = m.group(1); // the last one: "the password comes from env X (env Y)" reads Y
+    }
+    return Optional.ofNullable(last);
+  }
+
+  private static final java.util.regex.Pattern ENV = java.util.regex.Pattern.compile("\\benv ([A-Z][A-Z0-9_]*)");
+
+  /** A command that checks its own options before anything is sent anywhere, adding every problem it finds. */
+  interface Validated {
+    /** Adds every problem with this command's options (and environment) to {@code problems}. */
+    void validate(ValidationException.Collector problems);
+  }
+
+  /** A command whose failures may leave a journal behind; {@link #handle} names it and says what to run next. */
+  interface Journalled {
+    /** The journal this run uses, once known. */
+    Optional<Path> journalFile();
   }
 
   /**
@@ -135,7 +228,7 @@ public final class CutoverCli implements Runnable {
   }
 
   /** {@code demo} in the production jar. */
-  @Command(name = "demo", description = "Not in this jar: the demo is in cutover-demo.jar.")
+  @Command(name = "demo", mixinStandardHelpOptions = true, description = "Not in this jar: the demo is in cutover-demo.jar.")
   static final class DemoElsewhere implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -149,32 +242,62 @@ public final class CutoverCli implements Runnable {
   }
 
   static int handle(Exception e, PrintWriter err) {
-    if (e instanceof MigrationLockedException locked) {
-      err.println("cutover: " + locked.getMessage());
+    return handle(e, err, null);
+  }
+
+  /**
+   * Prints what went wrong once (one {@code cutover:} prefix, every problem of a bad input listed) and
+   * what to do next, true to what exists: {@code resume} only when a journal was written, and after
+   * Ctrl-C or a failure, whether the Heroku app is in maintenance mode and where the journal is.
+   */
+  static int handle(Exception e, PrintWriter err, CommandLine command) {
+    Optional<Path> journal = command != null && command.getCommand() instanceof Journalled j
+        ? j.journalFile().filter(java.nio.file.Files::isRegularFile) : Optional.empty();
+    if (e instanceof ValidationException v) {
+      err.println("cutover: " + v.problems().size() + (v.problems().size() == 1 ? " problem" : " problems")
+          + ", nothing was changed:");
+      v.problems().forEach(p -> err.println("  - " + p));
       return BAD_INPUT;
     }
-    if (e instanceof ValidationException v) {
-      err.println("cutover: " + v.getMessage());
+    if (e instanceof CommandLine.ParameterException p) {
+      ValidationException.Collector problems = ValidationException.collector("cutover");
+      parseProblem(p, p.getCommandLine(), problems);
+      return handle(new ValidationException("cutover", problems.problems()), err, command);
+    }
+    if (e instanceof MigrationLockedException locked) {
+      err.println(prefixed(locked.getMessage()));
       return BAD_INPUT;
     }
     if (e instanceof VerificationFailedException v) {
-      err.println("cutover: " + v.getMessage());
-      err.println("Nothing was switched over; the source is still primary. Investigate, then `cutover resume` or `cutover rollback`.");
+      err.println(prefixed(v.getMessage()));
+      err.println("Nothing was switched over; the source is still primary.");
+      journal.ifPresent(j -> err.println(Standing.of(j).map(s -> s.afterFailure(j)).orElse("Journal: " + j)));
       return VERIFICATION_FAILED;
     }
     if (e instanceof MigrationCancelledException c) {
-      err.println("cutover: " + c.getMessage());
-      err.println("Run `cutover resume` to continue where it stopped, or `cutover rollback`.");
+      err.println(prefixed(c.getMessage()));
+      err.println(journal.flatMap(j -> Standing.of(j).map(s -> s.afterFailure(j)))
+          .orElse("Cancelled before anything was journalled: nothing to resume, nothing changed on Heroku."));
       return CANCELLED;
     }
     if (e instanceof MigrationException m) {
-      err.println("cutover: " + m.getMessage());
-      err.println("Fix the cause, then run `cutover resume` (it continues at the failed step), or `cutover rollback`.");
+      err.println(prefixed(m.getMessage()));
+      err.println(journal.flatMap(j -> Standing.of(j).map(s -> s.afterFailure(j)))
+          .orElse("No journal was written: there is nothing to resume. Fix the cause and run the command again."));
       return STEP_FAILED;
     }
     err.println("cutover: unexpected error: " + e);
     e.printStackTrace(err);
     return INTERNAL;
+  }
+
+  /** {@code message} with one {@code cutover: } in front. */
+  static String prefixed(String message) {
+    String m = String.valueOf(message);
+    while (m.startsWith("cutover: ")) {
+      m = m.substring("cutover: ".length());
+    }
+    return "cutover: " + m;
   }
 
   /** An image deploy; with {@code registryUser}, the password comes from {@code CUTOVER_REGISTRY_PASSWORD}. */
@@ -225,7 +348,8 @@ public final class CutoverCli implements Runnable {
     String aptibleCli;
 
     @Option(names = "--aptible-git-remote", defaultValue = "${env:CUTOVER_APTIBLE_GIT_REMOTE}",
-        description = "Git remote template with two %%s for environment and app (default git@beta.aptible.com:%%s/%%s.git).")
+        description = "Git remote template with two %%s for environment and app (default git@beta.aptible.com:%%s/%%s.git;"
+            + " env CUTOVER_APTIBLE_GIT_REMOTE).")
     String aptibleGitRemote;
 
     @Option(names = "--ssh-key", defaultValue = "${env:CUTOVER_SSH_KEY}",
@@ -240,10 +364,20 @@ public final class CutoverCli implements Runnable {
         description = "libpq sslmode through the database tunnel (default require; env CUTOVER_TUNNEL_SSLMODE).")
     String tunnelSslMode;
 
+    /** The heroku CLI's token: {@code HEROKU_API_KEY}, else {@code ~/.netrc} (what {@code heroku login} writes). */
+    static void requireToken(ValidationException.Collector problems) {
+      if (HerokuClient.tokenFromEnvironment().isEmpty()) {
+        problems.add("HEROKU_API_KEY", "unset", "no Heroku API token: HEROKU_API_KEY is unset and ~/.netrc has no"
+            + " password for machine api.heroku.com", "run `heroku login`, or export HEROKU_API_KEY=$(heroku auth:token)");
+      }
+    }
+
     HerokuClient heroku(Redactor redactor) {
-      Secret key = Secret.fromEnv("HEROKU_API_KEY").orElseThrow(() -> new ValidationException("cutover", List.of(
-          new ValidationException.Problem("HEROKU_API_KEY", "unset", "no Heroku API token",
-              "export HEROKU_API_KEY=$(heroku auth:token)"))));
+      Secret key = HerokuClient.tokenFromEnvironment().orElseThrow(() -> {
+        ValidationException.Collector problems = ValidationException.collector("cutover");
+        requireToken(problems);
+        return new ValidationException("cutover", problems.problems());
+      });
       HerokuClient.Builder b = HerokuClient.builder().apiKey(key).redactor(redactor);
       if (herokuApiUrl != null) {
         b.apiUrl(herokuApiUrl);
@@ -295,10 +429,12 @@ public final class CutoverCli implements Runnable {
         description = "The Aptible environment (env CUTOVER_APTIBLE_ENVIRONMENT).")
     String environment;
 
-    @Option(names = "--repo", defaultValue = "${env:CUTOVER_REPO:-.}", description = "The app's git repository (default .).")
+    @Option(names = "--repo", defaultValue = "${env:CUTOVER_REPO:-.}",
+        description = "The app's git repository (default .; env CUTOVER_REPO).")
     Path repo;
 
-    @Option(names = "--branch", defaultValue = "${env:CUTOVER_BRANCH:-main}", description = "The branch to deploy (default main).")
+    @Option(names = "--branch", defaultValue = "${env:CUTOVER_BRANCH:-main}",
+        description = "The branch to deploy (default main; env CUTOVER_BRANCH).")
     String branch;
 
     @Option(names = "--image", defaultValue = "${env:CUTOVER_IMAGE}",
@@ -306,45 +442,59 @@ public final class CutoverCli implements Runnable {
     String image;
 
     @Option(names = "--registry-user", defaultValue = "${env:CUTOVER_REGISTRY_USER}",
-        description = "Private registry user; the password comes from env CUTOVER_REGISTRY_PASSWORD.")
+        description = "Private registry user; the password comes from env CUTOVER_REGISTRY_PASSWORD"
+            + " (env CUTOVER_REGISTRY_USER).")
     String registryUser;
 
-    @Option(names = "--db-version", description = "Aptible PostgreSQL version (default: the Heroku database's major).")
+    @Option(names = "--db-version", defaultValue = "${env:CUTOVER_DB_VERSION}",
+        description = "Aptible PostgreSQL version (default: the Heroku database's major; env CUTOVER_DB_VERSION).")
     String dbVersion;
 
-    @Option(names = "--db-disk-gb", description = "Database disk size in GB (default 10, or twice the data).")
+    @Option(names = "--db-disk-gb", defaultValue = "${env:CUTOVER_DB_DISK_GB}",
+        description = "Database disk size in GB (default 10, or twice the data; env CUTOVER_DB_DISK_GB).")
     Integer dbDiskGb;
 
-    @Option(names = "--db-container-mb", description = "Database container size in MB (default 1024).")
+    @Option(names = "--db-container-mb", defaultValue = "${env:CUTOVER_DB_CONTAINER_MB}",
+        description = "Database container size in MB (default 1024; env CUTOVER_DB_CONTAINER_MB).")
     Integer dbContainerMb;
 
-    @Option(names = "--db-handle", description = "Database handle (default <app>-db).")
+    @Option(names = "--db-handle", defaultValue = "${env:CUTOVER_DB_HANDLE}",
+        description = "Database handle (default <app>-db; env CUTOVER_DB_HANDLE).")
     String dbHandle;
 
     @Option(names = "--restore", defaultValue = "${env:CUTOVER_RESTORE:-PARALLEL}",
-        description = "Restore strategy: ${COMPLETION-CANDIDATES} (default PARALLEL).")
+        description = "Restore strategy, in any case: ${COMPLETION-CANDIDATES} (default PARALLEL; env CUTOVER_RESTORE).")
     RestoreStrategy restore;
 
     @Option(names = "--work-dir", defaultValue = "${env:CUTOVER_WORK_DIR}",
-        description = "Dumps, journal and report (default .cutover/<app>-to-<target>).")
+        description = "Dumps, journal and report (default .cutover/<app>-to-<target>; env CUTOVER_WORK_DIR).")
     Path workDir;
 
-    @Option(names = "--journal", defaultValue = "${env:CUTOVER_JOURNAL}", description = "The journal file (default <work-dir>/journal.json).")
+    @Option(names = "--journal", defaultValue = "${env:CUTOVER_JOURNAL}",
+        description = "The journal file (default <work-dir>/journal.json; env CUTOVER_JOURNAL).")
     Path journal;
 
-    @Option(names = "--keep-dump", description = "Keep the dump after the run.")
+    @Option(names = "--keep-dump", defaultValue = "${env:CUTOVER_KEEP_DUMP:-false}",
+        description = "Keep the dump after the run (env CUTOVER_KEEP_DUMP=true).")
     boolean keepDump;
 
-    @Option(names = "--replace-existing", description = "Restore into a target database that already holds data, replacing it.")
+    @Option(names = "--replace-existing", defaultValue = "${env:CUTOVER_REPLACE_EXISTING:-false}",
+        description = "Restore into a target database that already holds data, replacing it"
+            + " (env CUTOVER_REPLACE_EXISTING=true).")
     boolean replaceExisting;
 
-    @Option(names = "--size", description = "Container size override per process type, e.g. --size worker=2048.")
+    @Option(names = "--size", split = ",", defaultValue = "${env:CUTOVER_SIZE}",
+        description = "Container size override per process type, e.g. --size worker=2048"
+            + " (env CUTOVER_SIZE=web=1024,worker=2048).")
     Map<String, Integer> sizes = new LinkedHashMap<>();
 
-    @Option(names = "--port", description = "The port the app listens on, set as PORT (default: the Dockerfile's EXPOSE, else 3000).")
+    @Option(names = "--port", defaultValue = "${env:CUTOVER_PORT}",
+        description = "The port the app listens on, set as PORT (default: the Dockerfile's EXPOSE, else 3000;"
+            + " env CUTOVER_PORT).")
     Integer port;
 
-    @Option(names = "--jobs", description = "Parallel restore workers, 1-64 (default: the data mover's, 2).")
+    @Option(names = "--jobs", defaultValue = "${env:CUTOVER_JOBS}",
+        description = "Parallel restore workers, 1-64 (default: the data mover's, 2; env CUTOVER_JOBS).")
     Integer jobs;
 
     Migration apply(Migration m, Redactor redactor) {
@@ -383,18 +533,8 @@ public final class CutoverCli implements Runnable {
       return m;
     }
 
-    /** Every option problem at once, and a missing token, before any client is built. */
-    void requireNames() {
-      requireNames(false);
-    }
-
-    /** {@link #requireNames()}, and with {@code unconfirmable} the missing --yes/--approve without a terminal. */
-    void requireNames(boolean unconfirmable) {
-      ValidationException.Collector problems = ValidationException.collector("cutover");
-      if (unconfirmable) {
-        problems.add("--yes", "unset", "there is no terminal to confirm the migration on",
-            "pass --yes, or --approve FINGERPRINT with the fingerprint `cutover plan` printed");
-      }
+    /** Every problem with these options and the token, added to {@code problems}; nothing is sent anywhere. */
+    void validate(ValidationException.Collector problems) {
       if (app == null || app.isBlank()) {
         problems.add("--app", "unset", "the Heroku app is required", "pass --app NAME or set CUTOVER_HEROKU_APP");
       }
@@ -409,25 +549,27 @@ public final class CutoverCli implements Runnable {
       if (image != null && registryUser != null && Secret.fromEnv("CUTOVER_REGISTRY_PASSWORD").isEmpty()) {
         problems.add("CUTOVER_REGISTRY_PASSWORD", "unset", "--registry-user needs a password", "export CUTOVER_REGISTRY_PASSWORD");
       }
-      if (Secret.fromEnv("HEROKU_API_KEY").isEmpty()) {
-        problems.add("HEROKU_API_KEY", "unset", "no Heroku API token", "export HEROKU_API_KEY=$(heroku auth:token)");
+      if (journal != null && java.nio.file.Files.isDirectory(journal)) {
+        problems.add("--journal", journal, "is a directory, not a journal file",
+            "pass a file, e.g. " + journal.resolve("journal.json"));
       }
-      problems.throwIfAny();
+      Connection.requireToken(problems);
     }
   }
 
   /** Output options shared by the commands that run steps. */
   static final class Output {
-    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    @Option(names = {"-q", "--quiet"}, defaultValue = "${env:CUTOVER_QUIET:-false}",
+        description = "No progress on stderr (env CUTOVER_QUIET=true).")
     boolean quiet;
 
-    MigrationListener listener() {
-      return quiet ? MigrationListener.NONE : ConsoleProgress.stderr();
+    MigrationListener listener(Optional<java.time.Instant> downtimeSince) {
+      return quiet ? MigrationListener.NONE : progress(downtimeSince);
     }
   }
 
   /** Builds the clients and the migration from options; shared by the commands. */
-  abstract static class Base implements Callable<Integer> {
+  abstract static class Base implements Callable<Integer>, Validated, Journalled {
     @Mixin
     Connection connection;
 
@@ -438,9 +580,15 @@ public final class CutoverCli implements Runnable {
     final List<AutoCloseable> toClose = new ArrayList<>();
     HerokuClient heroku;
     MigrationLock lock;
+    Path journalFile;
 
     PrintWriter out() {
       return spec.commandLine().getOut();
+    }
+
+    @Override
+    public Optional<Path> journalFile() {
+      return Optional.ofNullable(journalFile);
     }
 
     /** The migration with its clients; nothing is sent anywhere yet. */
@@ -460,6 +608,7 @@ public final class CutoverCli implements Runnable {
      */
     Migration locked(Migration m, String command) {
       lock = MigrationLock.acquire(m.journalFile(), command);
+      journalFile = lock.journal();
       lock.takenOver().ifPresent(dead -> spec.commandLine().getErr().println("cutover: took over the lock of "
           + dead + ": that process is gone"));
       return m.lock(lock).toolVersion("heroku CLI", heroku.cliVersion());
@@ -467,6 +616,9 @@ public final class CutoverCli implements Runnable {
 
     @Override
     public final Integer call() throws Exception {
+      ValidationException.Collector problems = ValidationException.collector("cutover");
+      validate(problems);
+      problems.throwIfAny();
       try {
         return execute();
       } finally {
@@ -484,20 +636,34 @@ public final class CutoverCli implements Runnable {
     void printReport(MigrationReport report) {
       out().println();
       out().println(report.toMarkdown());
+      out().flush();
+      spec.commandLine().getErr().print(RunSummary.of(report));
+      spec.commandLine().getErr().flush();
     }
   }
 
-  @Command(name = "plan", description = "Shows what a migration would do. Validates everything, changes nothing.")
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Shows what a migration would do. Validates everything, changes nothing.")
   static final class PlanCommand extends Base {
     @Mixin
     MigrationOptions options;
 
-    @Option(names = "--json", description = "Print the plan as JSON.")
+    @Option(names = "--json", defaultValue = "${env:CUTOVER_PLAN_JSON:-false}",
+        description = "Print the plan as JSON (env CUTOVER_PLAN_JSON=true).")
     boolean json;
 
     @Override
+    public void validate(ValidationException.Collector problems) {
+      options.validate(problems);
+    }
+
+    @Override
+    public Optional<Path> journalFile() {
+      return Optional.empty(); // a plan journals nothing: its failures have nothing to resume
+    }
+
+    @Override
     int execute() {
-      options.requireNames();
       Migration m = options.apply(migration(options.app, options.environment,
           Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
       MigrationPlan plan = m.toolVersion("heroku CLI", heroku.cliVersion()).plan();
@@ -511,7 +677,8 @@ public final class CutoverCli implements Runnable {
     }
   }
 
-  @Command(name = "migrate", description = "Takes the migration's lock, plans, prints the plan, asks for confirmation"
+  @Command(name = "migrate", mixinStandardHelpOptions = true,
+      description = "Takes the migration's lock, plans, prints the plan, asks for confirmation"
       + " (or takes --yes / --approve), then runs every step (or continues a journalled run).")
   static final class MigrateCommand extends Base {
     @Mixin
@@ -525,34 +692,77 @@ public final class CutoverCli implements Runnable {
             + " what changed (env CUTOVER_APPROVE).")
     String approve;
 
-    @Option(names = "--yes", description = "Run without asking on the terminal (needed without a terminal, unless --approve).")
+    @Option(names = "--yes", defaultValue = "${env:CUTOVER_YES:-false}",
+        description = "Run without asking on the terminal (needed without a terminal, unless --approve;"
+            + " env CUTOVER_YES=true).")
     boolean yes;
 
     @CommandLine.ParentCommand
     CutoverCli cli;
 
+    private Terminal terminal() {
+      return cli == null ? Terminal.NONE : cli.terminal;
+    }
+
+    @Override
+    public void validate(ValidationException.Collector problems) {
+      if (approve == null && !yes && terminal() == Terminal.NONE) {
+        problems.add("--yes", "unset", "there is no terminal to confirm the migration on",
+            "pass --yes, or --approve FINGERPRINT with the fingerprint `cutover plan` printed");
+      }
+      options.validate(problems);
+    }
+
     @Override
     int execute() {
-      Terminal terminal = cli == null ? Terminal.NONE : cli.terminal;
-      options.requireNames(approve == null && !yes && terminal == Terminal.NONE);
       Approval approval = approve == null ? null : Approval.of(approve);
       Migration m = options.apply(migration(options.app, options.environment,
-          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor).listener(output.listener());
-      MigrationPlan plan = locked(m, "migrate").plan();
+          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
+      m = locked(m, "migrate");
+      m = m.listener(output.listener(existingDowntime(journalFile)));
+      MigrationPlan plan = m.plan();
       out().print(plan.render());
       out().flush();
       if (approval != null) {
         printReport(plan.run(Approval.stored(plan.workDirectory(), approval.fingerprint())));
         return OK;
       }
-      if (!yes && !confirmed(terminal, plan.source(), plan.target())) {
+      if (!yes && !confirmed(terminal(), plan.source(), plan.target())) {
         spec.commandLine().getErr().println("cutover: not confirmed: nothing was changed.");
         return BAD_INPUT;
       }
       printReport(plan.run());
       return OK;
     }
+  }
 
+  /** Since when the journalled downtime is open: maintenance on, the code not yet deployed on the target. */
+  static Optional<java.time.Instant> openDowntime(JournalSummary s) {
+    return s.steps().get(MigrationStep.DEPLOY.id()) == dev.cutover.core.report.StepStatus.DONE
+        ? Optional.empty() : s.maintenanceOnSince();
+  }
+
+  /** When a journalled run already put the source into maintenance (the downtime clock goes on from there). */
+  static Optional<java.time.Instant> existingDowntime(Path journal) {
+    if (journal == null || !java.nio.file.Files.isRegularFile(journal)) {
+      return Optional.empty();
+    }
+    try {
+      return openDowntime(Migration.readJournal(journal));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // the run reports a broken journal itself
+    }
+  }
+
+  /**
+   * Progress on stderr: steps numbered {@code [7/14] capture}, a downtime clock from the end of
+   * {@code maintenance-on} (or {@code since}, when a journalled run opened it) to the end of
+   * {@code deploy}, redrawn on a terminal, plain lines elsewhere.
+   */
+  static ConsoleProgress progress(Optional<java.time.Instant> since) {
+    return ConsoleProgress.stderr()
+        .withSteps(java.util.Arrays.stream(MigrationStep.values()).map(MigrationStep::id).toList())
+        .withDowntime(MigrationStep.MAINTENANCE_ON.id(), MigrationStep.DEPLOY.id(), since.orElse(null));
   }
 
   /** Asks the operator on {@code terminal} to type the Heroku app's name; true only when they typed exactly it. */
@@ -561,30 +771,66 @@ public final class CutoverCli implements Runnable {
         + ". Type the Heroku app's name to go on: ").map(String::strip).filter(source::equals).isPresent();
   }
 
+  /** The journal's problems (missing, a directory, not a file) added to {@code problems}. */
+  static void validateJournal(Path journal, ValidationException.Collector problems) {
+    if (journal == null) {
+      return; // picocli reports the missing option
+    }
+    Path file = journal.toAbsolutePath().normalize();
+    if (java.nio.file.Files.isDirectory(file)) {
+      Path inside = file.resolve("journal.json");
+      problems.add("--journal", journal, "is a directory, not a journal file",
+          java.nio.file.Files.isRegularFile(inside) ? "pass " + inside : "pass the journal.json the migration wrote");
+    } else if (!java.nio.file.Files.exists(file)) {
+      problems.add("--journal", journal, "does not exist", "pass the journal.json the migration wrote (in its work"
+          + " directory, default .cutover/<app>-to-<target>/)");
+    } else {
+      try {
+        Migration.readJournal(file); // corrupt, another version's, not a journal: said with the other problems
+      } catch (ValidationException e) {
+        problems.addAll(e);
+      }
+    }
+  }
+
   /** Reads the journal named by flags (or the default work directory) and rebuilds the migration from it. */
   abstract static class JournalCommand extends Base {
-    @Option(names = "--journal", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
+    @Option(names = "--journal", paramLabel = "FILE", required = true, defaultValue = "${env:CUTOVER_JOURNAL}",
         description = "The journal of the migration (env CUTOVER_JOURNAL).")
     Path journal;
 
-    @Option(names = "--image", defaultValue = "${env:CUTOVER_IMAGE}", hidden = true,
-        description = "For an image deploy with a private registry: the image again (credentials are never journalled).")
+    @Option(names = "--image", defaultValue = "${env:CUTOVER_IMAGE}",
+        description = "For an image deploy from a private registry: the image again (credentials are never journalled;"
+            + " env CUTOVER_IMAGE).")
     String image;
 
-    @Option(names = "--registry-user", defaultValue = "${env:CUTOVER_REGISTRY_USER}", hidden = true)
+    @Option(names = "--registry-user", defaultValue = "${env:CUTOVER_REGISTRY_USER}",
+        description = "With --image: the registry user; the password comes from env CUTOVER_REGISTRY_PASSWORD"
+            + " (env CUTOVER_REGISTRY_USER).")
     String registryUser;
 
     @Mixin
     Output output;
 
+    @Override
+    public void validate(ValidationException.Collector problems) {
+      validateJournal(journal, problems);
+      if (image != null && registryUser != null && Secret.fromEnv("CUTOVER_REGISTRY_PASSWORD").isEmpty()) {
+        problems.add("CUTOVER_REGISTRY_PASSWORD", "unset", "--registry-user needs a password", "export CUTOVER_REGISTRY_PASSWORD");
+      }
+      Connection.requireToken(problems);
+    }
+
     /** The journalled migration under its lock (taken for {@code command} before any request). */
     Migration fromJournal(String command) {
       JournalSummary summary = Migration.readJournal(journal);
+      journalFile = journal.toAbsolutePath().normalize();
       heroku = connection.heroku(redactor);
       toClose.add(heroku);
       AptibleClient aptible = connection.aptible(summary.targetEnvironment(), redactor);
       Migration m = Migration.fromJournal(journal, heroku.app(summary.source()), aptible.app(summary.targetApp()))
-          .dataMover(PgMigrator.builder().redactor(redactor).build()).redactor(redactor).listener(output.listener());
+          .dataMover(PgMigrator.builder().redactor(redactor).build()).redactor(redactor)
+          .listener(output.listener(openDowntime(summary)));
       if (image != null) {
         m = m.deploy(imageDeploy(image, registryUser, redactor));
       }
@@ -592,7 +838,8 @@ public final class CutoverCli implements Runnable {
     }
   }
 
-  @Command(name = "resume", description = "Continues a migration at its first unfinished step, from its journal;"
+  @Command(name = "resume", mixinStandardHelpOptions = true,
+      description = "Continues a migration at its first unfinished step, from its journal;"
       + " refused while another run of it holds its lock.")
   static final class ResumeCommand extends JournalCommand {
     @Option(names = "--approve", paramLabel = "FINGERPRINT", defaultValue = "${env:CUTOVER_APPROVE}",
@@ -611,10 +858,12 @@ public final class CutoverCli implements Runnable {
     }
   }
 
-  @Command(name = "rollback", description = "Undoes what the migration changed on Heroku (maintenance off: it is primary"
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = "Undoes what the migration changed on Heroku (maintenance off: it is primary"
       + " again); Aptible resources stay and are listed. Refused when another completed migration cut Heroku over.")
   static final class RollbackCommand extends JournalCommand {
-    @Option(names = "--scale-to-zero", description = "Also scale the Aptible app's services to zero containers.")
+    @Option(names = "--scale-to-zero", defaultValue = "${env:CUTOVER_SCALE_TO_ZERO:-false}",
+        description = "Also scale the Aptible app's services to zero containers (env CUTOVER_SCALE_TO_ZERO=true).")
     boolean scaleToZero;
 
     @Override

@@ -1,7 +1,6 @@
 package dev.cutover.examples;
 
 import dev.cutover.aptible.AptibleClient;
-import dev.cutover.core.ConsoleProgress;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.report.MigrationReport;
@@ -18,16 +17,18 @@ import picocli.CommandLine.Option;
  * a {@link DemoEnvironment}. Prints the plan, live progress and the report, then removes everything
  * it created.
  */
-@Command(name = "demo", description = "Runs a whole migration locally: a seeded PostgreSQL database and fake Heroku "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Runs a whole migration locally: a seeded PostgreSQL database and fake Heroku "
     + "and Aptible stand in for the real ones. Needs no credentials; leaves nothing behind.")
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--users", defaultValue = "2000", description = "Rows in the seeded users table (default 2000).")
+  @Option(names = "--users", defaultValue = "${env:CUTOVER_DEMO_USERS:-2000}",
+      description = "Rows in the seeded users table (default 2000; env CUTOVER_DEMO_USERS).")
   long users;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+  @Option(names = {"-q", "--quiet"}, defaultValue = "${env:CUTOVER_QUIET:-false}",
+      description = "No progress on stderr (env CUTOVER_QUIET=true).")
   boolean quiet;
 
   @Override
@@ -41,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     try (DemoEnvironment env = DemoEnvironment.start(users)) {
       HerokuClient heroku = env.herokuClient();
       AptibleClient aptible = env.aptibleClient();
-      MigrationListener progress = quiet ? MigrationListener.NONE : ConsoleProgress.stderr();
+      MigrationListener progress = quiet ? MigrationListener.NONE : CutoverCli.progress(java.util.Optional.empty());
       MigrationPlan plan = env.migration(heroku, aptible)
           .listener(progress)
           .toolVersion("heroku CLI", heroku.cliVersion())
@@ -51,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
       MigrationReport report = plan.run();
       out.println(report.toMarkdown());
       out.flush();
+      err.print(RunSummary.of(report));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     err.printf("Demo finished in %d.%d s. Every database, process and file it created has been removed.%n",

@@ -165,14 +165,14 @@ public final class DemoEnvironment implements AutoCloseable {
 
   /**
    * The migration of the demo app's repository from {@code source} to {@code target}, with its own
-   * work directory ({@code work-<target>}), configured but not planned.
+   * work directory ({@code work-<target>}), configured but not planned. The run's redactor is the
+   * one of the clients' toolkit ({@code plan()} takes it from the source and target).
    */
   public Migration migration(SourceApp source, TargetApp target) {
     return Migration.from(source)
         .to(target)
         .deploy(Deploy.git(repo, SampleNodeApp.BRANCH))
-        .workDirectory(workDirectory(target.handle()))
-        .redactor(redactor);
+        .workDirectory(workDirectory(target.handle()));
   }
 
   /** The work directory (dumps, journal, report) of the migration to the target app {@code handle}. */

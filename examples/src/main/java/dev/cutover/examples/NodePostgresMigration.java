@@ -3,6 +3,7 @@ package dev.cutover.examples;
 import dev.cutover.aptible.AptibleClient;
 import dev.cutover.core.ConsoleProgress;
 import dev.cutover.core.MigrationListener;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.model.Deploy;
@@ -28,8 +29,9 @@ public final class NodePostgresMigration {
 
   /** Migrates {@code args[0]} (Heroku app) to {@code args[2]} in environment {@code args[1]}, from repository {@code args[3]}. */
   public static void main(String[] args) {
-    try (HerokuClient heroku = HerokuClient.fromEnvironment()) {
-      AptibleClient aptible = AptibleClient.builder().environment(args[1]).build();
+    Toolkit toolkit = Toolkit.create();                     // one redactor for every client and the migration
+    try (HerokuClient heroku = HerokuClient.fromEnvironment(toolkit);
+        AptibleClient aptible = AptibleClient.builder().toolkit(toolkit).environment(args[1]).build()) {
       MigrationReport report = migrate(heroku, aptible, args[0], args[2], Path.of(args.length > 3 ? args[3] : "."),
           ConsoleProgress.stderr());
       System.out.println(report.toMarkdown());

@@ -34,6 +34,15 @@ class ArchitectureTest {
       "testkit", "testkit",
       "examples", "examples");
   private static final Set<String> ADAPTERS = Set.of("heroku", "aptible", "postgres", "redis");
+  /**
+   * Platform rules that belong to an adapter (STYLE: "The adapter that talks to the platform owns its
+   * rules; core asks the port"), as they look when copied: Aptible's container sizes, a handle
+   * pattern, Heroku's dyno sizes. Matched in code and string literals, not in comments.
+   */
+  static final Map<String, Pattern> PLATFORM_RULES = Map.of(
+      "an Aptible container size", Pattern.compile("\\b(7168|15360|30720|61440|153600|245760)\\b"),
+      "a handle pattern", Pattern.compile("\\{1,64}|\\{0,63}|\\[(a-z0-9|0-9a-z)\\._-\\]"),
+      "a Heroku dyno size", Pattern.compile("(?i)\"(standard-[12]x|performance-(m|l|xl|2xl)|private-[sml]|shield-[sml])\""));
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.cutover\\.([a-z_][a-z0-9_]*)((?:\\.[a-z_][a-z0-9_]*)*)");
 
   @Test
@@ -70,6 +79,61 @@ class ArchitectureTest {
         "heroku-adapter/src/test/java/dev/cutover/heroku/T.java: uses internal package dev.cutover.core.process.internal of module core",
         "heroku-adapter/src/test/java/dev/cutover/heroku/T.java: adapter heroku uses adapter aptible (dev.cutover.aptible)",
         "core/src/main/java/dev/cutover/core/C.java: core uses module postgres (dev.cutover.postgres)");
+  }
+
+  @Test
+  void core_noPlatformRule() {
+    Path root = Path.of(System.getProperty("cutover.repo.root", "..")).toAbsolutePath().normalize();
+
+    assertThat(platformRulesInCore(root)).as("platform rules in core (move them to the adapter's port)").isEmpty();
+  }
+
+  @Test
+  void platformRulesInCore_plantedCopies_everyOneReported(@TempDir Path root) throws IOException {
+    plant(root, "core/src/main/java/dev/cutover/core/migration/Sizes.java", String.join("\n",
+        "package dev.cutover.core.migration;",
+        "/** Sizes such as 7168 MB, in a comment only: fine. */",
+        "class Sizes {",
+        "  static final java.util.List<Integer> OFFERED = java.util.List.of(512, 1024, 2048, 4096, 7168, 15360);",
+        "}", ""));
+    plant(root, "core/src/main/java/dev/cutover/core/Names.java", String.join("\n",
+        "package dev.cutover.core;",
+        "class Names {",
+        "  static final java.util.regex.Pattern HANDLE = java.util.regex.Pattern.compile(\"[a-z0-9._-]{1,64}\");",
+        "  static final String DYNO = \"Standard-2X\";",
+        "}", ""));
+    plant(root, "core/src/test/java/dev/cutover/core/FakeRules.java",
+        "package dev.cutover.core;\nclass FakeRules { int size = 15360; }\n");
+    plant(root, "aptible-adapter/src/main/java/dev/cutover/aptible/Rules.java",
+        "package dev.cutover.aptible;\nclass Rules { int size = 15360; String h = \"[0-9a-z._-]{1,64}\"; }\n");
+
+    assertThat(platformRulesInCore(root)).containsExactlyInAnyOrder(
+        "core/src/main/java/dev/cutover/core/migration/Sizes.java: an Aptible container size",
+        "core/src/main/java/dev/cutover/core/Names.java: a handle pattern",
+        "core/src/main/java/dev/cutover/core/Names.java: a Heroku dyno size");
+  }
+
+  /** Each file of core's main sources holding a platform rule, as {@code "<file>: <rule>"}. */
+  static List<String> platformRulesInCore(Path root) {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root.resolve("core/src/main/java"))) {
+      files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(f -> {
+        String source = withoutComments(read(f));
+        PLATFORM_RULES.forEach((rule, pattern) -> {
+          if (pattern.matcher(source).find()) {
+            found.add(root.relativize(f) + ": " + rule);
+          }
+        });
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  /** {@code source} without its comments; literals kept (a rule copied as a string is still a copy). */
+  static String withoutComments(String s) {
+    return strip(s, false);
   }
 
   @Test
@@ -137,6 +201,11 @@ class ArchitectureTest {
 
   /** {@code source} with comments, string, text-block and char literals blanked out. */
   static String code(String s) {
+    return strip(s, true);
+  }
+
+  /** {@code s} without comments, and with its literals blanked when {@code blankLiterals}. */
+  private static String strip(String s, boolean blankLiterals) {
     StringBuilder out = new StringBuilder(s.length());
     int i = 0;
     while (i < s.length()) {
@@ -149,16 +218,18 @@ class ArchitectureTest {
         i = end < 0 ? s.length() : end + 2;
         out.append(' ');
       } else if (s.startsWith("\"\"\"", i)) {
+        int start = i;
         int end = s.indexOf("\"\"\"", i + 3);
         i = end < 0 ? s.length() : end + 3;
-        out.append("\"\"");
+        out.append(blankLiterals ? "\"\"" : s.substring(start, i));
       } else if (s.charAt(i) == '"' || s.charAt(i) == '\'') {
+        int start = i;
         char quote = s.charAt(i++);
         while (i < s.length() && s.charAt(i) != quote && s.charAt(i) != '\n') {
           i += s.charAt(i) == '\\' ? 2 : 1;
         }
         i++;
-        out.append(quote).append(quote);
+        out.append(blankLiterals ? String.valueOf(quote) + quote : s.substring(start, Math.min(i, s.length())));
       } else {
         out.append(s.charAt(i++));
       }

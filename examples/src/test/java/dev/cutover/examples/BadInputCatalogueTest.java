@@ -95,6 +95,10 @@ class BadInputCatalogueTest {
     fakeHeroku.app("odd-vars").buildpacks("heroku/nodejs").formation("web", 1, "Standard-1X", "npm start")
         .processTypes(Map.of("web", "npm start")).configVar("my-var.name", "x").configVar("1ST_VAR", "y")
         .postgres(db.connection());
+    fakeHeroku.app("with-domain").buildpacks("heroku/nodejs").formation("web", 1, "Standard-1X", "npm start")
+        .processTypes(Map.of("web", "npm start")).domains("www.shop.example").postgres(db.connection());
+    fakeHeroku.app("apex-domain").buildpacks("heroku/nodejs").formation("web", 1, "Standard-1X", "npm start")
+        .processTypes(Map.of("web", "npm start")).domains("shop.example").postgres(db.connection());
     fakeAptible = FakeAptible.builder().environment(ENV).home(dir.resolve("aptible")).build();
     runner = new RecordingRunner(redactor);
     heroku = herokuBuilder().build();
@@ -102,6 +106,9 @@ class BadInputCatalogueTest {
         .cliEnvironment(fakeAptible.cliEnvironment()).processRunner(runner).redactor(redactor).build();
     repo = SampleNodeApp.create(dir.resolve("repo"));
     Files.createDirectories(dir.resolve("not-a-repo"));
+    Files.createDirectories(dir.resolve("other-login"));
+    Files.writeString(dir.resolve("other-login/tokens.json"), "{\"https://auth.staging.example\":\""
+        + fakeAptible.token().reveal() + "\"}\n");
     Files.writeString(dir.resolve("a-file"), "not a directory\n");
     Files.writeString(dir.resolve("corrupt-journal.json"), "{\"format\": \"cutover-journal/1\", \"steps\": [tru");
     Files.writeString(dir.resolve("empty-journal.json"), "");
@@ -165,8 +172,21 @@ class BadInputCatalogueTest {
         t -> t.aptibleBuilder().gitRemoteTemplate("git@beta.aptible.com:shop.git").build()));
     c.add(local("aptible operation timeout negative", "timeout",
         t -> t.aptibleBuilder().operationTimeout(Duration.ofSeconds(-1)).build()));
-    c.add(local("aptible app handle with punctuation", "app.handle", t -> t.aptible.app("Shop!")));
-    c.add(local("aptible app handle too long", "app.handle", t -> t.aptible.app("a".repeat(65))));
+    // Aptible handles: refused by plan() (the target's rules), with no CLI call
+    c.add(target("aptible app handle with punctuation", "target.app", "Shop!"));
+    c.add(target("aptible app handle too long", "target.app", "a".repeat(65)));
+    c.add(target("aptible app handle -x", "target.app", "-x"));
+    c.add(target("aptible app handle --help", "target.app", "--help"));
+    c.add(target("aptible app handle upper case", "target.app", "SHOP"));
+    c.add(target("aptible app handle unicode", "target.app", "sh\u00f6p"));
+    c.add(new Case("aptible internal- app with a custom domain", Kind.PLAN, "target.app",
+        t -> Migration.from(t.heroku.app("with-domain")).to(t.aptible.app("internal-shop"))
+            .deploy(Deploy.git(t.repo, SampleNodeApp.BRANCH)).workDirectory(t.dir.resolve("work")).redactor(t.redactor).plan()));
+    c.add(new Case("aptible managed TLS on an apex domain", Kind.PLAN, "endpoint.domains[0]",
+        t -> t.base(t.heroku.app("apex-domain")).plan()));
+    c.add(new Case("aptible tokens.json without the configured auth server", Kind.PLAN, "aptible.token",
+        t -> Migration.from(t.heroku.app(APP)).to(t.otherLoginAptible().app("shop"))
+            .deploy(Deploy.git(t.repo, SampleNodeApp.BRANCH)).workDirectory(t.dir.resolve("work")).redactor(t.redactor).plan()));
     // Database spec: types, versions, sizes, handles
     c.add(plan("database type not postgresql", "database.type",
         m -> m.database(new DatabaseSpec("mysql", "8.0", 10, 1024, java.util.Optional.empty()))));
@@ -390,6 +410,15 @@ class BadInputCatalogueTest {
         .processRunner(runner).redactor(redactor);
   }
 
+  /** A client with no token given, whose tokens.json only has a token for another auth server. */
+  AptibleClient otherLoginAptible() {
+    Map<String, String> env = new java.util.HashMap<>(fakeAptible.cliEnvironment());
+    env.put("APTIBLE_CONFIG_PATH", dir.resolve("other-login").toString());
+    env.put("APTIBLE_AUTH_ROOT_URL", "https://auth.aptible.com");
+    return AptibleClient.builder().environment(ENV).cliCommand(fakeAptible.cliCommand()).cliEnvironment(env)
+        .processRunner(runner).redactor(redactor).build();
+  }
+
   AptibleClient.Builder aptibleBuilder() {
     return AptibleClient.builder().environment(ENV).accessToken(fakeAptible.token()).cliCommand(fakeAptible.cliCommand())
         .cliEnvironment(fakeAptible.cliEnvironment()).processRunner(runner).redactor(redactor);
@@ -402,6 +431,11 @@ class BadInputCatalogueTest {
 
   private static Case local(String name, String field, Function<BadInputCatalogueTest, Object> call) {
     return new Case(name, Kind.LOCAL, field, call);
+  }
+
+  private static Case target(String name, String field, String handle) {
+    return new Case(name, Kind.PLAN, field, t -> Migration.from(t.heroku.app(APP)).to(t.aptible.app(handle))
+        .deploy(Deploy.git(t.repo, SampleNodeApp.BRANCH)).workDirectory(t.dir.resolve("work")).redactor(t.redactor).plan());
   }
 
   private static Case plan(String name, String field, UnaryOperator<Migration> option) {

@@ -53,11 +53,16 @@ class DemoIT {
       assertThat(stdout).contains("Migration plan: legacy-shop (Heroku)", "Outcome: **COMPLETED**");
       // the inventory happens while planning (the plan on stdout shows it); every later step shows progress
       assertThat(stdout).contains(MigrationStep.INVENTORY.id());
+      int steps = MigrationStep.values().length;
       for (MigrationStep step : MigrationStep.values()) {
         if (step != MigrationStep.INVENTORY) {
-          assertThat(stderr).as("progress shows step %s", step.id()).contains(step.id());
+          assertThat(stderr).as("progress shows step %s with its number", step.id())
+              .contains("==> [" + step.number() + "/" + steps + "] " + step.id() + ": ");
         }
       }
+      // the downtime clock runs from maintenance-on to deploy; the end sums up every step's time
+      assertThat(stderr).contains("[downtime ").contains("[downtime ended: ").contains("Times (")
+          .containsPattern("downtime +\\d").doesNotContain("Finding sources of");
       try (Stream<Path> left = Files.walk(tmp)) {
         assertThat(left.filter(p -> !p.equals(tmp)).map(tmp::relativize)).as("left in java.io.tmpdir").isEmpty();
       }

@@ -7,7 +7,7 @@ import dev.cutover.aptible.AptibleClient;
 import dev.cutover.core.MigrationEvent;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
-import dev.cutover.core.Redactor;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.Secret;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
@@ -20,7 +20,6 @@ import dev.cutover.core.process.ProcessRunner;
 import dev.cutover.core.process.RunningProcess;
 import dev.cutover.core.report.MigrationReport;
 import dev.cutover.heroku.HerokuClient;
-import dev.cutover.postgres.PgMigrator;
 import dev.cutover.testkit.aptible.FakeAptible;
 import dev.cutover.testkit.postgres.PgFixture;
 import java.io.IOException;
@@ -67,10 +66,8 @@ class SecretCanaryEndToEndTest {
   private final Map<String, String> canaries = new LinkedHashMap<>();
   private DemoEnvironment env;
   private RecordingRunner runner;
-  private Redactor redactor;
   private HerokuClient heroku;
   private AptibleClient aptible;
-  private PgMigrator mover;
 
   private static String canary(String what) {
     byte[] b = new byte[6];
@@ -104,17 +101,20 @@ class SecretCanaryEndToEndTest {
     }
     canaries.put("aptible token", env.aptible().token().reveal());
     env.aptible().registerImage(IMAGE, "web: npm start\nworker: node worker.js\n", List.of("npm run migrate"));
-    redactor = env.redactor();
-    runner = new RecordingRunner(ProcessRunner.create(redactor));
-    heroku = HerokuClient.builder().apiKey(env.heroku().apiKey()).apiUrl(env.heroku().apiUrl())
+    // The README's wiring: one Toolkit for both clients, no redactor passed anywhere, the data mover
+    // found on the classpath (plan() gives it the clients' toolkit). Only the runner is swapped for
+    // one that records every argv.
+    Toolkit toolkit = Toolkit.create();
+    runner = new RecordingRunner(toolkit.processRunner());
+    toolkit = toolkit.withProcessRunner(runner);
+    heroku = HerokuClient.builder().toolkit(toolkit).apiKey(env.heroku().apiKey()).apiUrl(env.heroku().apiUrl())
         .dataApiHost(env.heroku().dataApiHost()).cliCommand(env.herokuCli().command())
-        .extraCaCertificate(env.heroku().caCertificatePem()).redactor(redactor).processRunner(runner).build();
+        .extraCaCertificate(env.heroku().caCertificatePem()).build();
     FakeAptible fake = env.aptible();
     aptible = AptibleClient.builder().environment(DemoEnvironment.ENVIRONMENT).accessToken(fake.token())
         .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).apiUrl(fake.apiUrl())
         .gitRemoteTemplate(env.gitServer().remoteTemplate()).gitSshKey(env.gitServer().clientKey())
-        .gitKnownHosts(env.gitServer().knownHosts()).tunnelSslMode("prefer").redactor(redactor).processRunner(runner).build();
-    mover = PgMigrator.builder().redactor(redactor).processRunner(runner).build();
+        .gitKnownHosts(env.gitServer().knownHosts()).tunnelSslMode("prefer").toolkit(toolkit).build();
   }
 
   @AfterAll
@@ -139,7 +139,7 @@ class SecretCanaryEndToEndTest {
     MigrationPlan plan;
     MigrationReport report;
     try {
-      plan = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle)).dataMover(mover)
+      plan = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
           .deploy(deploy).listener(recorder).plan();
       seen.add(plan.render());
       seen.add(plan.toJson());
@@ -147,11 +147,11 @@ class SecretCanaryEndToEndTest {
       seen.add(chain(org.assertj.core.api.Assertions.catchThrowable(plan::run)));
       seen.add(Files.readString(plan.journal()));
       env.aptible().failNext("deploy", FakeAptible.Failure.OPERATION, "pull failed for deployer");
-      MigrationPlan again = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle)).dataMover(mover)
+      MigrationPlan again = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
           .deploy(deploy).listener(recorder).plan();
       seen.add(chain(org.assertj.core.api.Assertions.catchThrowable(again::resume)));
       seen.add(Files.readString(plan.journal()));
-      report = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle)).dataMover(mover)
+      report = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
           .deploy(deploy).listener(recorder).plan().resume();
     } finally {
       sampler.stop();
@@ -248,7 +248,7 @@ class SecretCanaryEndToEndTest {
     });
     env.aptible().failNext("db:tunnel", FakeAptible.Failure.API, "Service Unavailable");
 
-    MigrationPlan plan = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle)).dataMover(mover)
+    MigrationPlan plan = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
         .listener(inspector).plan();
     assertThatThrownBy(plan::run).isInstanceOf(MigrationException.class);
     assertThat(dumpFiles(dumps)).as("no dump after the failure at the tunnel").isEmpty();
@@ -257,7 +257,7 @@ class SecretCanaryEndToEndTest {
 
     checked.clear();
     env.aptible().failNext("config:set", FakeAptible.Failure.API, "Service Unavailable");
-    MigrationPlan keep = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle)).dataMover(mover)
+    MigrationPlan keep = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
         .listener(inspector).keepDump(true).plan();
     assertThatThrownBy(keep::resume).isInstanceOf(MigrationException.class);
     assertThat(checked).as("the restore on resume captured afresh").isNotEmpty()
@@ -268,7 +268,7 @@ class SecretCanaryEndToEndTest {
     });
 
     MigrationReport report = env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
-        .dataMover(mover).listener(inspector).plan().resume();
+        .listener(inspector).plan().resume();
     assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
     assertThat(dumpFiles(dumps)).as("no dump after success").isEmpty();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dumps))).isEqualTo("rwx------");

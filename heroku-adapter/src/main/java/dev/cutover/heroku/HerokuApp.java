@@ -5,6 +5,7 @@ import dev.cutover.core.CommandFailedException;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.Redactor;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.Secret;
 import dev.cutover.core.Sleeper;
 import dev.cutover.core.ValidationException;
@@ -59,6 +60,7 @@ public final class HerokuApp implements SourceApp {
   private static final Logger LOG = LoggerFactory.getLogger(HerokuApp.class);
   private static final Pattern POSTGRES_URL = Pattern.compile("postgres(?:ql)?://\\S+");
 
+  private final Toolkit toolkit;
   private final String name;
   private final PlatformApi api;
   private final CliRunner cli;
@@ -69,7 +71,11 @@ public final class HerokuApp implements SourceApp {
   private final FormationScaler scaler;
 
   HerokuApp(String name, PlatformApi api, PlatformApi dataApi, CliRunner cli, BackupDownloader downloader,
-      Redactor redactor, Clock clock, Sleeper sleeper, Duration backupTimeout) {
+      Toolkit toolkit, Duration backupTimeout) {
+    Redactor redactor = toolkit.redactor();
+    Clock clock = toolkit.clock();
+    Sleeper sleeper = toolkit.sleeper();
+    this.toolkit = toolkit;
     this.name = name;
     this.api = api;
     this.cli = cli;
@@ -83,6 +89,24 @@ public final class HerokuApp implements SourceApp {
   @Override
   public String name() {
     return name;
+  }
+
+  /** The client's toolkit: its redactor is the one every secret this app reads is registered with. */
+  @Override
+  public Optional<Toolkit> toolkit() {
+    return Optional.of(toolkit);
+  }
+
+  /** Heroku's kind of config var: dyno metadata, a Heroku Postgres URL, or the app's own. */
+  @Override
+  public dev.cutover.core.model.ConfigVarKind configVarKind(String name) {
+    return dev.cutover.heroku.internal.InventoryReader.kind(name);
+  }
+
+  /** A dyno size's memory, from Heroku's published sizes ({@code eco} 512 MB ... {@code performance-2XL}). */
+  @Override
+  public Optional<Integer> processMemoryMb(String size) {
+    return dev.cutover.heroku.internal.DynoSizes.memoryMb(size);
   }
 
   /**
@@ -253,7 +277,7 @@ public final class HerokuApp implements SourceApp {
     String step = "heroku.credentials";
     requireAttachmentName(step, database);
     CommandResult result = CliFailure.retrying(step, "`heroku pg:credentials:url " + database + " -a " + name + "`",
-        name, sleeper, () -> cli.run(step, List.of("pg:credentials:url", database, "-a", name), Duration.ofMinutes(2),
+        name, sleeper, () -> cli.run(step, List.of("pg:credentials:url", "-a", name, "--", database), Duration.ofMinutes(2),
             line -> {}));
     Matcher m = POSTGRES_URL.matcher(result.stdout());
     if (!m.find()) {

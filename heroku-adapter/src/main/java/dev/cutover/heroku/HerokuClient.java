@@ -2,6 +2,7 @@ package dev.cutover.heroku;
 
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.Redactor;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.Secret;
 import dev.cutover.core.Sleeper;
 import dev.cutover.core.ValidationException;
@@ -59,9 +60,12 @@ public final class HerokuClient implements AutoCloseable {
   private final Sleeper sleeper;
   private final Duration backupTimeout;
   private final OkHttpClient ownedHttp;
+  private final Toolkit toolkit;
 
   private HerokuClient(Builder b, HttpUrl apiUrl, OkHttpClient http, boolean ownsHttp) {
     this.redactor = b.redactor;
+    ProcessRunner runner = b.processRunner != null ? b.processRunner : ProcessRunner.create(redactor);
+    this.toolkit = Toolkit.of(redactor).withProcessRunner(runner).withClock(b.clock).withSleeper(b.sleeper);
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.backupTimeout = b.backupTimeout;
@@ -79,7 +83,6 @@ public final class HerokuClient implements AutoCloseable {
       cliEnv.put("HEROKU_DATA_HOST", b.dataApiHost);
     }
     b.extraCaCertificate.ifPresent(pem -> cliEnv.put("NODE_EXTRA_CA_CERTS", pem.toAbsolutePath().toString()));
-    ProcessRunner runner = b.processRunner != null ? b.processRunner : ProcessRunner.create(redactor);
     this.cli = new CliRunner(b.cliCommand, b.apiKey, cliEnv, runner);
     this.downloader = new BackupDownloader(downloadClient(http, b.extraCaCertificate), clock);
   }
@@ -96,11 +99,28 @@ public final class HerokuClient implements AutoCloseable {
    * @throws ValidationException when neither holds a token
    */
   public static HerokuClient fromEnvironment() {
-    Optional<Secret> token = Secret.fromEnv("HEROKU_API_KEY")
-        .or(() -> netrcPassword(Path.of(System.getProperty("user.home"), ".netrc"), "api.heroku.com"));
-    Builder b = builder();
-    token.ifPresent(b::apiKey);
+    return fromEnvironment(Toolkit.create());
+  }
+
+  /**
+   * {@link #fromEnvironment()} with the run's shared {@code toolkit}.
+   *
+   * @throws ValidationException when neither holds a token
+   */
+  public static HerokuClient fromEnvironment(Toolkit toolkit) {
+    Builder b = builder().toolkit(toolkit);
+    tokenFromEnvironment().ifPresent(b::apiKey);
     return b.build();
+  }
+
+  /**
+   * The token the {@code heroku} CLI would use: {@code HEROKU_API_KEY}, else the password of
+   * {@code machine api.heroku.com} in {@code ~/.netrc} (what {@code heroku login} writes); empty
+   * when neither holds one. Reads only; makes no request.
+   */
+  public static Optional<Secret> tokenFromEnvironment() {
+    return Secret.fromEnv("HEROKU_API_KEY")
+        .or(() -> netrcPassword(Path.of(System.getProperty("user.home"), ".netrc"), "api.heroku.com"));
   }
 
   /**
@@ -116,7 +136,7 @@ public final class HerokuClient implements AutoCloseable {
               "use the name `heroku apps` shows, e.g. my-app")
           .throwIfAny();
     }
-    return new HerokuApp(name, api, dataApi, cli, downloader, redactor, clock, sleeper, backupTimeout);
+    return new HerokuApp(name, api, dataApi, cli, downloader, toolkit, backupTimeout);
   }
 
   /**
@@ -141,6 +161,11 @@ public final class HerokuClient implements AutoCloseable {
    */
   public String cliVersion() {
     return cli.checkVersion();
+  }
+
+  /** The redactor, process runner, clock and sleeper this client works with. */
+  public Toolkit toolkit() {
+    return toolkit;
   }
 
   /** The redactor every secret this client sees is registered with. */
@@ -269,6 +294,18 @@ public final class HerokuClient implements AutoCloseable {
     /** How to run the CLI, e.g. {@code [node, /opt/heroku/bin/run.js]}; default {@code [heroku]} from PATH. */
     public Builder cliCommand(List<String> cliCommand) {
       this.cliCommand = List.copyOf(cliCommand);
+      return this;
+    }
+
+    /**
+     * The run's shared tools: its redactor, process runner, clock and sleeper (each can still be
+     * set on its own after this). Default: a new redactor and the production defaults.
+     */
+    public Builder toolkit(Toolkit toolkit) {
+      this.redactor = toolkit.redactor();
+      this.processRunner = toolkit.processRunner();
+      this.clock = toolkit.clock();
+      this.sleeper = toolkit.sleeper();
       return this;
     }
 

@@ -56,6 +56,11 @@ class HerokuCaptureTest {
     public void warning(MigrationEvent.Warning e) {
       events.add(e);
     }
+
+    @Override
+    public void progress(MigrationEvent.Progress e) {
+      events.add(e);
+    }
   };
   private ProcessLeakCheck leaks;
 
@@ -219,6 +224,10 @@ class HerokuCaptureTest {
       assertThatThrownBy(() -> impatient.app("slow-app").captureBackup("DATABASE", recorder))
           .hasMessageContaining("backup b001").hasMessageContaining("still running");
       assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("b001").contains("already running"));
+      // waiting on it, the capture reports the bytes the backup processed so far (its total unknown)
+      assertThat(events).filteredOn(e -> e instanceof MigrationEvent.Progress).isNotEmpty()
+          .allSatisfy(e -> assertThat((MigrationEvent.Progress) e).returns("heroku.capture", MigrationEvent.Progress::step)
+              .returns("bytes", MigrationEvent.Progress::unit).returns(-1L, MigrationEvent.Progress::total));
     }
     try (HerokuClient patient = client(Clock.systemUTC(), Sleeper.SYSTEM, Duration.ofMinutes(2))) {
       assertThat(patient.app("slow-app").captureBackup("DATABASE", recorder).id()).isEqualTo("b001");

@@ -38,7 +38,7 @@ class HerokuCliCommandTest {
     }
 
     assertThat(runner.argvs()).containsExactly(List.of("node", "/opt/heroku/bin/run.js", "--version"),
-        List.of("node", "/opt/heroku/bin/run.js", "pg:credentials:url", "DATABASE", "-a", "example-app"));
+        List.of("node", "/opt/heroku/bin/run.js", "pg:credentials:url", "-a", "example-app", "--", "DATABASE"));
     for (Command c : runner.commands()) {
       assertThat(c.secretEnvironment()).containsOnlyKeys("HEROKU_API_KEY");
       assertThat(c.environment()).containsEntry("HEROKU_DISABLE_AUTOUPDATE", "true")

@@ -92,6 +92,11 @@ public final class PgMigrator implements DatabaseMover {
     return new Builder();
   }
 
+  /** The redactor every password this migrator sees is registered with. */
+  public Redactor redactor() {
+    return redactor;
+  }
+
   /** The client programs this migrator uses, discovered on first call (blocks for that). */
   public synchronized PgTools tools() {
     if (tools == null) {
@@ -794,6 +799,13 @@ public final class PgMigrator implements DatabaseMover {
     private Duration timeout = Duration.ofHours(24);
 
     private Builder() {}
+
+    /** The run's shared tools: its redactor and process runner (either can still be set on its own after this). */
+    public Builder toolkit(dev.cutover.core.Toolkit toolkit) {
+      this.redactor = toolkit.redactor();
+      this.processRunner = toolkit.processRunner();
+      return this;
+    }
 
     /** The redactor shared by the migration (masks passwords in every line of tool output). */
     public Builder redactor(Redactor redactor) {

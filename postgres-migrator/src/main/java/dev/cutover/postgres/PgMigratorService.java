@@ -24,6 +24,12 @@ public final class PgMigratorService implements DatabaseMover {
   /** A mover with {@link PgMigrator}'s defaults (ServiceLoader needs a public no-argument constructor). */
   public PgMigratorService() {}
 
+  /** A {@link PgMigrator} with its default settings working with {@code toolkit}: the run's redactor and runner. */
+  @Override
+  public DatabaseMover withToolkit(dev.cutover.core.Toolkit toolkit) {
+    return PgMigrator.builder().toolkit(toolkit).build();
+  }
+
   @Override
   public ArchiveSummary inspect(Path archive) {
     return delegate.inspect(archive);

@@ -69,32 +69,19 @@ final class ToolRun {
   }
 
   private static Path createPrivateDirectory(Path base, String prefix) throws IOException {
-    if (base.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return Files.createTempDirectory(base, prefix,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    return Files.createTempDirectory(base, prefix);
+    return dev.cutover.core.PrivateFiles.createTempDirectory(base, prefix);
   }
 
   /** Creates {@code file} empty with mode 0600 (its directory 0700 if it has to be created), unless it exists. */
   static void createPrivateFile(Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     if (!Files.isDirectory(dir)) {
-      if (posix) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } else {
-        Files.createDirectories(dir);
-      }
+      dev.cutover.core.PrivateFiles.createDirectory(dir);
     }
     try {
-      if (posix) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } else {
-        Files.createFile(file);
-      }
+      dev.cutover.core.PrivateFiles.createFile(file);
     } catch (FileAlreadyExistsException e) {
-      if (posix) {
+      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       }
     }

@@ -3,7 +3,6 @@ package dev.cutover.aptible.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,7 +42,7 @@ public final class TunnelRegistry {
     try {
       for (int attempt = 0; ; attempt++) {
         if (!Files.isDirectory(dir)) {
-          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+          dev.cutover.core.PrivateFiles.createDirectory(dir);
         }
         try {
           Files.writeString(dir.resolve(Long.toString(id)), text);

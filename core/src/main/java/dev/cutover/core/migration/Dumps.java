@@ -6,7 +6,6 @@ import dev.cutover.core.spi.BackupRef;
 import dev.cutover.core.spi.DownloadedBackup;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -113,16 +112,7 @@ final class Dumps {
   /** The dumps directory, created 0700 in one call so it is never readable by others, not even empty. */
   Path directory() {
     try {
-      Files.createDirectories(directory.toAbsolutePath().getParent());
-      if (!Files.isDirectory(directory)) {
-        try {
-          Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException notPosix) {
-          Files.createDirectory(directory);
-        } catch (FileAlreadyExistsException raced) {
-          // made meanwhile; makePrivate below still applies
-        }
-      }
+      dev.cutover.core.PrivateFiles.createDirectory(directory);
     } catch (IOException e) {
       throw new MigrationException("preflight", "preflight: cannot create " + directory + " (" + e.getMessage()
           + "); pass a writable workDirectory", false, e);

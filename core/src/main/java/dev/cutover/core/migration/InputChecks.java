@@ -5,33 +5,22 @@ import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.spi.RepoPreparation;
+import dev.cutover.core.spi.TargetRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
-/** The checks of the caller's inputs that need no decision: the deploy, the target names, the database spec. */
+/**
+ * The checks of the caller's inputs that need no decision: the deploy, the database spec against the
+ * source. The target platform's own limits (names, sizes, images) are its port's {@link TargetRules}.
+ */
 final class InputChecks {
-  static final Pattern HANDLE = Pattern.compile("[a-z0-9._-]{1,64}");
-  /** An image reference: [registry[:port]/]name[:tag], lowercase, no digest (Aptible deploys tags). */
-  private static final Pattern IMAGE = Pattern.compile(
-      "[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
   private static final long GB = 1024L * 1024 * 1024;
 
   private InputChecks() {}
 
-  static void target(String environment, String handle, ValidationException.Collector problems) {
-    if (!HANDLE.matcher(handle).matches()) {
-      problems.add("target.app", handle, "must be 1-64 lowercase letters, digits, '.', '_' or '-'", "rename it, e.g. my-app");
-    }
-    if (!HANDLE.matcher(environment).matches()) {
-      problems.add("target.environment", environment, "must be 1-64 lowercase letters, digits, '.', '_' or '-'",
-          "use the environment's handle as `aptible environment:list` shows it");
-    }
-  }
-
-  static void deploy(Optional<Deploy> deploy, ValidationException.Collector problems) {
+  static void deploy(Optional<Deploy> deploy, TargetRules rules, ValidationException.Collector problems) {
     if (deploy.isEmpty()) {
       problems.add("deploy", "none", "is required", "pass .deploy(Deploy.git(repoDir, \"main\")) or .deploy(Deploy.dockerImage(image))");
     } else if (deploy.get() instanceof Deploy.Git g) {
@@ -46,10 +35,7 @@ final class InputChecks {
       g.sshKey().filter(k -> !Files.isReadable(k)).ifPresent(k ->
           problems.add("deploy.sshKey", k, "cannot be read", "pass the private key registered with Aptible"));
     } else if (deploy.get() instanceof Deploy.DockerImage d) {
-      if (!IMAGE.matcher(d.image()).matches()) {
-        problems.add("deploy.image", d.image(), "is not an image reference ([registry/]name[:tag], lowercase; Aptible takes no digests)",
-            "pass e.g. registry.example.com/app:1.2.3");
-      }
+      rules.checkImage(d.image(), problems);
       d.credentials().filter(c -> c.username().isBlank()).ifPresent(c ->
           problems.add("deploy.credentials.username", c.username(), "is blank", "pass the registry user name"));
     }
@@ -84,18 +70,10 @@ final class InputChecks {
       problems.add("database.version", spec.version(), "is older than the source's PostgreSQL " + db.version(),
           "pass " + db.majorVersion() + " or newer");
     }
-    if (spec.diskSizeGb() < 1 || spec.diskSizeGb() > 16384) {
-      problems.add("database.diskSizeGb", spec.diskSizeGb(), "must be 1-16384", "pass a disk size in GB");
-    } else if (spec.diskSizeGb() < dataGb) {
+    if (spec.diskSizeGb() >= 1 && spec.diskSizeGb() < dataGb) {
       problems.add("database.diskSizeGb", spec.diskSizeGb(), "is smaller than the source's data (" + dataGb + " GB)",
           "pass at least " + dataGb * 2 + " GB to leave room for indexes and growth");
     }
-    if (!ContainerSizes.isOffered(spec.containerSizeMb())) {
-      problems.add("database.containerSizeMb", spec.containerSizeMb(), "is not a size Aptible offers",
-          "pass one of " + ContainerSizes.OFFERED);
-    }
-    spec.handle().filter(h -> !HANDLE.matcher(h).matches()).ifPresent(h ->
-        problems.add("database.handle", h, "must be 1-64 lowercase letters, digits, '.', '_' or '-'", "rename it, e.g. my-app-db"));
     return Optional.of(spec);
   }
 

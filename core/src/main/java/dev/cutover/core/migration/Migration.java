@@ -83,6 +83,10 @@ public final class Migration {
    */
   public static JournalSummary readJournal(Path journal) {
     Path file = journal.toAbsolutePath().normalize();
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw Journal.problem(file, "is a directory, not a journal file",
+          "pass the journal file inside it, e.g. " + file.resolve("journal.json"));
+    }
     if (!Journal.exists(file)) {
       throw Journal.problem(file, "does not exist", "pass the journal written by the migration");
     }
@@ -197,6 +201,16 @@ public final class Migration {
   /** The clock for timings, the journal and the event log. Default {@link Clock#systemUTC()}. */
   public Migration clock(Clock clock) {
     return new Migration(wiring.clock(Objects.requireNonNull(clock, "clock")), options);
+  }
+
+  /**
+   * The run's shared tools: its redactor is the one every secret is registered with. Build the
+   * clients with the same toolkit ({@code plan()} refuses a source or target with another
+   * redactor). Default: the source's toolkit, else the target's, else a new one.
+   */
+  public Migration toolkit(dev.cutover.core.Toolkit toolkit) {
+    return new Migration(wiring.redactor(Objects.requireNonNull(toolkit, "toolkit").redactor()).clock(toolkit.clock()),
+        options);
   }
 
   /** The redactor shared with the adapters, so every secret in play is masked everywhere. Default: a new one. */

@@ -141,10 +141,5 @@ public record MigrationOptions(
       problems.add("jobs", jobs, "must be 1-64 (or 0 for the data mover's own setting)",
           "pass about the number of CPU cores of the target database, e.g. 4");
     }
-    containerSizes.forEach((type, mb) -> {
-      if (!ContainerSizes.isOffered(mb)) {
-        problems.add("containerSizeOverride." + type, mb, "is not a size Aptible offers", "use one of " + ContainerSizes.OFFERED);
-      }
-    });
   }
 }

@@ -3,6 +3,7 @@ package dev.cutover.core.migration;
 import dev.cutover.core.MigrationCancelledException;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.Redactor;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.migration.MigrationPlan.ConfigDecision;
 import dev.cutover.core.migration.MigrationPlan.EndpointPlan;
@@ -12,6 +13,7 @@ import dev.cutover.core.model.Deploy;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.core.spi.RepoPreparation;
+import dev.cutover.core.spi.TargetRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,19 +31,24 @@ final class Planner {
 
   static MigrationPlan plan(MigrationOptions options, Wiring given) {
     ValidationException.Collector problems = ValidationException.collector("plan");
-    Redactor redactor = given.redactor() != null ? given.redactor() : Redactor.create();
+    Toolkit toolkit = toolkit(given, problems);
+    Redactor redactor = toolkit.redactor();
     Wiring wiring = given.redactor(redactor);
-    InputChecks.target(wiring.target().environment(), wiring.target().handle(), problems);
+    TargetRules rules = wiring.target().rules();
+    rules.checkTarget(wiring.target().environment(), wiring.target().handle(), problems);
     AppInventory inventory = inventory(wiring, redactor, problems);
     options.validate(problems);
-    InputChecks.deploy(options.deploy(), problems);
+    options.containerSizes().forEach((type, mb) -> rules.checkContainerSize("containerSizeOverride." + type, mb, problems));
+    InputChecks.deploy(options.deploy(), rules, problems);
 
     List<PostgresMove> postgres = inventory == null ? List.of()
         : Databases.moves(inventory, options, given.target().handle(), problems);
+    postgres.forEach(m -> rules.checkDatabase(m.targetHandle(), m.target(), problems));
     List<DataMove> moves = List.copyOf(postgres);
     DatabaseMover mover = wiring.mover();
     if (mover == null && !moves.isEmpty()) {
       mover = load(DatabaseMover.class, problems, "dataMover");
+      mover = mover == null ? null : mover.withToolkit(toolkit);
       if (mover == null) {
         problems.add("dataMover", "none", "no DatabaseMover found on the classpath to move the database",
             "add dev.cutover:cutover-postgres to the classpath, or pass .dataMover(...)");
@@ -72,13 +79,16 @@ final class Planner {
     List<ConfigDecision> config = List.of();
     RepoPreparation.Preview repo = new RepoPreparation.Preview(List.of(), RepoPreparation.DEFAULT_PORT, "not decided", List.of());
     if (inventory != null) {
-      services = SourceRules.services(inventory, options.containerSizes(), problems);
+      services = SourceRules.services(inventory, options.containerSizes(), wiring.source(), rules, problems);
+      services.forEach(sp -> rules.checkService(sp.service(), sp.count(), problems));
       endpoints = SourceRules.endpoints(inventory, services, warnings);
+      endpoints.forEach(e -> rules.checkEndpoints(given.target().handle(), e.service(), e.domains(), problems));
       addons = SourceRules.addons(inventory, postgres);
       repo = repository(options, inventory, preparation, journal, redactor, problems);
       warnings.addAll(repo.warnings());
-      config = SourceRules.keep(SourceRules.config(inventory, moves, postgres, repo.port()), repo.keepConfigVars());
-      SourceRules.checkNames(config, problems);
+      config = SourceRules.keep(SourceRules.config(inventory, wiring.source(), moves, postgres, repo.port()),
+          wiring.source(), repo.keepConfigVars());
+      SourceRules.checkNames(config, rules, problems);
     }
     options.deploy().filter(d -> d instanceof Deploy.DockerImage).map(d -> (Deploy.DockerImage) d)
         .flatMap(Deploy.DockerImage::credentials).ifPresent(c -> redactor.register(c.password()));
@@ -95,6 +105,24 @@ final class Planner {
         work, Optional.ofNullable(journal).flatMap(Journal::firstUnfinished)));
   }
 
+  /**
+   * The run's toolkit: the source's (else the target's) around the migration's redactor when one
+   * was given, else the source's or target's own, else a new one. One redactor per run: a source
+   * or target built with another redactor is a problem.
+   */
+  private static Toolkit toolkit(Wiring given, ValidationException.Collector problems) {
+    Optional<Toolkit> adapters = given.source().toolkit().or(() -> given.target().toolkit());
+    Redactor redactor = given.redactor() != null ? given.redactor()
+        : adapters.map(Toolkit::redactor).orElseGet(Redactor::create);
+    for (Optional<Toolkit> kit : List.of(given.source().toolkit(), given.target().toolkit())) {
+      kit.filter(k -> k.redactor() != redactor).ifPresent(k -> problems.add("toolkit", k,
+          "the source, the target and the migration use different Redactors, so a secret one of them learns is not"
+              + " masked by the others", "build the clients and the migration with one Toolkit (or pass one Redactor to"
+              + " all of them)"));
+    }
+    return adapters.filter(k -> k.redactor() == redactor).orElseGet(() -> Toolkit.of(redactor));
+  }
+
   static Path workDirectory(MigrationOptions options, Wiring wiring) {
     return options.workDirectory().orElse(Path.of(".cutover", wiring.source().name() + "-to-" + wiring.target().handle()))
         .toAbsolutePath().normalize();
@@ -107,7 +135,7 @@ final class Planner {
   private static AppInventory inventory(Wiring wiring, Redactor redactor, ValidationException.Collector problems) {
     try {
       AppInventory inventory = wiring.source().inventory();
-      inventory.configVars().stream().filter(v -> SourceRules.isSecret(v.name())).forEach(v -> redactor.register(v.value()));
+      inventory.configVars().stream().filter(v -> SourceRules.isSecret(wiring.source(), v.name())).forEach(v -> redactor.register(v.value()));
       return inventory;
     } catch (MigrationException e) {
       boolean transientFault = e.retryable() && !(e instanceof ValidationException)

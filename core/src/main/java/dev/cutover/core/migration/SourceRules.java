@@ -8,8 +8,11 @@ import dev.cutover.core.migration.MigrationPlan.ServicePlan;
 import dev.cutover.core.model.Addon;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.ConfigVar;
+import dev.cutover.core.model.ConfigVarKind;
 import dev.cutover.core.model.Domain;
 import dev.cutover.core.model.Formation;
+import dev.cutover.core.spi.SourceApp;
+import dev.cutover.core.spi.TargetRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -18,20 +21,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * DESIGN's mapping rules, Heroku to Aptible: formation to services and container sizes, custom
  * domains to endpoints, add-ons to what happens to them, config vars to copy, skip or set.
  */
 final class SourceRules {
-  /** What Aptible (and a POSIX shell) takes as a config variable name. */
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Set<String> DYNO_METADATA = Set.of("HEROKU_APP_ID", "HEROKU_APP_NAME", "HEROKU_DYNO_ID");
 
   private SourceRules() {}
 
-  static List<ServicePlan> services(AppInventory inv, Map<String, Integer> overrides, ValidationException.Collector problems) {
+  static List<ServicePlan> services(AppInventory inv, Map<String, Integer> overrides, SourceApp source, TargetRules rules,
+      ValidationException.Collector problems) {
     Set<String> types = new HashSet<>();
     List<ServicePlan> out = new ArrayList<>();
     for (Formation f : inv.formation()) {
@@ -45,13 +45,15 @@ final class SourceRules {
         out.add(new ServicePlan(f.type(), f.quantity(), f.size(), override, command, "override"));
         continue;
       }
-      Optional<Integer> mapped = ContainerSizes.forDyno(f.size());
+      Optional<Integer> memory = source.processMemoryMb(f.size());
+      Optional<Integer> mapped = memory.flatMap(rules::containerSizeFor);
       if (mapped.isEmpty()) {
-        problems.add("formation." + f.type() + ".size", f.size(), "is a dyno size with no known memory",
-            "pass .containerSizeOverride(\"" + f.type() + "\", MB) with one of " + ContainerSizes.OFFERED);
+        problems.add("formation." + f.type() + ".size", f.size(), memory.isEmpty() ? "is a process size with no known memory"
+            : "needs " + memory.get() + " MB, more than the largest container size",
+            "pass .containerSizeOverride(\"" + f.type() + "\", MB) with one of " + rules.containerSizesMb());
       } else {
         out.add(new ServicePlan(f.type(), f.quantity(), f.size(), mapped.get(), command,
-            f.size() + " (" + ContainerSizes.dynoMemoryMb(f.size()).orElseThrow() + " MB) -> " + mapped.get() + " MB"));
+            f.size() + " (" + memory.get() + " MB) -> " + mapped.get() + " MB"));
       }
     }
     overrides.keySet().stream().filter(type -> !types.contains(type)).forEach(type ->
@@ -95,7 +97,8 @@ final class SourceRules {
   }
 
   /** Every source var (copied, flagged or skipped, with why), then what the migration sets: each data move's URL, PORT. */
-  static List<ConfigDecision> config(AppInventory inv, List<DataMove> moves, List<PostgresMove> postgres, int port) {
+  static List<ConfigDecision> config(AppInventory inv, SourceApp source, List<DataMove> moves, List<PostgresMove> postgres,
+      int port) {
     Map<String, Addon> provider = new LinkedHashMap<>();
     inv.addons().forEach(a -> a.configVars().forEach(v -> provider.putIfAbsent(v, a)));
     Set<String> moved = new HashSet<>();
@@ -105,7 +108,7 @@ final class SourceRules {
     for (ConfigVar v : inv.configVars().stream().sorted(Comparator.comparing(ConfigVar::name)).toList()) {
       String n = v.name();
       String skip = Databases.followerOf(inv, n).map(d -> "URL of the follower " + d.addonName()
-          + " (read-only replica): not migrated").orElse(skipReason(n, moved));
+          + " (read-only replica): not migrated").orElse(skipReason(n, source.configVarKind(n), moved));
       if (skip != null) {
         out.add(new ConfigDecision(n, ConfigDecision.Action.SKIP, skip));
       } else if (provider.containsKey(n)) {
@@ -122,26 +125,26 @@ final class SourceRules {
     return List.copyOf(out);
   }
 
-  /** Heroku dyno metadata that the repository's code reads (e.g. {@code HEROKU_APP_NAME}): copied, not skipped. */
-  static List<ConfigDecision> keep(List<ConfigDecision> config, List<String> readByTheCode) {
-    return config.stream().map(c -> c.action() == ConfigDecision.Action.SKIP && isMetadata(c.name())
-        && readByTheCode.contains(c.name()) ? new ConfigDecision(c.name(), ConfigDecision.Action.COPY,
-        "Heroku dyno metadata, but the app's code reads it: copied so the app keeps its value") : c).toList();
+  /** Platform metadata that the repository's code reads (e.g. {@code HEROKU_APP_NAME}): copied, not skipped. */
+  static List<ConfigDecision> keep(List<ConfigDecision> config, SourceApp source, List<String> readByTheCode) {
+    return config.stream().map(c -> c.action() == ConfigDecision.Action.SKIP
+        && source.configVarKind(c.name()) == ConfigVarKind.PLATFORM_METADATA && readByTheCode.contains(c.name())
+        ? new ConfigDecision(c.name(), ConfigDecision.Action.COPY,
+        "dyno metadata of the source platform, but the app's code reads it: copied so the app keeps its value") : c)
+        .toList();
   }
 
-  static void checkNames(List<ConfigDecision> config, ValidationException.Collector problems) {
-    config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP && !ENV_NAME.matcher(c.name()).matches())
-        .forEach(c -> problems.add("config." + c.name(), c.name(), "is not a valid environment variable name on Aptible",
-            "rename it on Heroku (heroku config:set NEW_NAME=...; heroku config:unset " + c.name() + "), then plan again"));
+  static void checkNames(List<ConfigDecision> config, TargetRules rules, ValidationException.Collector problems) {
+    config.stream().filter(c -> c.action() != ConfigDecision.Action.SKIP)
+        .forEach(c -> rules.checkConfigName(c.name(), problems));
   }
 
-  private static String skipReason(String name, Set<String> movedVars) {
-    if (name.equals("DATABASE_URL") || (name.startsWith("HEROKU_POSTGRESQL_") && name.endsWith("_URL"))
-        || movedVars.contains(name)) {
-      return "Heroku Postgres URL: replaced by the Aptible database URL";
+  private static String skipReason(String name, ConfigVarKind kind, Set<String> movedVars) {
+    if (kind == ConfigVarKind.DATABASE_URL || movedVars.contains(name)) {
+      return "the source's database URL: replaced by the target database's URL";
     }
-    if (isMetadata(name)) {
-      return "Heroku dyno metadata: meaningless on Aptible";
+    if (kind == ConfigVarKind.PLATFORM_METADATA) {
+      return "the source platform's dyno metadata: meaningless on the target";
     }
     if (name.equals("PORT")) {
       return "set from the port the app listens on";
@@ -149,12 +152,8 @@ final class SourceRules {
     return null;
   }
 
-  /** Dyno metadata and PORT are not secret: masking them would mask the app's name in every message. */
-  static boolean isSecret(String name) {
-    return !isMetadata(name) && !name.equals("PORT");
-  }
-
-  private static boolean isMetadata(String name) {
-    return DYNO_METADATA.contains(name) || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_");
+  /** Platform metadata and PORT are not secret: masking them would mask the app's name in every message. */
+  static boolean isSecret(SourceApp source, String name) {
+    return source.configVarKind(name) != ConfigVarKind.PLATFORM_METADATA && !name.equals("PORT");
   }
 }

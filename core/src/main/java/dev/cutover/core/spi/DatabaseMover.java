@@ -19,6 +19,15 @@ import java.util.concurrent.CompletionStage;
 
 /** Moves and checks the data. Implemented by {@code PgMigrator}. */
 public interface DatabaseMover {
+  /**
+   * This mover working with {@code toolkit}'s redactor, process runner, clock and sleeper. A mover
+   * found with {@link java.util.ServiceLoader} is given the run's toolkit this way, so it shares the
+   * run's one redactor. The default returns this mover unchanged (it has no tools to share).
+   */
+  default DatabaseMover withToolkit(dev.cutover.core.Toolkit toolkit) {
+    return this;
+  }
+
   /** Reads an archive's header and table of contents, streaming. */
   ArchiveSummary inspect(Path archive);
 

@@ -18,8 +18,33 @@ public interface SourceApp {
   /** The app's name. */
   String name();
 
+  /**
+   * The toolkit this source was built with, when it has one: {@code plan()} uses its redactor for
+   * the whole run and refuses a target built with another. The default has none.
+   */
+  default Optional<dev.cutover.core.Toolkit> toolkit() {
+    return Optional.empty();
+  }
+
   /** Reads everything the pipeline needs. Read-only. */
   AppInventory inventory();
+
+  /**
+   * What the config var {@code name} is on this platform (its dyno metadata, its managed database's
+   * URLs, ...). Calls nothing remote. The default says every var is the app's own ({@code APP}); an
+   * add-on's vars are known from the inventory's add-ons.
+   */
+  default dev.cutover.core.model.ConfigVarKind configVarKind(String name) {
+    return dev.cutover.core.model.ConfigVarKind.APP;
+  }
+
+  /**
+   * The memory (MB) of one process of {@code size} (a formation's size, e.g. {@code standard-2X},
+   * any case), when the platform says. Calls nothing remote. The default knows no size.
+   */
+  default Optional<Integer> processMemoryMb(String size) {
+    return Optional.empty();
+  }
 
   /** Turns maintenance mode on or off. Idempotent. */
   void maintenance(boolean on);

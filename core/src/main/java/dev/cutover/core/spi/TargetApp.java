@@ -20,6 +20,22 @@ public interface TargetApp {
   /** The Aptible environment (account) handle. */
   String environment();
 
+  /**
+   * The toolkit this target was built with, when it has one: {@code plan()} uses its redactor for
+   * the whole run and refuses a source built with another. The default has none.
+   */
+  default java.util.Optional<dev.cutover.core.Toolkit> toolkit() {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The platform's input rules, which {@code plan()} checks before any side effect. The default
+   * accepts everything; a platform adapter returns its own.
+   */
+  default TargetRules rules() {
+    return TargetRules.NONE;
+  }
+
   /** Creates the app unless it exists. */
   void ensureApp();
 

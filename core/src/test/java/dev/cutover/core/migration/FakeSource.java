@@ -69,6 +69,31 @@ final class FakeSource implements SourceApp {
     return name;
   }
 
+  /** When set, the toolkit this source says it was built with. */
+  dev.cutover.core.Toolkit toolkit;
+
+  @Override
+  public java.util.Optional<dev.cutover.core.Toolkit> toolkit() {
+    return java.util.Optional.ofNullable(toolkit);
+  }
+
+  /** Heroku's kinds, as the fixture needs them. */
+  @Override
+  public dev.cutover.core.model.ConfigVarKind configVarKind(String name) {
+    if (name.equals("DATABASE_URL") || name.startsWith("HEROKU_POSTGRESQL_") && name.endsWith("_URL")) {
+      return dev.cutover.core.model.ConfigVarKind.DATABASE_URL;
+    }
+    return name.startsWith("HEROKU_APP_") || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_")
+        ? dev.cutover.core.model.ConfigVarKind.PLATFORM_METADATA : dev.cutover.core.model.ConfigVarKind.APP;
+  }
+
+  /** The two dyno sizes the fixture uses; any other size has no known memory. */
+  @Override
+  public java.util.Optional<Integer> processMemoryMb(String size) {
+    return java.util.Optional.ofNullable(Map.of("standard-1x", 512, "standard-2x", 1024)
+        .get(size.toLowerCase(java.util.Locale.ROOT)));
+  }
+
   @Override
   public AppInventory inventory() {
     faults.call("inventory");

@@ -77,6 +77,19 @@ final class FakeTarget implements TargetApp {
     return t;
   }
 
+  /** When set, the toolkit this target says it was built with. */
+  dev.cutover.core.Toolkit toolkit;
+
+  @Override
+  public java.util.Optional<dev.cutover.core.Toolkit> toolkit() {
+    return java.util.Optional.ofNullable(toolkit);
+  }
+
+  @Override
+  public dev.cutover.core.spi.TargetRules rules() {
+    return new FakeRules();
+  }
+
   @Override
   public Set<String> configNames() {
     return config.keySet();

@@ -22,6 +22,44 @@ class PlanTest {
   Path dir;
 
   @Test
+  void plan_noRedactorGiven_theRunUsesTheAdaptersOneRedactor() {
+    Fixture f = new Fixture(dir);
+    dev.cutover.core.Toolkit toolkit = dev.cutover.core.Toolkit.create();
+    f.source.toolkit = toolkit;
+    f.target.toolkit = toolkit;
+
+    MigrationPlan plan = f.migration().plan();
+
+    assertThat(plan.wiring().redactor()).isSameAs(toolkit.redactor());
+  }
+
+  @Test
+  void plan_sourceAndTargetWithDifferentRedactors_refused() {
+    Fixture f = new Fixture(dir);
+    f.source.toolkit = dev.cutover.core.Toolkit.create();
+    f.target.toolkit = dev.cutover.core.Toolkit.create();
+
+    assertThatThrownBy(() -> Migration.from(f.source).to(f.target).dataMover(f.mover)
+        .deploy(Deploy.dockerImage("registry.example.com/app:1")).plan())
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+            .extracting(ValidationException.Problem::field).contains("toolkit"));
+  }
+
+  @Test
+  void plan_badTargetHandles_refusedByTheTargetsRulesBeforeAnyCall() {
+    Fixture f = new Fixture(dir);
+    for (String handle : java.util.List.of("-x", "--help", "a".repeat(65), "My-App", "caf\u00e9")) {
+      FakeTarget target = new FakeTarget(f.faults, handle);
+
+      assertThatThrownBy(() -> Migration.from(f.source).to(target).dataMover(f.mover)
+          .deploy(Deploy.dockerImage("registry.example.com/app:1")).workDirectory(dir.resolve("w")).plan())
+          .as(handle).isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+              .anySatisfy(p -> assertThat(p.field()).isEqualTo("target.app")));
+    }
+    assertThat(f.faults.calls).doesNotContain("ensureApp");
+  }
+
+  @Test
   void plan_validInputs_changesNothingAnywhere() {
     Fixture f = new Fixture(dir);
 

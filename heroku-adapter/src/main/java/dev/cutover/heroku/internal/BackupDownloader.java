@@ -19,15 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -230,13 +227,7 @@ public final class BackupDownloader {
   }
 
   private static void createPrivateFile(Path file) throws IOException {
-    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Set<PosixFilePermission> rw = PosixFilePermissions.fromString("rw-------");
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(rw));
-      Files.setPosixFilePermissions(file, rw);
-    } else {
-      Files.createFile(file);
-    }
+    dev.cutover.core.PrivateFiles.createFile(file);
   }
 
   private static void deleteQuietly(Path file) {

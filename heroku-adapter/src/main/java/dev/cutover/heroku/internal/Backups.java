@@ -104,7 +104,7 @@ public final class Backups {
       listener.warning(new MigrationEvent.Warning(step, clock.instant(), "backup " + id + " of " + t.describe()
           + " is already running (started " + text(running.get(), "created_at") + "); waiting for it instead of "
           + "starting another"));
-      transfer = await(step, t, running.get(), deadline);
+      transfer = await(step, t, running.get(), deadline, listener);
     } else {
       int baseline = before.stream().mapToInt(b -> b.path("num").asInt()).max().orElse(0);
       transfer = captureWithCli(step, t, baseline, deadline, listener);
@@ -137,7 +137,7 @@ public final class Backups {
     String step = "heroku.download";
     String owner = backup.app().isEmpty() ? app : backup.app();
     CommandResult result = CliFailure.retrying(step, "`heroku pg:backups:url " + backup.id() + " -a " + owner + "`",
-        owner, sleeper, () -> cli.run(step, List.of("pg:backups:url", backup.id(), "-a", owner), URL_TIMEOUT,
+        owner, sleeper, () -> cli.run(step, List.of("pg:backups:url", "-a", owner, "--", backup.id()), URL_TIMEOUT,
             line -> {}));
     String url = result.stdout().strip();
     if (url.isEmpty()) {
@@ -157,7 +157,7 @@ public final class Backups {
         if (left.isNegative() || left.isZero()) {
           throw timedOut(step, t, Optional.empty(), null);
         }
-        cli.run(step, List.of("pg:backups:capture", "-a", app, t.attachment()), left, line -> {
+        cli.run(step, List.of("pg:backups:capture", "-a", app, "--", t.attachment()), left, line -> {
           lines.add(line.line());
           listener.output(new MigrationEvent.Output(step, clock.instant(), "heroku", line.line()));
         });
@@ -165,7 +165,7 @@ public final class Backups {
         JsonNode started = startedBackup(t, lines, baseline).orElseThrow(() -> new MigrationException(step, step + ": "
             + what + " exited 0 but no new backup of " + t.describe() + " is in the backups of " + t.owner()
             + "; run `heroku pg:backups -a " + t.owner() + "` to see what happened."));
-        return finished(started) ? started : await(step, t, started, deadline);
+        return finished(started) ? started : await(step, t, started, deadline, listener);
       } catch (CommandFailedException e) {
         Optional<JsonNode> started = startedBackup(t, lines, baseline);
         CliFailure f = CliFailure.of(e);
@@ -174,7 +174,7 @@ public final class Backups {
         }
         if (started.isPresent()) {
           // The backup runs at Heroku; only the CLI lost track of it (or it finished and failed).
-          return finished(started.get()) ? started.get() : await(step, t, started.get(), deadline);
+          return finished(started.get()) ? started.get() : await(step, t, started.get(), deadline, listener);
         }
         if (attempt >= f.maxAttempts()) {
           throw f.exception(step, what, app, attempt, e);
@@ -189,10 +189,10 @@ public final class Backups {
   }
 
   /**
-   * Waits until {@code transfer} finished, reading it every 3 s. Errors reading it (after the API
+   * Waits until {@code transfer} finished, reading it every 3 s and reporting its processed bytes. Errors reading it (after the API
    * client's own retries) are tolerated for up to {@link #ERROR_STREAK} in a row.
    */
-  private JsonNode await(String step, Target t, JsonNode transfer, Instant deadline) {
+  private JsonNode await(String step, Target t, JsonNode transfer, Instant deadline, MigrationListener listener) {
     int num = transfer.path("num").asInt();
     JsonNode last = transfer;
     Instant failingSince = null;
@@ -203,6 +203,9 @@ public final class Backups {
         if (finished(last)) {
           return last;
         }
+        // the bytes the backup wrote so far (its total is unknown until it finished)
+        listener.progress(new MigrationEvent.Progress(step, clock.instant(), "bytes",
+            Math.max(0, last.path("processed_bytes").asLong()), -1));
       } catch (ApiException e) {
         if (!e.retryable()) {
           throw e;

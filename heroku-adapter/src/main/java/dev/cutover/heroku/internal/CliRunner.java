@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,11 +122,7 @@ public final class CliRunner {
 
   private static Path createHome() {
     try {
-      Path home = Files.createTempDirectory("cutover-heroku-home-");
-      if (home.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-      }
-      return home;
+      return dev.cutover.core.PrivateFiles.createTempDirectory("cutover-heroku-home-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary HOME for the heroku CLI", e);
     }

@@ -8,6 +8,7 @@ import dev.cutover.core.Secret;
 import dev.cutover.core.model.Addon;
 import dev.cutover.core.model.AppInventory;
 import dev.cutover.core.model.ConfigVar;
+import dev.cutover.core.model.ConfigVarKind;
 import dev.cutover.core.model.Domain;
 import dev.cutover.core.model.Formation;
 import dev.cutover.core.model.InventoryGap;
@@ -279,8 +280,21 @@ public final class InventoryReader {
   }
 
   private static boolean isDynoMetadata(String name) {
+    return kind(name) == ConfigVarKind.PLATFORM_METADATA;
+  }
+
+  /**
+   * Heroku's kinds of config var: dyno metadata ({@code HEROKU_APP_NAME}, {@code HEROKU_RELEASE_*},
+   * ...), the Heroku Postgres URLs ({@code DATABASE_URL}, {@code HEROKU_POSTGRESQL_<COLOR>_URL}), and
+   * the app's own. The one place these Heroku rules live.
+   */
+  public static ConfigVarKind kind(String name) {
+    if (name.equals("DATABASE_URL") || name.startsWith("HEROKU_POSTGRESQL_") && name.endsWith("_URL")) {
+      return ConfigVarKind.DATABASE_URL;
+    }
     return name.equals("HEROKU_APP_NAME") || name.equals("HEROKU_APP_ID") || name.equals("HEROKU_DYNO_ID")
-        || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_");
+        || name.startsWith("HEROKU_RELEASE_") || name.startsWith("HEROKU_SLUG_")
+        ? ConfigVarKind.PLATFORM_METADATA : ConfigVarKind.APP;
   }
 
   private PlatformApi.Context ctx(String step) {

@@ -2,14 +2,9 @@ package dev.cutover.heroku.internal;
 
 import dev.cutover.core.Redactor;
 import dev.cutover.core.Secret;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Registering secret values (config vars, database URLs) with a {@link Redactor}. */
 public final class Secrets {
-  private static final Pattern URL_PASSWORD = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:([^@\\s/]+)@");
 
   private Secrets() {}
 
@@ -20,13 +15,6 @@ public final class Secrets {
    * @return the value as a secret
    */
   public static Secret register(Redactor redactor, String value) {
-    Matcher m = URL_PASSWORD.matcher(value);
-    if (m.find()) {
-      String password = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
-      if (!password.isEmpty()) {
-        redactor.register(Secret.of(password));
-      }
-    }
-    return redactor.register(Secret.of(value));
+    return redactor.registerUrl(Secret.of(value));
   }
 }

@@ -46,7 +46,9 @@ public final class FakeAptibleCli {
   static final String HOOK_COMMAND = "__git-deploy";
   /** Loads what a typical call loads, for the class-data archive {@link FakeAptible} dumps. */
   static final String WARMUP_COMMAND = "__warmup";
-  private static final Pattern HANDLE = Pattern.compile("[0-9a-z._-]{1,64}");
+  private static final Pattern HANDLE = Pattern.compile("(?!-)[0-9a-z._-]{1,64}");
+  private static final List<Integer> CONTAINER_SIZES = List.of(512, 1024, 2048, 4096, 7168, 15360, 30720, 61440,
+      153600, 245760);
   private static final String DEFAULT_REMOTE = "git@beta.aptible.com:{env}/{app}.git";
 
   private enum Opt { STRING, NUMBER, BOOL, LIST }
@@ -213,8 +215,18 @@ public final class FakeAptibleCli {
   private static Args parse(String command, Spec spec, List<String> args) {
     List<String> positionals = new ArrayList<>();
     Map<String, Object> options = new LinkedHashMap<>();
+    boolean optionsEnded = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
+      // Thor ends option parsing at a bare "--": what follows is positional, even "--help".
+      if (optionsEnded) {
+        positionals.add(arg);
+        continue;
+      }
+      if (arg.equals("--")) {
+        optionsEnded = true;
+        continue;
+      }
       String name = null;
       String inline = null;
       if (arg.startsWith("--") && arg.length() > 2) {
@@ -843,6 +855,7 @@ public final class FakeAptibleCli {
       throw new Exit(1, "--type is required when passing --version");
     }
     String dbType = type == null ? "postgresql" : type;
+    refuseSizes(a);
     ObjectNode db = store.update(state -> {
       ObjectNode environment = environmentFor(state, a);
       ArrayNode versions = versions(state);
@@ -1208,11 +1221,29 @@ public final class FakeAptibleCli {
             + services(app) + "."));
   }
 
+  /** The API's size limits (texts assumed): offered container sizes, disks of 1 to 16384 GB, up to 128 containers. */
+  private static void refuseSizes(Args a) {
+    String size = a.opt("container-size");
+    if (size != null && !CONTAINER_SIZES.contains((int) Double.parseDouble(size))) {
+      throw new Exit(1, "An error occurred: Container size " + size + " is not available; valid sizes: "
+          + CONTAINER_SIZES);
+    }
+    String disk = a.opt("disk-size");
+    if (disk != null && (Double.parseDouble(disk) < 1 || Double.parseDouble(disk) > 16384)) {
+      throw new Exit(1, "An error occurred: Disk size must be between 1 and 16384 GB");
+    }
+    String count = a.opt("container-count");
+    if (count != null && (Double.parseDouble(count) < 0 || Double.parseDouble(count) > 128)) {
+      throw new Exit(1, "An error occurred: Container count must be between 0 and 128");
+    }
+  }
+
   private void appsScale(Args a) {
     if (a.opt("container-count") == null && a.opt("container-size") == null && a.opt("container-profile") == null) {
       throw new Exit(1, "Provide at least --container-count, --container-size, or --container-profile");
     }
     String name = a.positionals().get(0);
+    refuseSizes(a);
     ObjectNode params = FakeStore.NODES.objectNode();
     a.options().forEach((k, v) -> {
       if (k.startsWith("container-")) {
@@ -1316,6 +1347,14 @@ public final class FakeAptibleCli {
     long[] ids = store.update(state -> {
       ObjectNode app = app(state, a);
       service(app, serviceName);
+      // The API's refusals (texts assumed): no endpoints on internal- apps, no managed TLS on an apex.
+      if (app.get("handle").asText().startsWith("internal-")) {
+        throw new Exit(1, "An error occurred: Apps whose handle starts with internal- cannot have endpoints");
+      }
+      String tlsDomain = a.opt("managed-tls-domain");
+      if (tlsDomain != null && !tlsDomain.startsWith("*.") && tlsDomain.split("\\.").length <= 2) {
+        throw new Exit(1, "An error occurred: Managed TLS is not available for apex domains: " + tlsDomain);
+      }
       long id = FakeStore.nextId(state);
       String hostname = "elb-" + app.get("fake_environment").asText() + "-" + id + ".aptible.in";
       ObjectNode e = FakeStore.array(state, "endpoints").addObject();

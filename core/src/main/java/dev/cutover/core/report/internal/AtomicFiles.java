@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes files so that a reader (or a crash) sees either the old content or the new, never half. */
 public final class AtomicFiles {
@@ -68,11 +67,7 @@ public final class AtomicFiles {
   }
 
   private static void createPrivate(Path file) throws IOException {
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
-    }
+    dev.cutover.core.PrivateFiles.createFile(file);
   }
 
   private static void forceDirectory(Path dir) {
