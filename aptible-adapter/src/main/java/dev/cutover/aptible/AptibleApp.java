@@ -129,6 +129,17 @@ public final class AptibleApp implements TargetApp {
     return client.database(dbHandle).url();
   }
 
+  @Override
+  public Secret databaseUrl(String dbHandle, String credentialType) {
+    return client.databaseUrl(dbHandle, credentialType);
+  }
+
+  /** The versions {@code aptible db:versions} lists for {@code type}. */
+  @Override
+  public List<String> databaseVersions(String type) {
+    return client.databaseVersions().stream().filter(v -> v.type().equals(type)).map(DatabaseVersion::version).toList();
+  }
+
   /** Opens {@code aptible db:tunnel}; the caller closes the returned tunnel. */
   @Override
   public AptibleTunnel openTunnel(String dbHandle) {

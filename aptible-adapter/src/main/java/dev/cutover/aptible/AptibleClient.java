@@ -328,6 +328,17 @@ public final class AptibleClient implements AutoCloseable {
     return registerUrl(url.path("connection_url").asText(""));
   }
 
+  /**
+   * The URL of the database's credential of {@code credentialType} ({@code aptible db:url --type}),
+   * e.g. {@code redis+ssl}; registered with the redactor.
+   */
+  public Secret databaseUrl(String dbHandle, String credentialType) {
+    requireHandle("database.handle", dbHandle);
+    JsonNode url = json("aptible.db:url", List.of("db:url", dbHandle, "--type", credentialType, "--environment",
+        environment), readTimeout, null);
+    return registerUrl(url.path("connection_url").asText(""));
+  }
+
   private Secret registerUrl(String url) {
     if (url.isEmpty()) {
       return Secret.of("-none-");

@@ -8,6 +8,7 @@ import dev.cutover.core.Poller;
 import dev.cutover.core.Secret;
 import dev.cutover.core.WaitTimeoutException;
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RedisConnection;
 import dev.cutover.core.process.RunningProcess;
 import dev.cutover.core.spi.DatabaseTunnel;
 import java.io.IOException;
@@ -50,6 +51,9 @@ public final class AptibleTunnel implements DatabaseTunnel {
   /** The CLI prints the password on its own line too, possibly before the SDK could register it. */
   private static final Pattern PASSWORD_LINE = Pattern.compile("^(\\* Password: ).+$");
   private static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(10);
+  /** Marks a Redis tunnel's connection (it has no sslmode): plain, or TLS ({@code rediss://}). */
+  private static final String REDIS = "redis";
+  private static final String REDIS_TLS = "rediss";
 
   private final AptibleClient client;
   private final String dbHandle;
@@ -90,10 +94,19 @@ public final class AptibleTunnel implements DatabaseTunnel {
         throw new IllegalStateException("awaitLine returned a line that does not match");
       }
       Secret url = client.redactor().register(Secret.of(m.group(1)));
-      PgConnection printed = PgConnection.parse(url);
-      client.redactor().register(printed.password());
-      PgConnection connection = new PgConnection(client.tunnelHost(), printed.port(), printed.database(),
-          printed.user(), printed.password(), client.tunnelSslMode());
+      PgConnection connection;
+      if (url.reveal().startsWith("redis://") || url.reveal().startsWith("rediss://")) {
+        // a Redis database's tunnel: same fields, no database name, no sslmode (see url())
+        RedisConnection printed = RedisConnection.parse(url);
+        client.redactor().register(printed.password());
+        connection = new PgConnection(client.tunnelHost(), printed.port(), "", printed.user(), printed.password(),
+            printed.tls() ? REDIS_TLS : REDIS);
+      } else {
+        PgConnection printed = PgConnection.parse(url);
+        client.redactor().register(printed.password());
+        connection = new PgConnection(client.tunnelHost(), printed.port(), printed.database(),
+            printed.user(), printed.password(), client.tunnelSslMode());
+      }
       LOG.info("Tunnel to {} open on {}:{}", dbHandle, connection.host(), connection.port());
       return new AptibleTunnel(client, dbHandle, commandLine, process, connection);
     } catch (CommandFailedException e) {
@@ -154,7 +167,30 @@ public final class AptibleTunnel implements DatabaseTunnel {
   @Override
   public PgConnection connection() {
     ensureAlive();
+    if (isRedis()) {
+      throw new IllegalStateException("the tunnel to " + dbHandle + " leads to a Redis database: use url()");
+    }
     return connection;
+  }
+
+  /**
+   * The local URL with the printed credentials: {@code postgresql://…} for a PostgreSQL database,
+   * {@code redis://user:password@host:port} for a Redis one. A secret.
+   *
+   * @throws AptibleException when the tunnel has died or was closed
+   */
+  @Override
+  public Secret url() {
+    ensureAlive();
+    if (!isRedis()) {
+      return connection.url();
+    }
+    return new RedisConnection(connection.host(), connection.port(), connection.user(), connection.password(),
+        REDIS_TLS.equals(connection.sslMode()), "").url();
+  }
+
+  private boolean isRedis() {
+    return REDIS.equals(connection.sslMode()) || REDIS_TLS.equals(connection.sslMode());
   }
 
   /** The local host the tunnel listens on. */

@@ -7,6 +7,7 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.RedisConnection;
 import dev.cutover.testkit.aptible.FakeAptible;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -91,6 +92,43 @@ class AptibleClientFakeAptibleTest {
     assertThat(portFree(port)).as("port %d released", port).isTrue();
     assertThat(fake.liveTunnelProcesses()).isEmpty();
     assertThat(childPids()).isSubsetOf(before);
+  }
+
+  @Test
+  void redisDatabase_credentialsVersionsAndTunnel_reachTheRealRedisServer() throws Exception {
+    boolean redis = dev.cutover.testkit.redis.RedisServer.isAvailable();
+    if (!redis && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new AssertionError("CI=true but redis-server is not on the PATH (.ci/run installs it)");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(redis, "needs redis-server on the PATH");
+    AptibleApp app = aptible.app("cache-app");
+    assertThat(app.databaseVersions("redis")).containsExactly("7.2", "8.0");
+    app.ensureDatabase("cache-db", new DatabaseSpec("redis", "7.2", 10, 512, java.util.Optional.empty()));
+
+    RedisConnection plain = RedisConnection.parse(app.databaseUrl("cache-db", "redis"));
+    RedisConnection tls = RedisConnection.parse(app.databaseUrl("cache-db", "redis+ssl"));
+    assertThat(plain.tls()).isFalse();
+    assertThat(tls.tls()).isTrue();
+    assertThat(tls.port()).isEqualTo(plain.port() + 1);
+    assertThat(tls.password().reveal()).isEqualTo(plain.password().reveal());
+    try (AptibleTunnel tunnel = app.openTunnel("cache-db")) {
+      RedisConnection local = RedisConnection.parse(tunnel.url());
+      assertThat(local.user()).isEqualTo("aptible");
+      assertThat(local.password().reveal()).isEqualTo(plain.password().reveal());
+      assertThat(redactor.redact("pw " + local.password().reveal())).isEqualTo("pw ****");
+      assertThatThrownBy(tunnel::connection).isInstanceOf(IllegalStateException.class).hasMessageContaining("use url()");
+      try (java.net.Socket socket = new java.net.Socket(local.host(), local.port())) {
+        socket.setSoTimeout(10_000);
+        String pw = local.password().reveal();
+        socket.getOutputStream().write(("*3\r\n$4\r\nAUTH\r\n$7\r\naptible\r\n$" + pw.length() + "\r\n" + pw
+            + "\r\n*1\r\n$4\r\nPING\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+            java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(in.readLine()).isEqualTo("+OK");
+        assertThat(in.readLine()).isEqualTo("+PONG");
+      }
+    }
+    assertThat(fake.liveTunnelProcesses()).isEmpty();
   }
 
   @Test

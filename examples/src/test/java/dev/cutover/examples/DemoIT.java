@@ -55,7 +55,8 @@ class DemoIT {
       assertThat(stdout).contains(MigrationStep.INVENTORY.id());
       int steps = MigrationStep.values().length;
       for (MigrationStep step : MigrationStep.values()) {
-        if (step != MigrationStep.INVENTORY) {
+        // the demo passes no Redis mover: redis-copy and redis-verify are skipped and show no progress
+        if (step != MigrationStep.INVENTORY && step != MigrationStep.REDIS_COPY && step != MigrationStep.REDIS_VERIFY) {
           assertThat(stderr).as("progress shows step %s with its number", step.id())
               .contains("==> [" + step.number() + "/" + steps + "] " + step.id() + ": ");
         }

@@ -112,7 +112,7 @@ class ReadmeIT {
 
       assertThat(printed).as(printed)
           .contains("Migration plan: legacy-shop (Heroku) -> demo-env/legacy-shop (Aptible)")
-          .contains("12. deploy", "git push main:master from " + env.repository())
+          .contains("14. deploy", "git push main:master from " + env.repository())
           .contains("[manual]   scheduler")
           .contains("Type plan.run() to migrate")
           .doesNotContain("Error:", "Exception", "cannot be converted", "illegal start of expression")

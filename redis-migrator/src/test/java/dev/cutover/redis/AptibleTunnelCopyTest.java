@@ -10,6 +10,7 @@ import dev.cutover.core.model.RedisSource;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.testkit.aptible.FakeAptible;
 import dev.cutover.testkit.process.ProcessLeakCheck;
+import dev.cutover.testkit.redis.RedisDataset;
 import dev.cutover.testkit.redis.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,7 +36,7 @@ class AptibleTunnelCopyTest {
     RedisMigrator redis = RedisMigrator.builder().build();
     try (RedisServer source = Servers.source(); FakeAptible aptible = FakeAptible.builder().environment("env-a")
         .operationLogsOnStdout(false).build()) {
-      Dataset.fill(source, 20_000, 5);
+      RedisDataset.fill(source, 20_000, 5);
       cli(aptible, "db:create", "cache", "--type", "redis", "--environment", "env-a");
       Secret url = Secret.of(cli(aptible, "db:url", "cache", "--type", "redis").trim());
       Secret tlsUrl = Secret.of(cli(aptible, "db:url", "cache", "--type", "redis+ssl").trim());

@@ -11,6 +11,7 @@ import dev.cutover.core.model.RedisCopyState;
 import dev.cutover.core.model.RedisServerInfo;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.testkit.process.ProcessLeakCheck;
+import dev.cutover.testkit.redis.RedisDataset;
 import dev.cutover.testkit.redis.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class RedisCopyIntegrationTest {
   @BeforeAll
   void fill() {
     source = Servers.source();
-    Dataset.fill(source, KEYS, 50);
+    RedisDataset.fill(source, KEYS, 50);
     sourceInfo = redis.describe(source.tlsConnection());
   }
 
@@ -99,7 +100,7 @@ class RedisCopyIntegrationTest {
       assertThat(journal.get(journal.size() - 1)).isEqualTo(copied);
       assertThat(progress).anyMatch(p -> p.unit().equals("keys") && p.done() == KEYS + 1);
       assertThat(target.call("DBSIZE")).isEqualTo(String.valueOf(sourceInfo.keyspace().get(0).keys()));
-      assertThat(target.call("STRLEN", Dataset.BIG_KEY)).isEqualTo(String.valueOf(50 * 1024 * 1024));
+      assertThat(target.call("STRLEN", RedisDataset.BIG_KEY)).isEqualTo(String.valueOf(50 * 1024 * 1024));
       VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), copied);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(report.checks()).filteredOn(c -> c.kind().equals("redis-keys")).hasSize(3)

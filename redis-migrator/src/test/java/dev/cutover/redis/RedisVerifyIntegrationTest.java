@@ -11,6 +11,7 @@ import dev.cutover.core.model.RedisConnection;
 import dev.cutover.core.model.RedisCopyState;
 import dev.cutover.core.model.VerificationReport;
 import dev.cutover.testkit.process.ProcessLeakCheck;
+import dev.cutover.testkit.redis.RedisDataset;
 import dev.cutover.testkit.redis.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +47,12 @@ class RedisVerifyIntegrationTest {
   @Test
   void verify_keysChangedAfterTheFence_failsNamingEachKeyAndDatabase_thenARecopyVerifies() {
     try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
-      Dataset.fill(source, 3000, 0);
+      RedisDataset.fill(source, 3000, 0);
       RedisCopyState copied = copy(source, target);
-      source.call("SET", Dataset.key(0), "changed after the fence");                 // db0, a string
-      source.call("DEL", Dataset.key(1));                                            // db0, a list
-      source.call("SADD", Dataset.key(2), "new member");                            // db0, a set
-      source.call("PERSIST", Dataset.key(3));                                        // db0, a zset with a TTL
+      source.call("SET", RedisDataset.key(0), "changed after the fence");                 // db0, a string
+      source.call("DEL", RedisDataset.key(1));                                            // db0, a list
+      source.call("SADD", RedisDataset.key(2), "new member");                            // db0, a set
+      source.call("PERSIST", RedisDataset.key(3));                                        // db0, a zset with a TTL
       source.call("SET", "written:after:fence", "x");                                // only on the source
 
       VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), copied);
@@ -76,7 +77,7 @@ class RedisVerifyIntegrationTest {
   @Test
   void copy_resumingAfterTheSourceRestarted_copiesEverythingAgainWithAWarning() {
     try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
-      Dataset.fill(source, 3000, 0);
+      RedisDataset.fill(source, 3000, 0);
       RedisCopyState first = copy(source, target);
       RedisCopyState.Database db1 = first.database(1).orElseThrow();
       // as journalled mid-copy by a server process that has since restarted: its cursors mean nothing now
@@ -106,21 +107,21 @@ class RedisVerifyIntegrationTest {
   @Test
   void copyAndVerify_aKeyLargerThanHalfTheHeap_succeedWithoutHoldingItTwice(@TempDir Path dir) throws Exception {
     try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
-      Dataset.fill(source, 1000, 160);
+      RedisDataset.fill(source, 1000, 160);
       ProcessBuilder child = Servers.childJvm("288m", CopyMain.class, String.valueOf(source.tlsPort()),
           source.certificatePin(), String.valueOf(target.port()), dir.resolve("journal.json").toString(), "verify")
           .redirectOutput(dir.resolve("child.log").toFile());
       Process process = child.start();
       assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(process.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
-      assertThat(target.call("STRLEN", Dataset.BIG_KEY)).isEqualTo(String.valueOf(160 * 1024 * 1024));
+      assertThat(target.call("STRLEN", RedisDataset.BIG_KEY)).isEqualTo(String.valueOf(160 * 1024 * 1024));
     }
   }
 
   @Test
   void copy_intoANonEmptyTarget_refusesUnlessAskedToReplace() {
     try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
-      Dataset.fill(source, 100, 0);
+      RedisDataset.fill(source, 100, 0);
       target.call("SET", "already", "here");
       assertThatThrownBy(() -> copy(source, target))
           .isInstanceOf(MigrationException.class)
@@ -162,7 +163,7 @@ class RedisVerifyIntegrationTest {
       for (int i = 0; i < 2000; i++) {
         source.call("SET", "short:" + i, "v", "PX", String.valueOf(1 + i % 400));
       }
-      Dataset.fill(source, 2000, 0);
+      RedisDataset.fill(source, 2000, 0);
       RedisCopyState copied = redis.copy(source.tlsConnection(), target.connection(), Optional.empty(), false, s -> {},
           MigrationListener.NONE);
       Thread.sleep(500);
@@ -178,7 +179,7 @@ class RedisVerifyIntegrationTest {
   void copy_sourceShowingAnotherCertificateThanThePinned_refusesToConnect() {
     try (RedisServer source = Servers.source(); RedisServer other = Servers.source();
         RedisServer target = Servers.target()) {
-      Dataset.fill(source, 10, 0);
+      RedisDataset.fill(source, 10, 0);
       assertThatThrownBy(() -> redis.copy(source.tlsConnection().withCertificatePin(other.certificatePin()),
           target.connection(), Optional.empty(), false, s -> {}, MigrationListener.NONE))
           .isInstanceOf(MigrationException.class)

@@ -57,6 +57,9 @@ final class ConfigureStep implements Step {
       throw new MigrationException("configure", "configure: the plan sets " + name + " but no data move provides it;"
           + " this is a bug in the plan", false, null);
     }
+    if (move.get() instanceof RedisMove redis) {
+      return RedisMoves.url(ctx, redis, name);
+    }
     return ctx.redactor().register(ctx.target().databaseUrl(move.get().targetHandle()));
   }
 }

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One piece of data the plan moves from the source to a target database: today each Heroku Postgres
- * primary ({@link PostgresMove}). The data steps (create database, capture, tunnel, restore, verify)
- * run over {@link MigrationPlan#dataMoves()}, keep their progress per move in the journal (keyed by
- * {@link #id()}), and the configure step sets each move's {@link #configVars()} to its target's URL.
- * A new kind of data (e.g. Redis) is a new implementation plus the steps that move it.
+ * One piece of data the plan moves from the source to a target database: each Heroku Postgres
+ * primary ({@link PostgresMove}) and, with a Redis mover, each Redis add-on ({@link RedisMove}). The
+ * data steps (create database, capture, tunnel, restore, verify; redis-copy, redis-verify) run over
+ * the moves of their kind ({@link MigrationPlan#dataMoves(Class)}), keep their progress per move in
+ * the journal (keyed by {@link #id()}), and the configure step sets each move's {@link #configVars()}
+ * to its target's URL. A new kind of data is a new implementation plus the steps that move it.
  */
 public interface DataMove {
   /** Unique within the plan, stable across plans of the same migration: the journal's key (e.g. {@code DATABASE}). */

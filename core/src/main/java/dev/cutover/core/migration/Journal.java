@@ -79,6 +79,8 @@ final class Journal {
     String backupApp;
     /** The source's write counters once the write fence proved the freeze; the verification compares with them. */
     Counters freezeBaseline;
+    /** A Redis move's copy: its last checkpoint while it runs (where a resume starts), its result once finished. */
+    dev.cutover.core.model.RedisCopyState redisCopy;
 
     void verification(VerificationReport report) {
       verificationAgainst = report.against();

@@ -193,6 +193,21 @@ public final class Migration {
     return new Migration(wiring.mover(Objects.requireNonNull(mover, "mover")), options);
   }
 
+  /**
+   * Moves the source's Redis add-ons too, with {@code mover} (e.g. {@code new RedisMigrator()} from
+   * {@code cutover-redis}): every add-on whose config vars hold a {@code redis://} or {@code rediss://}
+   * URL gets an Aptible Redis database sized from the memory it uses, its keys are copied after the
+   * write fence and verified (a gate, like PostgreSQL), and its config vars are set to the new
+   * database's URL. {@link #plan()} then reads each server's {@code INFO} (read-only), so it must be
+   * reachable from here. Without this call Redis add-ons are listed as manual follow-ups.
+   *
+   * @param mover what copies and verifies Redis data
+   * @return a copy with it
+   */
+  public Migration redis(dev.cutover.core.spi.RedisMover mover) {
+    return new Migration(wiring.redis(Objects.requireNonNull(mover, "mover")), options);
+  }
+
   /** What prepares the repository (step 3). Default: the one found with {@link java.util.ServiceLoader}, else none. */
   public Migration repoPreparation(RepoPreparation preparation) {
     return new Migration(wiring.preparation(Objects.requireNonNull(preparation, "preparation")), options);

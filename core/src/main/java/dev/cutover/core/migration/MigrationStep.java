@@ -3,7 +3,7 @@ package dev.cutover.core.migration;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The pipeline's steps, in order (DESIGN steps 1 to 14). {@link #id()} is the name used in events, journal and report. */
+/** The pipeline's steps, in order (DESIGN steps 1 to 14, with the Redis copy and its verification after step 10). {@link #id()} is the name used in events, journal and report. */
 public enum MigrationStep {
   /** Step: inventory the source app. */
   INVENTORY("inventory", "inventory the source app"),
@@ -25,6 +25,10 @@ public enum MigrationStep {
   RESTORE("restore", "restore the backup into the target database"),
   /** Step: verify the restored data against the source (gate). */
   VERIFY("verify", "verify the restored data against the source (gate)"),
+  /** Step: copy every key of every Redis add-on into its Aptible Redis database. */
+  REDIS_COPY("redis-copy", "copy every Redis key, with its TTL, into the target Redis databases"),
+  /** Step: verify the Redis data against the source, key by key (gate). */
+  REDIS_VERIFY("redis-verify", "verify the Redis data against the source, key by key (gate)"),
   /** Step: set config vars on the target. */
   CONFIGURE("configure", "set config vars on the target"),
   /** Step: deploy the code. */
@@ -47,7 +51,7 @@ public enum MigrationStep {
     return id;
   }
 
-  /** The step's number, 1 to 14. */
+  /** The step's number, 1 to 16. */
   public int number() {
     return ordinal() + 1;
   }
@@ -59,7 +63,8 @@ public enum MigrationStep {
 
   /** Whether the step moves or checks data, and is skipped when the source has no database. */
   public boolean isDataStep() {
-    return this == CREATE_DATABASE || this == CAPTURE || this == TUNNEL || this == RESTORE || this == VERIFY;
+    return this == CREATE_DATABASE || this == CAPTURE || this == TUNNEL || this == RESTORE || this == VERIFY
+        || this == REDIS_COPY || this == REDIS_VERIFY;
   }
 
   /** The step named {@code id}. */

@@ -43,6 +43,7 @@ final class PlanText {
         .append(", PostgreSQL ").append(m.source().version()).append(") -> ").append(m.targetHandle()).append(" (")
         .append(m.target().type()).append(' ').append(m.target().version()).append("), ").append(m.strategy())
         .append("; ").append(String.join(", ", m.configVars())).append(" set to its URL\n"));
+    plan.dataMoves(RedisMove.class).forEach(m -> out.append("  ").append(RedisMoves.describe(m)).append("\n"));
     out.append("\nEndpoints:\n");
     if (plan.endpoints().isEmpty()) {
       out.append("  none\n");

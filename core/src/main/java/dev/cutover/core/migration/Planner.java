@@ -44,9 +44,13 @@ final class Planner {
     List<PostgresMove> postgres = inventory == null ? List.of()
         : Databases.moves(inventory, options, given.target().handle(), problems);
     postgres.forEach(m -> rules.checkDatabase(m.targetHandle(), m.target(), problems));
-    List<DataMove> moves = List.copyOf(postgres);
+    List<String> warnings = new ArrayList<>();
+    List<RedisMove> redis = RedisMoves.plan(inventory, wiring, redactor, warnings, problems);
+    List<DataMove> moves = new ArrayList<>(postgres);
+    moves.addAll(redis);
+    moves = List.copyOf(moves);
     DatabaseMover mover = wiring.mover();
-    if (mover == null && !moves.isEmpty()) {
+    if (mover == null && !postgres.isEmpty()) {
       mover = load(DatabaseMover.class, problems, "dataMover");
       mover = mover == null ? null : mover.withToolkit(toolkit);
       if (mover == null) {
@@ -69,7 +73,6 @@ final class Planner {
       inventory = WriteFence.beforeFence(inventory, journal);
     }
 
-    List<String> warnings = new ArrayList<>();
     if (inventory != null) {
       warnings.addAll(Databases.warnings(inventory));
     }
@@ -83,11 +86,11 @@ final class Planner {
       services.forEach(sp -> rules.checkService(sp.service(), sp.count(), problems));
       endpoints = SourceRules.endpoints(inventory, services, warnings);
       endpoints.forEach(e -> rules.checkEndpoints(given.target().handle(), e.service(), e.domains(), problems));
-      addons = SourceRules.addons(inventory, postgres);
+      addons = RedisMoves.addons(SourceRules.addons(inventory, postgres), redis);
       repo = repository(options, inventory, preparation, journal, redactor, problems);
       warnings.addAll(repo.warnings());
-      config = SourceRules.keep(SourceRules.config(inventory, wiring.source(), moves, postgres, repo.port()),
-          wiring.source(), repo.keepConfigVars());
+      config = SourceRules.keep(RedisMoves.config(SourceRules.config(inventory, wiring.source(), moves, postgres,
+          repo.port()), redis), wiring.source(), repo.keepConfigVars());
       SourceRules.checkNames(config, rules, problems);
     }
     options.deploy().filter(d -> d instanceof Deploy.DockerImage).map(d -> (Deploy.DockerImage) d)

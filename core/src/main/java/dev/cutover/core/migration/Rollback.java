@@ -72,6 +72,7 @@ final class Rollback {
         m.freezeBaseline = null;
         m.restoredAt = null;
         m.verifiedAt = null;
+        m.redisCopy = null;
       });
       j.completedAt = null;
       j.rolledBackAt = ctx.now().toString();

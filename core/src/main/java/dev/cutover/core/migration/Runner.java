@@ -77,10 +77,11 @@ final class Runner {
       throw new MigrationCancelledException(step.id().id(), step.id().id()
           + ": cancelled (thread interrupted) before the step started; resume() continues here", null);
     }
-    if (step.cutover() && !plan.dataMoves().isEmpty() && ctx.journal().step(MigrationStep.VERIFY).status != StepStatus.DONE) {
+    Optional<MigrationStep> unverified = Steps.unverified(plan, ctx.journal());
+    if (step.cutover() && !plan.dataMoves().isEmpty() && unverified.isPresent()) {
       throw new MigrationException(step.id().id(), step.id().id() + ": refused: the restored data has not passed"
-          + " verification (verify is " + ctx.journal().step(MigrationStep.VERIFY).status + "); cutover steps run only"
-          + " after it passes", false, null);
+          + " verification (" + unverified.get().id() + " is " + ctx.journal().step(unverified.get()).status
+          + "); cutover steps run only after it passes", false, null);
     }
     execute(step, st, ctx);
   }

@@ -18,9 +18,12 @@ final class TargetResources {
         out.add("database " + m.targetHandle() + " (" + m.target().type() + " " + m.target().version() + ")");
         Journal.MoveState state = j.moves.get(m.id());
         if (state != null && state.restoreAttempts > 0) {
-          out.add("data in " + m.targetHandle() + ": " + (state.restoredAt != null ? "restored at " + state.restoredAt
-              : j.rolledBackAt != null ? "restored before the rollback (out of date: the source takes writes again)"
-              : "a partial restore"));
+          String verb = m instanceof RedisMove ? "copied" : "restored";
+          out.add("data in " + m.targetHandle() + ": " + (state.restoredAt != null ? verb + " at " + state.restoredAt
+              + (state.redisCopy != null ? " (" + state.redisCopy.keys() + " keys, " + RedisMoves.bytes(state.redisCopy.bytes())
+              + ")" : "")
+              : j.rolledBackAt != null ? verb + " before the rollback (out of date: the source takes writes again)"
+              : m instanceof RedisMove ? "a partial copy" : "a partial restore"));
         }
       }
     }

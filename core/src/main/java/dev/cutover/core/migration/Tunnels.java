@@ -29,7 +29,7 @@ final class Tunnels implements AutoCloseable {
     }
     close(dbHandle);
     t = target.openTunnel(dbHandle);
-    redactor.register(t.connection().password());
+    redactor.register(t.password());
     open.put(dbHandle, t);
     return t;
   }

@@ -25,6 +25,15 @@ public class VerificationFailedException extends MigrationException {
     this.verification = verification;
   }
 
+  /** A failure of {@code step}'s comparison of {@code what} (e.g. {@code the Redis database x}). */
+  VerificationFailedException(MigrationStep step, String what, VerificationReport verification) {
+    super(step.id(), step.id() + ": " + what + " does not match the source ("
+        + Objects.requireNonNull(verification, "verification").mismatches().size() + " of "
+        + verification.checks().size() + " checks failed); nothing was switched over. "
+        + verification.describeMismatches(), false, null);
+    this.verification = verification;
+  }
+
   private static String message(VerificationReport v) {
     if (!v.passed()) {
       return "verify: the target does not match the source (" + v.mismatches().size() + " of " + v.checks().size()

@@ -45,6 +45,25 @@ public interface TargetApp {
   /** The database's connection URL (secret). */
   Secret databaseUrl(String dbHandle);
 
+  /**
+   * The URL of the database's credential of {@code credentialType} (secret), e.g. {@code redis+ssl}
+   * for a Redis database's TLS URL. The default supports the default credential only.
+   *
+   * @throws dev.cutover.core.MigrationException when the database has no such credential
+   */
+  default Secret databaseUrl(String dbHandle, String credentialType) {
+    throw new dev.cutover.core.MigrationException("target.db:url", "target.db:url: " + handle() + " cannot name a"
+        + " credential type (" + credentialType + "); use a TargetApp that does", false, null);
+  }
+
+  /**
+   * The versions of database {@code type} the platform can create ({@code aptible db:versions}), in
+   * its order. Read-only. The default knows none (the planner then asks for the source's version).
+   */
+  default List<String> databaseVersions(String type) {
+    return List.of();
+  }
+
   /** Opens a tunnel to the database; the caller closes it. */
   DatabaseTunnel openTunnel(String dbHandle);
 

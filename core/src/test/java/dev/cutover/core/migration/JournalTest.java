@@ -31,7 +31,8 @@ class JournalTest {
     assertThat(j.endpoints).containsExactly(new Journal.Endpoint("web", "www.example.com", "elb-my-env-42.aptible.in", true));
     assertThat(j.options.restore()).isEqualTo(RestoreStrategy.PARALLEL);
     assertThat(j.completedAt).isNotNull();
-    assertThat(j.steps.values()).allSatisfy(s -> assertThat(s.status).isEqualTo(StepStatus.DONE));
+    j.steps.forEach((id, s) -> assertThat(s.status).as(id).isEqualTo(id.startsWith("redis-") ? StepStatus.SKIPPED
+        : StepStatus.DONE));
     try (var files = Files.list(f.work())) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }

@@ -47,9 +47,10 @@ class ResumeTest {
     MigrationReport report = f.migration().plan().resume();
 
     assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
-    assertThat(report.steps()).extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
+    assertThat(report.steps()).filteredOn(s -> !s.step().startsWith("redis-")) // no Redis mover: skipped
+        .extracting(MigrationReport.StepOutcome::status).containsOnly(StepStatus.DONE);
     assertThat(report.step(step).orElseThrow().attempts()).isEqualTo(2);
-    report.steps().stream().filter(s -> !s.step().equals(step))
+    report.steps().stream().filter(s -> !s.step().equals(step) && s.status() != StepStatus.SKIPPED)
         .forEach(s -> assertThat(s.attempts()).as(s.step()).isEqualTo(1));
     assertThat(f.mover.targetRows).as("no duplicated rows").isEqualTo(f.source.tables);
     assertThat(f.target.openTunnels()).isZero();

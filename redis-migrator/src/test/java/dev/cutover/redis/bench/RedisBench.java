@@ -3,9 +3,9 @@ package dev.cutover.redis.bench;
 import dev.cutover.core.model.RedisConnection;
 import dev.cutover.core.model.RedisCopyState;
 import dev.cutover.core.model.VerificationReport;
-import dev.cutover.redis.Dataset;
 import dev.cutover.redis.RedisMigrator;
 import dev.cutover.redis.Servers;
+import dev.cutover.testkit.redis.RedisDataset;
 import dev.cutover.testkit.redis.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -84,7 +84,7 @@ public final class RedisBench {
     try (RedisServer source = Servers.source(); RedisServer target = Servers.target();
         LatencyProxy toSource = new LatencyProxy(source.tlsPort(), rttMs);
         LatencyProxy toTarget = new LatencyProxy(target.port(), rttMs)) {
-      Dataset.fill(source, keys, bigMb);
+      RedisDataset.fill(source, keys, bigMb);
       RedisMigrator redis = RedisMigrator.builder().build();
       String pin = redis.describe(source.tlsConnection()).certificatePin();
       sync();

@@ -388,6 +388,24 @@ public final class FakeAptible implements AutoCloseable {
     return databases().stream().filter(d -> d.handle().equals(handle)).findFirst();
   }
 
+  /**
+   * The real {@code redis-server} behind Redis database {@code handle}, reached directly on its
+   * loopback port (not through a tunnel), with the credential's password: for test assertions and
+   * faults ({@code CONFIG SET maxmemory}, {@code DBSIZE}). Empty for another type, or when no
+   * {@code redis-server} was installed when the database was created.
+   */
+  public Optional<dev.cutover.core.model.RedisConnection> redis(String handle) {
+    for (JsonNode d : FakeStore.array(store.read(), "databases")) {
+      if (d.get("handle").asText().equals(handle) && d.has("fake_redis_port")) {
+        dev.cutover.core.model.RedisConnection url = dev.cutover.core.model.RedisConnection.parse(
+            Secret.of(d.get("connection_url").asText()));
+        return Optional.of(new dev.cutover.core.model.RedisConnection("127.0.0.1", d.get("fake_redis_port").asInt(),
+            "", url.password(), false, ""));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Every operation, oldest first. */
   public List<Operation> operations() {
     List<Operation> ops = new ArrayList<>();
