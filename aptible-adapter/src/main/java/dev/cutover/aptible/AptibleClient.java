@@ -11,7 +11,6 @@ import dev.cutover.core.Sleeper;
 import dev.cutover.core.Toolkit;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.DatabaseSpec;
-import dev.cutover.core.model.RegistryCredentials;
 import dev.cutover.core.process.OutputLine;
 import dev.cutover.core.process.ProcessRunner;
 import java.io.IOException;
@@ -20,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,13 +49,12 @@ import okhttp3.OkHttpClient;
  * problem is reported in one {@link ValidationException}. A CLI failure becomes an
  * {@link AptibleException} (redacted command line, exit code, the CLI's error text, a kind).
  * The access token travels to the CLI in its environment, never in argv. Calls that carry secret
- * values ({@link #setConfig}, {@link #deployImage} with registry credentials) go to the Aptible API
- * by default, with the same token, so the values never reach a command line; see
+ * values ({@link AptibleApp#setConfig}, {@link AptibleApp#deployImage} with registry credentials)
+ * go to the Aptible API by default, with the same token, so the values never reach a command line; see
  * {@link SecretTransport}. API failures are {@link dev.cutover.core.ApiException}s. Thread-safe: it
  * holds no mutable state beyond the shared {@link Redactor}.
  */
 public final class AptibleClient implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AptibleClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String environment;
@@ -185,80 +181,6 @@ public final class AptibleClient implements AutoCloseable {
     return new AppInfo(handle, environment, "pending", created.path("git_remote").asText(""), List.of());
   }
 
-  /** The app's services ({@code aptible services}). */
-  public List<ServiceInfo> services(String app) {
-    requireHandle("app.handle", app);
-    JsonNode services = json("aptible.services", appArgs("services", app), readTimeout, null);
-    List<ServiceInfo> result = new ArrayList<>();
-    services.forEach(s -> result.add(serviceInfo(s)));
-    return result;
-  }
-
-  // ---------------------------------------------------------------- config
-
-  /** The app's configuration ({@code aptible config}); every value is registered with the redactor. */
-  public Map<String, Secret> config(String app) {
-    requireHandle("app.handle", app);
-    JsonNode entries = json("aptible.config", appArgs("config", app), readTimeout, null);
-    Map<String, Secret> result = new LinkedHashMap<>();
-    entries.forEach(e -> {
-      String value = e.path("value").asText("");
-      if (!value.isEmpty()) {
-        result.put(e.get("key").asText(), redactor.register(Secret.of(value)));
-      }
-    });
-    return result;
-  }
-
-  /**
-   * Sets {@code vars} in one {@code configure} operation, which restarts the app. Blocks until the
-   * operation ends. Every value is registered with the redactor first.
-   *
-   * <p>With {@link SecretTransport#API} (the default) the values go in the body of
-   * {@code POST /apps/{id}/operations}. With {@link SecretTransport#CLI} they are
-   * {@code KEY=VALUE} arguments of {@code aptible config:set}, visible in the process list while it
-   * runs (the CLI takes them no other way). A variable with an empty value is left out with a
-   * warning: an empty value unsets it on both paths, so an empty string cannot be stored
-   * ({@link AptibleInputs#configVar} lets a plan flag it beforehand).
-   *
-   * @throws ValidationException when a name is invalid
-   * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
-   * @throws AptibleException when the CLI fails (CLI)
-   */
-  public void setConfig(String app, Map<String, Secret> vars) {
-    ValidationException.Collector problems = ValidationException.collector("aptible.config:set");
-    AptibleInputs.handle(problems, "app.handle", app);
-    vars.keySet().forEach(k -> AptibleInputs.configVar(problems, k, false));
-    problems.throwIfAny();
-    Map<String, Secret> set = new LinkedHashMap<>();
-    vars.forEach((k, v) -> {
-      if (v.reveal().isEmpty()) {
-        LOG.warn("Config var {} is empty: Aptible cannot store an empty value (an empty value unsets it), so it"
-            + " stays unset on {}", k, app);
-      } else {
-        set.put(k, redactor.register(v));
-      }
-    });
-    if (set.isEmpty()) {
-      return;
-    }
-    secretCalls.setConfig(app, set);
-  }
-
-  /** Removes {@code names} from the app's configuration (one operation, restarts the app). */
-  public void unsetConfig(String app, Collection<String> names) {
-    ValidationException.Collector problems = ValidationException.collector("aptible.config:unset");
-    AptibleInputs.handle(problems, "app.handle", app);
-    names.forEach(k -> AptibleInputs.configVar(problems, k, false));
-    problems.throwIfAny();
-    if (!names.isEmpty()) {
-      List<String> args = new ArrayList<>(appArgs("config:unset", app));
-      args.add("--");
-      args.addAll(names);
-      run("aptible.config:unset", args, operationTimeout, null);
-    }
-  }
-
   // ---------------------------------------------------------------- databases
 
   /** The databases of this environment ({@code aptible db:list}). */
@@ -370,113 +292,6 @@ public final class AptibleClient implements AutoCloseable {
         "--port", String.valueOf(port), "--", dbHandle));
   }
 
-  // ---------------------------------------------------------------- deploys, scale, endpoints
-
-  /**
-   * Deploys {@code image}, with private-registry credentials when given. Blocks until the deploy
-   * operation ends. The password is registered with the redactor first.
-   *
-   * <p>With {@link SecretTransport#API} (the default) this is a {@code deploy} operation whose
-   * body carries the image in {@code settings} and the credentials in {@code sensitive_settings},
-   * as the CLI itself sends them. With {@link SecretTransport#CLI} it is {@code aptible deploy
-   * --docker-image}: CLI 0.26.6 accepts the registry password only as
-   * {@code --private-registry-password}, so it is visible in the process list (to every local user)
-   * while the CLI runs; Aptible keeps the credentials, so later deploys need not pass them again.
-   *
-   * @param output receives the redacted operation log lines (CLI), or one line naming the
-   *     succeeded operation (API, which streams no logs)
-   * @throws dev.cutover.core.ApiException when the API refuses or the operation fails (API)
-   * @throws AptibleException when the CLI fails (CLI)
-   * @throws ValidationException for a bad image reference or empty registry user name
-   */
-  public void deployImage(String app, String image, RegistryCredentials credentials, Consumer<String> output) {
-    deployImage(app, image, Optional.of(Objects.requireNonNull(credentials, "credentials")), output);
-  }
-
-  /** {@link #deployImage(String, String, RegistryCredentials, Consumer)} of a public image: no registry credentials. */
-  public void deployImage(String app, String image, Consumer<String> output) {
-    deployImage(app, image, Optional.empty(), output);
-  }
-
-  /** The image deploy, with credentials when given: the one body behind both public overloads. */
-  void deployImage(String app, String image, Optional<RegistryCredentials> credentials,
-      Consumer<String> output) {
-    ValidationException.Collector problems = ValidationException.collector("aptible.deploy");
-    AptibleInputs.handle(problems, "app.handle", app);
-    AptibleInputs.image(problems, image);
-    credentials.ifPresent(c -> {
-      if (c.username().isBlank()) {
-        problems.add("deploy.registry.username", c.username(), "is empty", "give the registry user name");
-      }
-    });
-    problems.throwIfAny();
-    credentials.ifPresent(c -> redactor.register(c.password()));
-    secretCalls.deployImage(app, image, credentials, output);
-  }
-
-  /** Deploys a ref already pushed to the app's remote ({@code aptible deploy --git-commitish}). */
-  public void deployGitCommitish(String app, String ref, Consumer<String> output) {
-    requireHandle("app.handle", app);
-    List<String> args = new ArrayList<>(appArgs("deploy", app));
-    args.addAll(List.of("--git-commitish", ref));
-    run("aptible.deploy", args, operationTimeout, line -> output.accept(line.line()));
-  }
-
-  /** Scales {@code service} ({@code aptible apps:scale}). */
-  public void scale(String app, String service, int count, int containerSizeMb) {
-    ValidationException.Collector problems = ValidationException.collector("aptible.apps:scale");
-    AptibleInputs.handle(problems, "app.handle", app);
-    AptibleInputs.scale(problems, service, count, containerSizeMb);
-    problems.throwIfAny();
-    List<String> args = new ArrayList<>(List.of("apps:scale", "--app", app, "--environment", environment,
-        "--container-count", String.valueOf(count), "--container-size", String.valueOf(containerSizeMb), "--", service));
-    run("aptible.apps:scale", args, operationTimeout, null);
-  }
-
-  /** The app's endpoints ({@code aptible endpoints:list}). */
-  public List<EndpointInfo> endpoints(String app) {
-    requireHandle("app.handle", app);
-    JsonNode endpoints = json("aptible.endpoints:list", appArgs("endpoints:list", app), readTimeout, null);
-    List<EndpointInfo> result = new ArrayList<>();
-    endpoints.forEach(e -> result.add(endpointInfo(e)));
-    return result;
-  }
-
-  /** Creates an HTTPS endpoint for {@code service} with managed TLS for {@code managedTlsDomain} (not an apex). */
-  public EndpointInfo createHttpsEndpoint(String app, String service, String managedTlsDomain) {
-    return createHttpsEndpoint(app, service, Optional.of(Objects.requireNonNull(managedTlsDomain, "managedTlsDomain")));
-  }
-
-  /** Creates an HTTPS endpoint for {@code service} on the app's default {@code on-aptible.com} domain. */
-  public EndpointInfo createHttpsEndpoint(String app, String service) {
-    return createHttpsEndpoint(app, service, Optional.<String>empty());
-  }
-
-  private EndpointInfo createHttpsEndpoint(String app, String service, Optional<String> managedTlsDomain) {
-    ValidationException.Collector problems = ValidationException.collector("aptible.endpoints:https:create");
-    AptibleInputs.handle(problems, "app.handle", app);
-    AptibleInputs.processType(problems, "endpoint.service", service);
-    managedTlsDomain.ifPresent(d -> AptibleInputs.domain(problems, "endpoint.domain", d));
-    AptibleInputs.endpoints(problems, app, managedTlsDomain.stream().toList());
-    problems.throwIfAny();
-    List<String> args = new ArrayList<>(List.of("endpoints:https:create", "--app", app, "--environment",
-        environment));
-    if (managedTlsDomain.isPresent()) {
-      args.addAll(List.of("--managed-tls", "--managed-tls-domain", managedTlsDomain.get()));
-    } else {
-      args.add("--default-domain");
-    }
-    args.addAll(List.of("--", service));
-    return endpointInfo(json("aptible.endpoints:https:create", args, operationTimeout, null));
-  }
-
-  /** Renews managed TLS on the endpoint {@code hostname} ({@code elb-....aptible.in}). */
-  public void renewEndpoint(String app, String hostname) {
-    requireHandle("app.handle", app);
-    run("aptible.endpoints:renew", List.of("endpoints:renew", "--app", app, "--environment", environment, "--", hostname),
-        operationTimeout, null);
-  }
-
   /** The log text of operation {@code id} ({@code aptible operation:logs}), redacted. */
   public String operationLogs(long id) {
     return redactor.redact(run("aptible.operation:logs", List.of("operation:logs", "--", String.valueOf(id)), readTimeout,
@@ -526,7 +341,19 @@ public final class AptibleClient implements AutoCloseable {
     return String.format(gitRemoteTemplate, environment, app);
   }
 
-  private List<String> appArgs(String command, String app) {
+  Duration readTimeout() {
+    return readTimeout;
+  }
+
+  Duration operationTimeout() {
+    return operationTimeout;
+  }
+
+  SecretCalls secretCalls() {
+    return secretCalls;
+  }
+
+  List<String> appArgs(String command, String app) {
     return List.of(command, "--app", app, "--environment", environment);
   }
 
@@ -536,11 +363,11 @@ public final class AptibleClient implements AutoCloseable {
     problems.throwIfAny();
   }
 
-  private String run(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
+  String run(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
     return cli.run(step, args, timeout, output == null ? line -> {} : output);
   }
 
-  private JsonNode json(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
+  JsonNode json(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
     return cli.runJson(step, args, timeout, output == null ? line -> {} : output);
   }
 

@@ -2,8 +2,8 @@ package dev.cutover.aptible;
 
 /**
  * How {@link AptibleClient} sends the calls that carry secret values: configuration variables
- * ({@link AptibleClient#setConfig}) and private-registry credentials
- * ({@link AptibleClient#deployImage}). Choose with {@link AptibleClient.Builder#secretTransport}.
+ * ({@link AptibleApp#setConfig}) and private-registry credentials
+ * ({@link AptibleApp#deployImage}). Choose with {@link AptibleClient.Builder#secretTransport}.
  */
 public enum SecretTransport {
   /**

@@ -71,7 +71,7 @@ class AptibleApiTransportTest {
   void close_ownHttpClient_threadsAndConnectionsGone_callersClientLeftOpen() throws Exception {
     AptibleClient owning = client(Redactor.create());
     okhttp3.OkHttpClient owned = owning.ownedHttpClient().orElseThrow();
-    owning.setConfig(APP, Map.of("CLOSE_CHECK", Secret.of("one")));
+    owning.app(APP).setConfig(Map.of("CLOSE_CHECK", Secret.of("one")));
     asyncCall(owned);
     assertThat(owned.connectionPool().connectionCount()).as("pooled connections while open").isPositive();
 
@@ -88,7 +88,7 @@ class AptibleApiTransportTest {
           .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).apiUrl(fake.apiUrl())
           .sleeper(recordingSleeper).httpClient(callers).build();
       assertThat(borrowing.ownedHttpClient()).isEmpty();
-      borrowing.setConfig(APP, Map.of("CLOSE_CHECK", Secret.of("two")));
+      borrowing.app(APP).setConfig(Map.of("CLOSE_CHECK", Secret.of("two")));
       borrowing.close();
 
       assertThat(callers.dispatcher().executorService().isShutdown()).as("caller's dispatcher").isFalse();
@@ -106,9 +106,9 @@ class AptibleApiTransportTest {
     AptibleClient client = client(Redactor.create());
     fake.registerImage("registry.example.com/team/internal:1", "web: ./serve\n", List.of());
     client.createApp("internal-api");
-    client.deployImage("internal-api", "registry.example.com/team/internal:1", line -> {});
+    client.app("internal-api").deployImage("registry.example.com/team/internal:1", line -> {});
     client.createApp("apex-app");
-    client.deployImage("apex-app", "registry.example.com/team/internal:1", line -> {});
+    client.app("apex-app").deployImage("registry.example.com/team/internal:1", line -> {});
 
     dev.cutover.core.process.CommandResult internal = fakeCli("endpoints:https:create", "--app", "internal-api",
         "--environment", fake.environment(), "--default-domain", "--", "web");
@@ -138,10 +138,10 @@ class AptibleApiTransportTest {
     sleeps.clear();
     int before = fake.operations().size();
 
-    client.setConfig(APP, Map.of("API_SECRET", Secret.of("api-canary-value-1"), "PLAIN", Secret.of("x y=z")));
+    client.app(APP).setConfig(Map.of("API_SECRET", Secret.of("api-canary-value-1"), "PLAIN", Secret.of("x y=z")));
 
-    assertThat(client.config(APP)).extractingFromEntries(Map.Entry::getKey).contains("API_SECRET", "PLAIN");
-    assertThat(client.config(APP).get("API_SECRET").reveal()).isEqualTo("api-canary-value-1");
+    assertThat(client.app(APP).config()).extractingFromEntries(Map.Entry::getKey).contains("API_SECRET", "PLAIN");
+    assertThat(client.app(APP).config().get("API_SECRET").reveal()).isEqualTo("api-canary-value-1");
     assertThat(fake.app(APP).orElseThrow().config()).containsEntry("PLAIN", "x y=z");
     FakeAptible.Operation op = fake.operations().get(before);
     assertThat(op.type()).isEqualTo("configure");
@@ -157,7 +157,7 @@ class AptibleApiTransportTest {
     fake.registerImage("registry.example.com/team/api:2", "web: ./serve\n", List.of("./migrate"));
     List<String> output = new CopyOnWriteArrayList<>();
 
-    client(Redactor.create()).deployImage(APP, "registry.example.com/team/api:2",
+    client(Redactor.create()).app(APP).deployImage("registry.example.com/team/api:2",
         new RegistryCredentials("deployer", Secret.of("registry-canary-pw-42")), output::add);
 
     FakeAptible.Operation deploy = fake.deploys().get(fake.deploys().size() - 1);
@@ -178,7 +178,7 @@ class AptibleApiTransportTest {
     Redactor redactor = Redactor.create();
     fake.failNext("config:set");
 
-    assertThatThrownBy(() -> client(redactor).setConfig(APP, Map.of("FAILS", Secret.of("fail-canary-3"))))
+    assertThatThrownBy(() -> client(redactor).app(APP).setConfig(Map.of("FAILS", Secret.of("fail-canary-3"))))
         .isInstanceOfSatisfying(ApiException.class, e -> {
           assertThat(e.step()).hasValue("aptible.config:set");
           assertThat(e.getMessage()).contains("(configure) ended failed").contains("aptible operation:logs")
@@ -193,7 +193,7 @@ class AptibleApiTransportTest {
     fake.failNext("config:set", FakeAptible.Failure.API, "Env value api-canary-refused is not allowed");
     Redactor redactor = Redactor.create();
 
-    assertThatThrownBy(() -> client(redactor).setConfig(APP, Map.of("X_VAR", Secret.of("api-canary-refused"))))
+    assertThatThrownBy(() -> client(redactor).app(APP).setConfig(Map.of("X_VAR", Secret.of("api-canary-refused"))))
         .isInstanceOfSatisfying(ApiException.class, e -> {
           assertThat(e.status()).isEqualTo(422);
           assertThat(e.method()).isEqualTo("POST");
@@ -206,12 +206,12 @@ class AptibleApiTransportTest {
     AptibleClient wrongToken = AptibleClient.builder().environment(fake.environment())
         .accessToken(Secret.of("a.b.wrong")).cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment())
         .apiUrl(fake.apiUrl()).build();
-    assertThatThrownBy(() -> wrongToken.setConfig(APP, Map.of("A_VAR", Secret.of("value"))))
+    assertThatThrownBy(() -> wrongToken.app(APP).setConfig(Map.of("A_VAR", Secret.of("value"))))
         .isInstanceOfSatisfying(ApiException.class, e -> {
           assertThat(e.status()).isEqualTo(401);
           assertThat(e.getMessage()).contains("aptible login").doesNotContain("a.b.wrong");
         });
-    assertThatThrownBy(() -> client(Redactor.create()).setConfig("no-such-app", Map.of("A_VAR", Secret.of("value"))))
+    assertThatThrownBy(() -> client(Redactor.create()).app("no-such-app").setConfig(Map.of("A_VAR", Secret.of("value"))))
         .isInstanceOfSatisfying(ApiException.class, e -> {
           assertThat(e.status()).isEqualTo(404);
           assertThat(e.getMessage()).contains("app no-such-app in environment api-env");
@@ -223,7 +223,7 @@ class AptibleApiTransportTest {
     AptibleClient cli = AptibleClient.builder().environment(fake.environment()).accessToken(fake.token())
         .cliCommand(fake.cliCommand()).cliEnvironment(fake.cliEnvironment()).secretTransport(SecretTransport.CLI)
         .build();
-    cli.setConfig(APP, Map.of("VIA_CLI", Secret.of("cli-visible-value")));
+    cli.app(APP).setConfig(Map.of("VIA_CLI", Secret.of("cli-visible-value")));
     FakeAptible.Operation op = fake.operations().get(fake.operations().size() - 1);
     assertThat(op.argv()).contains("VIA_CLI=cli-visible-value");
   }

@@ -84,7 +84,7 @@ class AptibleAppOperationsTest {
     app.scale("web", 2, 2048);
     assertThat(fake.app("ops-app").orElseThrow().services().get(0))
         .isEqualTo(new FakeAptible.Service("web", "node server.js", 2, 2048, "m"));
-    assertThat(AptibleClientFakeAptibleTest.client(fake, redactor).services("ops-app"))
+    assertThat(AptibleClientFakeAptibleTest.client(fake, redactor).app("ops-app").services())
         .extracting(ServiceInfo::name, ServiceInfo::containerCount)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("web", 2), org.assertj.core.groups.Tuple.tuple("worker", 1));
     assertThatThrownBy(() -> app.scale("clock", 1, 1024)).isInstanceOfSatisfying(AptibleException.class,
@@ -112,8 +112,8 @@ class AptibleAppOperationsTest {
     String target = endpoints.get(0).dnsTarget();
 
     AptibleClient client = AptibleClientFakeAptibleTest.client(fake, redactor);
-    client.renewEndpoint("ops-app", target);
-    assertThat(client.endpoints("ops-app").get(0).managedTlsStatus()).contains("ready");
+    client.app("ops-app").renewEndpoint(target);
+    assertThat(client.app("ops-app").endpoints().get(0).managedTlsStatus()).contains("ready");
     assertThat(client.operationLogs(fake.deploys().get(0).id())).contains("succeeded");
   }
 
@@ -129,7 +129,7 @@ class AptibleAppOperationsTest {
           .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/feature:refs/heads/feature")).call();
     }
 
-    AptibleClientFakeAptibleTest.client(fake, redactor).deployGitCommitish("commitish-app", "feature", line -> { });
+    AptibleClientFakeAptibleTest.client(fake, redactor).app("commitish-app").deployGitCommitish("feature", line -> { });
 
     FakeAptible.App deployed = fake.app("commitish-app").orElseThrow();
     assertThat(deployed.services()).extracting(FakeAptible.Service::name).containsExactly("web");

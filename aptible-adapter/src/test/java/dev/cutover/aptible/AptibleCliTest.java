@@ -95,9 +95,9 @@ class AptibleCliTest {
     AptibleClient c = client(runner);
 
     c.createApp("shop");
-    c.scale("shop", "web", 1, 1024);
-    c.renewEndpoint("shop", "elb-prod-1.aptible.in");
-    c.unsetConfig("shop", List.of("OLD_VAR"));
+    c.app("shop").scale("web", 1, 1024);
+    c.app("shop").renewEndpoint("elb-prod-1.aptible.in");
+    c.app("shop").unsetConfig(List.of("OLD_VAR"));
 
     assertThat(runner.argvs()).extracting(argv -> argv.subList(argv.size() - 2, argv.size())).containsExactly(
         List.of("--", "shop"), List.of("--", "web"), List.of("--", "elb-prod-1.aptible.in"), List.of("--", "OLD_VAR"));
@@ -110,8 +110,8 @@ class AptibleCliTest {
     vars.put("API_KEY", Secret.of("k-123456"));
     vars.put("EMPTY_FLAG", Secret.of(""));
 
-    client(runner).setConfig("web-app", vars);
-    client(runner).setConfig("web-app", Map.of("ONLY_EMPTY", Secret.of("")));
+    client(runner).app("web-app").setConfig(vars);
+    client(runner).app("web-app").setConfig(Map.of("ONLY_EMPTY", Secret.of("")));
 
     assertThat(runner.argvs()).singleElement().satisfies(argv -> assertThat(argv)
         .containsExactly("/opt/aptible", "config:set", "--app", "web-app", "--environment", "prod-env", "--", "API_KEY=k-123456"));
@@ -191,7 +191,7 @@ class AptibleCliTest {
         .reply(1, "INFO -- : pulling with registry-S3cret-pw\n", "Operation #9 failed.\n").runner();
     List<String> output = new ArrayList<>();
 
-    assertThatThrownBy(() -> client(runner).deployImage("web-app", "registry.example.com/team/app:1.2",
+    assertThatThrownBy(() -> client(runner).app("web-app").deployImage("registry.example.com/team/app:1.2",
         new RegistryCredentials("deployer", password), output::add))
         .isInstanceOfSatisfying(AptibleException.class, e -> {
           assertThat(e.kind()).isEqualTo(AptibleException.Kind.OPERATION_FAILED);

@@ -139,6 +139,19 @@ class AptibleInputValidationTest {
   }
 
   @Test
+  void advice_theAptibleCliCommands_callNothing() {
+    FakeProcessRunner runner = runner();
+    AptibleApp app = client(runner).app("shop");
+    assertThat(app.activateTlsCommand("elb-prod-env-42.aptible.in"))
+        .isEqualTo("aptible endpoints:renew --app shop --environment prod-env elb-prod-env-42.aptible.in");
+    assertThat(app.createRedisAdvice(List.of("REDIS_URL", "REDIS_TLS_URL")))
+        .contains("aptible db:create --environment prod-env --type redis shop-redis")
+        .contains("point REDIS_URL, REDIS_TLS_URL at it")
+        .contains("aptible db:url --environment prod-env --type redis+ssl shop-redis");
+    assertThat(runner.argvs()).isEmpty();
+  }
+
+  @Test
   void setConfig_secretValue_neverInExceptionOrLogs() {
     FakeProcessRunner runner = runner();
     assertThatThrownBy(() -> client(runner).app("app").setConfig(Map.of("bad-name", Secret.of("hunter2-secret"))))

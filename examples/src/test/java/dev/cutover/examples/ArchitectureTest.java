@@ -37,12 +37,15 @@ class ArchitectureTest {
   /**
    * Platform rules that belong to an adapter (STYLE: "The adapter that talks to the platform owns its
    * rules; core asks the port"), as they look when copied: Aptible's container sizes, a handle
-   * pattern, Heroku's dyno sizes. Matched in code and string literals, not in comments.
+   * pattern, Heroku's dyno sizes, and a command of either platform's CLI (advice such as
+   * {@code heroku maintenance:on} comes from the port). Matched in code and string literals, not in comments.
    */
   static final Map<String, Pattern> PLATFORM_RULES = Map.of(
       "an Aptible container size", Pattern.compile("\\b(7168|15360|30720|61440|153600|245760)\\b"),
       "a handle pattern", Pattern.compile("\\{1,64}|\\{0,63}|\\[(a-z0-9|0-9a-z)\\._-\\]"),
-      "a Heroku dyno size", Pattern.compile("(?i)\"(standard-[12]x|performance-(m|l|xl|2xl)|private-[sml]|shield-[sml])\""));
+      "a Heroku dyno size", Pattern.compile("(?i)\"(standard-[12]x|performance-(m|l|xl|2xl)|private-[sml]|shield-[sml])\""),
+      "a Heroku or Aptible CLI command", Pattern.compile("\\b(heroku|aptible) ([a-z][a-z-]*:[a-z]|(deploy|login|logs|ps|"
+          + "restart|run|ssh|rebuild|apps|config|addons|domains|releases|maintenance|operation)\\b)"));
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.cutover\\.([a-z_][a-z0-9_]*)((?:\\.[a-z_][a-z0-9_]*)*)");
 
   @Test
@@ -101,7 +104,14 @@ class ArchitectureTest {
         "class Names {",
         "  static final java.util.regex.Pattern HANDLE = java.util.regex.Pattern.compile(\"[a-z0-9._-]{1,64}\");",
         "  static final String DYNO = \"Standard-2X\";",
+        "  static final String ADVICE = \"run `aptible endpoints:renew \" + host + \"`\";",
         "}", ""));
+    plant(root, "core/src/main/java/dev/cutover/core/migration/Advice.java",
+        "package dev.cutover.core.migration;\nclass Advice { String on = \"heroku maintenance:on -a \"; }\n");
+    plant(root, "core/src/main/java/dev/cutover/core/migration/Words.java", String.join("\n",
+        "package dev.cutover.core.migration;",
+        "/** Run `aptible deploy` or `heroku maintenance:on`: in a comment, fine. */",
+        "class Words { String s = \"delete the Heroku app \" + heroku + \" (heroku.inventory, aptible-cli)\"; }", ""));
     plant(root, "core/src/test/java/dev/cutover/core/FakeRules.java",
         "package dev.cutover.core;\nclass FakeRules { int size = 15360; }\n");
     plant(root, "aptible-adapter/src/main/java/dev/cutover/aptible/Rules.java",
@@ -110,7 +120,9 @@ class ArchitectureTest {
     assertThat(platformRulesInCore(root)).containsExactlyInAnyOrder(
         "core/src/main/java/dev/cutover/core/migration/Sizes.java: an Aptible container size",
         "core/src/main/java/dev/cutover/core/Names.java: a handle pattern",
-        "core/src/main/java/dev/cutover/core/Names.java: a Heroku dyno size");
+        "core/src/main/java/dev/cutover/core/Names.java: a Heroku dyno size",
+        "core/src/main/java/dev/cutover/core/Names.java: a Heroku or Aptible CLI command",
+        "core/src/main/java/dev/cutover/core/migration/Advice.java: a Heroku or Aptible CLI command");
   }
 
   /** Each file of core's main sources holding a platform rule, as {@code "<file>: <rule>"}. */

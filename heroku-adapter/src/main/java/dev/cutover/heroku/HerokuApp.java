@@ -133,10 +133,15 @@ public final class HerokuApp implements SourceApp {
     JsonNode app = api.send(ctx("heroku.maintenance"), "PATCH", "apps/" + name, Map.of("maintenance", on), true);
     if (app.path("maintenance").isBoolean() && app.path("maintenance").asBoolean() != on) {
       throw new MigrationException("heroku.maintenance", "heroku.maintenance: Heroku did not turn maintenance "
-          + (on ? "on" : "off") + " for " + name + "; try again or use `heroku maintenance:" + (on ? "on" : "off")
-          + " -a " + name + "`.", true, null);
+          + (on ? "on" : "off") + " for " + name + "; try again or use `" + maintenanceCommand(on) + "`.", true, null);
     }
     LOG.info("heroku.maintenance: {} maintenance {}", name, on ? "on" : "off");
+  }
+
+  /** The Heroku CLI command: {@code heroku maintenance:on -a <app>} (or {@code :off}). */
+  @Override
+  public String maintenanceCommand(boolean on) {
+    return "heroku maintenance:" + (on ? "on" : "off") + " -a " + name;
   }
 
   /** Every config var (empty values included); each value is registered with the redactor. */

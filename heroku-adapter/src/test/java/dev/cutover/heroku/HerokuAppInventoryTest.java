@@ -295,6 +295,16 @@ class HerokuAppInventoryTest {
   }
 
   @Test
+  void maintenanceCommand_theHerokuCliCommand_callsNothing() {
+    try (HerokuClient heroku = client()) {
+      HerokuApp app = heroku.app(APP);
+      assertThat(app.maintenanceCommand(true)).isEqualTo("heroku maintenance:on -a " + APP);
+      assertThat(app.maintenanceCommand(false)).isEqualTo("heroku maintenance:off -a " + APP);
+    }
+    assertThat(fake.requests("PATCH", "/apps/big-app")).isEmpty();
+  }
+
+  @Test
   void features_fakeApp_listsNameAndState() {
     fake.app("feature-app").feature("runtime-dyno-metadata", true).feature("preboot", false);
     try (HerokuClient heroku = client()) {

@@ -7,6 +7,7 @@ import dev.cutover.core.Redactor;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.ArchiveSummary;
 import dev.cutover.core.model.PgConnection;
+import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.model.RestoreResult;
 import dev.cutover.core.model.RestoreStrategy;
 import dev.cutover.core.model.VerificationReport;
@@ -245,6 +246,21 @@ public final class PgMigrator implements DatabaseMover {
   }
 
   /**
+   * {@link #checkCanRestore(ArchiveSummary, RestoreStrategy)} for the backup a capture of
+   * {@code source} will produce, before it exists: its pg_dump matches the server's major version,
+   * so the archive has the format that version writes ({@link #maxArchiveMinor}).
+   *
+   * @throws PgToolException as {@link #checkCanRestore(ArchiveSummary, RestoreStrategy)}
+   */
+  @Override
+  public void checkCanRestore(PostgresInfo source, RestoreStrategy strategy) {
+    Objects.requireNonNull(source, "source");
+    String format = "1." + maxArchiveMinor(source.majorVersion());
+    checkCanRestore(new ArchiveSummary(format, "gzip", source.version(), source.version(), "unknown",
+        Math.max(0, source.dataSizeBytes()), List.of(), List.of(), List.of(), 0, 0), strategy);
+  }
+
+  /**
    * STREAM reads no archive: pg_dump must be at least the source server's major version (taken from
    * the summary of a backup of that server), and pg_restore at least pg_dump's.
    */
@@ -314,13 +330,13 @@ public final class PgMigrator implements DatabaseMover {
 
   /**
    * Restores {@code archive} into {@code target} with {@code strategy}, as
-   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, Optional, MigrationListener)} does
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, PgConnection, MigrationListener)} does
    * with the builder's jobs and without a source: extensions get the target server's default versions.
    */
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener) {
-    return restore(archive, target, strategy, replaceExisting, 0, Optional.empty(), listener);
+    return restoreArchive(archive, target, strategy, replaceExisting, 0, Optional.empty(), listener);
   }
 
   /**
@@ -330,15 +346,15 @@ public final class PgMigrator implements DatabaseMover {
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       int jobs, MigrationListener listener) {
-    return restore(archive, target, strategy, replaceExisting, jobs, Optional.empty(), listener);
+    return restoreArchive(archive, target, strategy, replaceExisting, jobs, Optional.empty(), listener);
   }
 
   /**
-   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, Optional, MigrationListener)} with the
-   * builder's jobs, reading from the live {@code source}, when given, what an archive does not carry.
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, PgConnection, MigrationListener)} with the
+   * builder's jobs, reading from the live {@code source} what an archive does not carry.
    */
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      Optional<PgConnection> source, MigrationListener listener) {
+      PgConnection source, MigrationListener listener) {
     return restore(archive, target, strategy, replaceExisting, 0, source, listener);
   }
 
@@ -367,7 +383,7 @@ public final class PgMigrator implements DatabaseMover {
    * @param strategy how to restore
    * @param replaceExisting whether to empty a non-empty target first
    * @param jobs workers (1-64) for PG_RESTORE and PARALLEL; 0 keeps the builder's
-   * @param source the live source, read (never written) for what the archive lacks; empty if unknown
+   * @param source the live source, read (never written) for what the archive lacks
    * @param listener progress and warnings
    * @return what the restore did
    * @throws ValidationException for a bad archive, {@code jobs} out of range, a non-empty target without
@@ -378,7 +394,13 @@ public final class PgMigrator implements DatabaseMover {
    */
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      int jobs, Optional<PgConnection> source, MigrationListener listener) {
+      int jobs, PgConnection source, MigrationListener listener) {
+    return restoreArchive(archive, target, strategy, replaceExisting, jobs,
+        Optional.of(Objects.requireNonNull(source, "source")), listener);
+  }
+
+  private RestoreResult restoreArchive(Path archive, PgConnection target, RestoreStrategy strategy,
+      boolean replaceExisting, int jobs, Optional<PgConnection> source, MigrationListener listener) {
     ValidationException.Collector problems = ValidationException.collector("restore");
     if (jobs < 0 || jobs > 64) {
       problems.add("jobs", jobs, "must be between 1 and 64 (0: the builder's " + this.jobs + ")",
@@ -701,19 +723,30 @@ public final class PgMigrator implements DatabaseMover {
   // ---------------------------------------------------------------- verification
 
   /**
-   * Verifies {@code target}: against {@code source} when given (content digests, schema, privileges,
-   * settings, as {@link DatabaseVerifier} describes), else, with only what {@code restored} counted,
-   * counts only, a report that does not pass (counts prove no content: use
-   * {@link #verify(VerificationRequest)} with the archive).
+   * Verifies {@code target} against the live {@code source}: content digests, schema, privileges,
+   * settings, as {@link DatabaseVerifier} describes.
    *
    * @throws PgToolException when a database cannot be reached
    */
   @Override
-  public VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored) {
+  public VerificationReport verify(PgConnection target, PgConnection source, RestoreResult restored) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(restored, "restored");
     return verify(VerificationRequest.of(target).source(source).restored(restored));
+  }
+
+  /**
+   * Verifies {@code target} with only what {@code restored} counted: counts only, a report that does
+   * not pass (counts prove no content: use {@link #verify(VerificationRequest)} with the archive).
+   *
+   * @throws PgToolException when the target cannot be reached
+   */
+  @Override
+  public VerificationReport verify(PgConnection target, RestoreResult restored) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(restored, "restored");
+    return verify(VerificationRequest.of(target).restored(restored));
   }
 
   /**

@@ -41,6 +41,11 @@ public final class PgMigratorService implements DatabaseMover {
   }
 
   @Override
+  public void checkCanRestore(dev.cutover.core.model.PostgresInfo source, RestoreStrategy strategy) {
+    delegate.checkCanRestore(source, strategy);
+  }
+
+  @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
       MigrationListener listener) {
     return delegate.restore(archive, target, strategy, replaceExisting, listener);
@@ -54,13 +59,18 @@ public final class PgMigratorService implements DatabaseMover {
 
   @Override
   public RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      int jobs, Optional<PgConnection> source, MigrationListener listener) {
+      int jobs, PgConnection source, MigrationListener listener) {
     return delegate.restore(archive, target, strategy, replaceExisting, jobs, source, listener);
   }
 
   @Override
-  public VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored) {
+  public VerificationReport verify(PgConnection target, PgConnection source, RestoreResult restored) {
     return delegate.verify(target, source, restored);
+  }
+
+  @Override
+  public VerificationReport verify(PgConnection target, RestoreResult restored) {
+    return delegate.verify(target, restored);
   }
 
   @Override

@@ -16,7 +16,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,7 +89,7 @@ class ArchiveEdgeCasesIntegrationTest {
           + "s.setdatabase where d.datname = current_database()")).isZero();
       var report = migrator.verify(dev.cutover.core.model.VerificationRequest.of(target.connection()).archive(partial));
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
-      assertThat(migrator.verify(target.connection(), Optional.of(db.connection()), result).passed()).isTrue();
+      assertThat(migrator.verify(target.connection(), db.connection(), result).passed()).isTrue();
     }
   }
 

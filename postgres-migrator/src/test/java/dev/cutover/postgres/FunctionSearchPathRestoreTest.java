@@ -12,7 +12,6 @@ import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.testkit.postgres.PgFixture;
 import dev.cutover.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -67,7 +66,7 @@ class FunctionSearchPathRestoreTest {
         case STREAM -> migrator.stream(source.connection(), target.connection(), false, MigrationListener.NONE);
         case DIRECT -> migrator.copyDirect(source.connection(), target.connection(), false, CopyJournal.inMemory(),
             MigrationListener.NONE);
-        default -> migrator.restore(archive, target.connection(), strategy, false, Optional.empty(),
+        default -> migrator.restore(archive, target.connection(), strategy, false,
             MigrationListener.NONE);
       };
 

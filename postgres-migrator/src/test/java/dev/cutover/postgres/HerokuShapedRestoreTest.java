@@ -13,7 +13,6 @@ import dev.cutover.core.spi.CopyJournal;
 import dev.cutover.testkit.postgres.PgFixture;
 import dev.cutover.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -130,7 +129,7 @@ class HerokuShapedRestoreTest {
     RestoreResult result = switch (strategy) {
       case STREAM -> migrator.stream(src, target.connection(), false, MigrationListener.NONE);
       case DIRECT -> migrator.copyDirect(src, target.connection(), false, CopyJournal.inMemory(), MigrationListener.NONE);
-      default -> migrator.restore(archive, target.connection(), strategy, false, Optional.of(src), MigrationListener.NONE);
+      default -> migrator.restore(archive, target.connection(), strategy, false, src, MigrationListener.NONE);
     };
     migrator.copyDatabaseSettings(src, target.connection());
     return result;

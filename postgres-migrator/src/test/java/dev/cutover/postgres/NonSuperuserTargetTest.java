@@ -11,7 +11,6 @@ import dev.cutover.core.model.VerificationRequest;
 import dev.cutover.testkit.postgres.PgFixture;
 import dev.cutover.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,7 @@ class NonSuperuserTargetTest {
       PgConnection admin = source.connection().withDatabase(role);
       PgConnection target = new PgConnection(admin.host(), admin.port(), role, role, admin.password(), admin.sslMode());
       try {
-        migrator.restore(archive, target, RestoreStrategy.PARALLEL, false, Optional.empty(), MigrationListener.NONE);
+        migrator.restore(archive, target, RestoreStrategy.PARALLEL, false, MigrationListener.NONE);
 
         VerificationReport live = migrator.verify(VerificationRequest.of(target).source(source.connection()));
         VerificationReport archived = migrator.verify(VerificationRequest.of(target).archive(archive));

@@ -16,7 +16,6 @@ import dev.cutover.testkit.postgres.TestDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -89,7 +88,7 @@ class PgMigratorIntegrationTest {
       assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L).containsEntry("public.invoices", 1_000L);
       assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
       assertThat(result.warnings()).anyMatch(w -> w.contains("search_path"));
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertArchiveVerificationPasses(target);
       assertThat(revokedFromPublic(target)).isTrue();
@@ -104,7 +103,7 @@ class PgMigratorIntegrationTest {
       assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
       assertThat(result.warnings()).anyMatch(w -> w.contains("grants to [" + tricky.readerRole() + "] were dropped")
           && w.contains(tricky.ownerRole()));
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(report.checks()).anyMatch(c -> c.kind().equals("content") && c.name().equals("public.events_2026_01"));
       assertThat(revokedFromPublic(target)).isTrue();
@@ -120,7 +119,7 @@ class PgMigratorIntegrationTest {
       assertThat(result.strategy()).isEqualTo(RestoreStrategy.PARALLEL);
       assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
       assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertArchiveVerificationPasses(target);
       assertThat(revokedFromPublic(target)).isTrue();
@@ -134,7 +133,7 @@ class PgMigratorIntegrationTest {
       assertThat(result.strategy()).isEqualTo(RestoreStrategy.STREAM);
       assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
       assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(revokedFromPublic(target)).isTrue();
     }
@@ -153,7 +152,7 @@ class PgMigratorIntegrationTest {
       assertThat(result.rowsRestored()).containsEntry("public.users", 2_000L);
       assertThat(result.totalRows()).isEqualTo(TOTAL_ROWS);
       assertThat(result.warnings()).anyMatch(w -> w.startsWith("database-level settings copied from the source"));
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), result);
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), result);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       assertThat(revokedFromPublic(target)).isTrue();
       assertThat(target.queryString("select 'a=>1'::hstore -> 'a'")).isEqualTo("1");
@@ -163,7 +162,7 @@ class PgMigratorIntegrationTest {
       RestoreResult again = migrator.copyDirect(source.connection(), target.connection(), false, journal,
           MigrationListener.NONE);
       assertThat(again.rowsRestored()).isEqualTo(result.rowsRestored());
-      assertThat(migrator.verify(target.connection(), Optional.of(source.connection()), again).passed()).isTrue();
+      assertThat(migrator.verify(target.connection(), source.connection(), again).passed()).isTrue();
     }
   }
 
@@ -193,7 +192,7 @@ class PgMigratorIntegrationTest {
         assertThat(result.totalRows()).as(c.getKey().name()).isEqualTo(TOTAL_ROWS);
         // as the pipeline does: Heroku's backups carry no privileges, so the revocation comes from the source
         migrator.copyDatabaseSettings(source.connection(), c.getValue().connection());
-        VerificationReport report = migrator.verify(c.getValue().connection(), Optional.of(source.connection()), result);
+        VerificationReport report = migrator.verify(c.getValue().connection(), source.connection(), result);
         assertThat(report.passed()).as(report.describeMismatches()).isTrue();
       }
     }
@@ -226,7 +225,7 @@ class PgMigratorIntegrationTest {
   void verify_deletedRow_reportsRowMismatch() {
     try (TestDatabase target = restoredCopy()) {
       target.execute("delete from public.invoices where number = (select max(number) from public.invoices)");
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), dummy());
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), dummy());
       assertThat(report.passed()).isFalse();
       assertThat(report.mismatches()).extracting(VerificationReport.Check::name).contains("public.invoices");
       assertThat(report.describeMismatches()).contains("public.invoices").contains("1,000 rows").contains("999 rows");
@@ -239,7 +238,7 @@ class PgMigratorIntegrationTest {
   void verify_missingIndex_namesTheIndexAndItsPartitions() {
     try (TestDatabase target = restoredCopy()) {
       target.execute("drop index public.events_user_time");
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), dummy());
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), dummy());
       assertThat(report.mismatches()).allSatisfy(c -> {
         assertThat(c.kind()).isEqualTo("index");
         assertThat(c.actual()).isEqualTo("(missing)");
@@ -252,7 +251,7 @@ class PgMigratorIntegrationTest {
   void verify_lostDatabaseSetting_reportsSettingMismatch() {
     try (TestDatabase target = restoredCopy()) {
       target.execute("alter database " + target.name() + " reset search_path");
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), dummy());
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), dummy());
       assertThat(report.mismatches()).singleElement().satisfies(c -> {
         assertThat(c.kind()).isEqualTo("database setting");
         assertThat(c.name()).isEqualTo("search_path");
@@ -274,7 +273,7 @@ class PgMigratorIntegrationTest {
       RestoreResult again = migrator.restore(archive, target.connection(), RestoreStrategy.PG_RESTORE, true,
           MigrationListener.NONE);
       assertThat(again.warnings()).anyMatch(w -> w.contains("emptied it first"));
-      VerificationReport report = migrator.verify(target.connection(), Optional.of(source.connection()), again);
+      VerificationReport report = migrator.verify(target.connection(), source.connection(), again);
       assertThat(report.passed()).as(report.describeMismatches()).isTrue();
     }
   }

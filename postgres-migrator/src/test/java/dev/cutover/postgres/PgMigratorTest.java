@@ -44,6 +44,23 @@ class PgMigratorTest {
   }
 
   @Test
+  void checkCanRestore_sourceVersion_knowsTheArchiveFormatItsPgDumpWrites() throws Exception {
+    PgMigrator migrator = migratorWithTools("15.19");
+    assertThatThrownBy(() -> migrator.checkCanRestore(source("16.4"), RestoreStrategy.PG_RESTORE))
+        .isInstanceOf(PgToolException.class)
+        .hasMessageContaining("archive 1.15 was written by pg_dump 16.4; pg_restore 15.19 cannot read it");
+    assertThatThrownBy(() -> migrator.checkCanRestore(source("17.2"), RestoreStrategy.GUIDE_SQL))
+        .hasMessageContaining("archive 1.16");
+    assertThatCode(() -> migrator.checkCanRestore(source("15.8"), RestoreStrategy.PG_RESTORE)).doesNotThrowAnyException();
+    assertThatCode(() -> migrator.checkCanRestore(source("12.20"), RestoreStrategy.PG_RESTORE)).doesNotThrowAnyException();
+    assertThatCode(() -> migrator.checkCanRestore(source("17.2"), RestoreStrategy.PARALLEL)).doesNotThrowAnyException();
+  }
+
+  private static dev.cutover.core.model.PostgresInfo source(String version) {
+    return new dev.cutover.core.model.PostgresInfo("postgresql-1", "DATABASE", "essential-0", version, 1024);
+  }
+
+  @Test
   void checkCanRestore_streamFromNewerServer_saysPgDumpTooOld() throws Exception {
     PgMigrator migrator = migratorWithTools("15.19");
     assertThatThrownBy(() -> migrator.checkCanRestore(summary("1.15", "16.4"), RestoreStrategy.STREAM))

@@ -12,7 +12,6 @@ import dev.cutover.testkit.postgres.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -61,7 +60,7 @@ class TamperedArchiveTest {
   @EnumSource(value = RestoreStrategy.class, names = {"GUIDE_SQL", "PG_RESTORE", "PARALLEL"})
   void restore_editedValue_restoresButFailsVerificationAgainstTheSource(RestoreStrategy strategy) {
     try (TestDatabase target = server.createDatabase("cut_tmp_tgt_")) {
-      migrator.restore(tampered, target.connection(), strategy, false, Optional.empty(), MigrationListener.NONE);
+      migrator.restore(tampered, target.connection(), strategy, false, MigrationListener.NONE);
       assertThat(target.queryString("select body from notes where id = 123")).isEqualTo("note number 124");
 
       VerificationReport report = migrator.verify(VerificationRequest.of(target.connection()).source(source.connection()));

@@ -12,7 +12,6 @@ import dev.cutover.testkit.postgres.TestDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabase;
 import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +46,7 @@ class VerificationMutationTest {
     tricky = TrickyDatabaseGenerator.builder().users(500).olderHstore(true).build().generate(source.connection());
     Path archive = migrator.dump(source.connection(), dir.resolve("source.dump"), MigrationListener.NONE);
     template = server.createDatabase("cut_vfy_tpl_");
-    migrator.restore(archive, template.connection(), RestoreStrategy.PARALLEL, false, Optional.of(source.connection()),
+    migrator.restore(archive, template.connection(), RestoreStrategy.PARALLEL, false, source.connection(),
         MigrationListener.NONE);
   }
 

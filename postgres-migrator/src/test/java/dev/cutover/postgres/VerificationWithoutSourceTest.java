@@ -23,7 +23,6 @@ import dev.cutover.testkit.postgres.TrickyDatabaseGenerator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -140,7 +139,7 @@ class VerificationWithoutSourceTest {
 
   @Test
   void verify_countsOnly_neverPasses() {
-    VerificationReport report = migrator.verify(template.connection(), Optional.empty(), restored);
+    VerificationReport report = migrator.verify(template.connection(), restored);
 
     assertThat(report.evidence()).isEqualTo(VerificationReport.Evidence.COUNTS_ONLY);
     assertThat(report.passed()).isFalse();

@@ -15,8 +15,8 @@ final class FollowUps {
         j.endpoints.stream().filter(Journal.Endpoint::custom).forEach(e -> {
           b.followUp("Change DNS: CNAME " + e.domain() + " to " + e.dnsTarget()
               + " (an apex domain needs an ALIAS/ANAME record).");
-          b.followUp("Once DNS resolves, run `aptible endpoints:renew " + e.dnsTarget() + " --app "
-              + plan.wiring().target().handle() + "` once to activate managed TLS for " + e.domain() + ".");
+          b.followUp("Once DNS resolves, run `" + plan.wiring().target().activateTlsCommand(e.dnsTarget())
+              + "` once to activate managed TLS for " + e.domain() + ".");
         });
         b.followUp("Check the app on Aptible, then delete the Heroku app " + app
             + " (it stays in maintenance mode until then).");

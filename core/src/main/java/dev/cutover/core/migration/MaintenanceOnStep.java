@@ -17,7 +17,7 @@ final class MaintenanceOnStep implements Step {
 
   @Override
   public String describe(MigrationPlan plan) {
-    return "heroku maintenance:on -a " + plan.source() + " (downtime starts; the time is journalled; a rollback turns it off)"
+    return plan.wiring().source().maintenanceCommand(true) + " (downtime starts; the time is journalled; a rollback turns it off)"
         + WriteFence.describe(plan);
   }
 

@@ -86,7 +86,7 @@ final class Planner {
       services.forEach(sp -> rules.checkService(sp.service(), sp.count(), problems));
       endpoints = SourceRules.endpoints(inventory, services, warnings);
       endpoints.forEach(e -> rules.checkEndpoints(given.target().handle(), e.service(), e.domains(), problems));
-      addons = RedisMoves.addons(SourceRules.addons(inventory, postgres), redis);
+      addons = RedisMoves.addons(SourceRules.addons(inventory, postgres, wiring.target()), redis);
       repo = repository(options, inventory, preparation, journal, redactor, problems);
       warnings.addAll(repo.warnings());
       config = SourceRules.keep(RedisMoves.config(SourceRules.config(inventory, wiring.source(), moves, postgres,

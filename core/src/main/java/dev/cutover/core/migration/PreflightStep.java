@@ -1,8 +1,6 @@
 package dev.cutover.core.migration;
 
 import dev.cutover.core.MigrationException;
-import dev.cutover.core.model.ArchiveSummary;
-import dev.cutover.core.model.PostgresInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,17 +43,9 @@ final class PreflightStep implements Step {
     }
     out.append(", ").append(free / (1024 * 1024)).append(" MB free");
     for (PostgresMove m : moves) {
-      ctx.mover().checkCanRestore(expectedArchive(m.source()), m.strategy());
+      ctx.mover().checkCanRestore(m.source(), m.strategy());
       out.append("; ").append(m.strategy()).append(" can restore PostgreSQL ").append(m.source().version());
     }
     return out.toString();
-  }
-
-  /** What the capture will produce, as far as it is known before it exists: pg_dump matches the server's major version. */
-  private static ArchiveSummary expectedArchive(PostgresInfo db) {
-    int major = db.majorVersion();
-    String format = major >= 17 ? "1.16" : major == 16 ? "1.15" : major >= 12 ? "1.14" : "1.13";
-    return new ArchiveSummary(format, "gzip", db.version(), db.version(), "unknown", Math.max(0, db.dataSizeBytes()),
-        List.of(), List.of(), List.of(), 0, 0);
   }
 }

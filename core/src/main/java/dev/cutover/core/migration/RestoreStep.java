@@ -48,8 +48,11 @@ final class RestoreStep implements Step {
       ctx.save();
       // the live source, when usable, gives what the archive lacks (extension versions, revocations from PUBLIC)
       Optional<PgConnection> source = SourceDatabase.of(ctx, m, id(), "restoring from the archive alone");
-      RestoreResult result = ctx.mover().restore(dump, ctx.tunnels().to(m.targetHandle()).connection(), m.strategy(),
-          replace, ctx.plan().options().jobs(), source, ctx.listener());
+      PgConnection target = ctx.tunnels().to(m.targetHandle()).connection();
+      int jobs = ctx.plan().options().jobs();
+      RestoreResult result = source.isPresent()
+          ? ctx.mover().restore(dump, target, m.strategy(), replace, jobs, source.get(), ctx.listener())
+          : ctx.mover().restore(dump, target, m.strategy(), replace, jobs, ctx.listener());
       state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
       state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
       state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());

@@ -12,6 +12,7 @@ import dev.cutover.core.model.ConfigVarKind;
 import dev.cutover.core.model.Domain;
 import dev.cutover.core.model.Formation;
 import dev.cutover.core.spi.SourceApp;
+import dev.cutover.core.spi.TargetApp;
 import dev.cutover.core.spi.TargetRules;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,7 +75,7 @@ final class SourceRules {
     return List.of(new EndpointPlan("web", domains));
   }
 
-  static List<AddonDecision> addons(AppInventory inv, List<PostgresMove> moves) {
+  static List<AddonDecision> addons(AppInventory inv, List<PostgresMove> moves, TargetApp target) {
     List<AddonDecision> out = new ArrayList<>();
     for (Addon a : inv.addons().stream().sorted(Comparator.comparing(Addon::name)).toList()) {
       Optional<PostgresMove> move = moves.stream().filter(m -> m.source().addonName().equals(a.name())).findFirst();
@@ -84,8 +85,7 @@ final class SourceRules {
       } else if (a.service().equals("heroku-postgresql")) {
         action = Databases.notMoved(inv, a);
       } else if (a.service().equals("heroku-redis")) {
-        action = "not migrated: create an Aptible Redis database (aptible db:create --type redis), point "
-            + String.join(", ", a.configVars()) + " at it (db:url --type redis+ssl); its data is not moved";
+        action = "not migrated: " + target.createRedisAdvice(a.configVars()) + "; its data is not moved";
       } else if (a.service().equals("scheduler")) {
         action = "not migrated: recreate the Heroku Scheduler jobs as a cron service (e.g. supercronic) in the app";
       } else {

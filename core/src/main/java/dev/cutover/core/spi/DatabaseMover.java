@@ -38,6 +38,17 @@ public interface DatabaseMover {
   void checkCanRestore(ArchiveSummary archive, RestoreStrategy strategy);
 
   /**
+   * Fails with a clear message, before any backup exists, when {@code strategy} cannot restore a
+   * backup of the {@code source} database here. The mover knows which archive format a backup of
+   * that server version will have (pg_dump writes the format of the server's major version), so no
+   * caller keeps a copy of that table.
+   *
+   * @param source the source database (its version and size)
+   * @param strategy how it will be restored
+   */
+  void checkCanRestore(dev.cutover.core.model.PostgresInfo source, RestoreStrategy strategy);
+
+  /**
    * Restores {@code archive} into {@code target}, which must be empty unless {@code replaceExisting}.
    */
   RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
@@ -63,21 +74,21 @@ public interface DatabaseMover {
 
   /**
    * Restores {@code archive} as {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, MigrationListener)}
-   * does, reading from the live {@code source}, when given, what an archive does not carry (the
-   * versions of its extensions, and the revocations from PUBLIC of an archive made without
-   * privileges). The default ignores the source.
+   * does, reading from the live {@code source} what an archive does not carry (the versions of its
+   * extensions, and the revocations from PUBLIC of an archive made without privileges). Without a
+   * reachable source, call the overload without it. The default ignores the source.
    *
    * @param archive the archive
    * @param target the empty target
    * @param strategy how to restore
    * @param replaceExisting whether to empty a non-empty target first
    * @param jobs parallel workers, 0 for the mover's own setting
-   * @param source the live source, or empty
+   * @param source the live source, read, never written
    * @param listener progress
    * @return what the restore did
    */
   default RestoreResult restore(Path archive, PgConnection target, RestoreStrategy strategy, boolean replaceExisting,
-      int jobs, Optional<PgConnection> source, MigrationListener listener) {
+      int jobs, PgConnection source, MigrationListener listener) {
     return restore(archive, target, strategy, replaceExisting, jobs, listener);
   }
 
@@ -111,25 +122,42 @@ public interface DatabaseMover {
   }
 
   /**
-   * Compares {@code target} with {@code source} when given, else with what {@code restored} counted.
-   * Does not throw on mismatch: the report says.
+   * Compares {@code target} with the live {@code source}. Does not throw on mismatch: the report says.
+   *
+   * @param target the restored database
+   * @param source the live source
+   * @param restored what the restore did
+   * @return the report
    */
-  VerificationReport verify(PgConnection target, Optional<PgConnection> source, RestoreResult restored);
+  VerificationReport verify(PgConnection target, PgConnection source, RestoreResult restored);
+
+  /**
+   * Compares {@code target} with what {@code restored} counted, when no source can be reached. Does
+   * not throw on mismatch: the report says.
+   *
+   * @param target the restored database
+   * @param restored what the restore did
+   * @return the report
+   */
+  VerificationReport verify(PgConnection target, RestoreResult restored);
 
   /**
    * Verifies {@code request.target()} against the live source when it can be reached, else against
    * the archive, and says in {@link VerificationReport#evidence()} which it was. Does not throw on a
    * mismatch: the report says. The default, for a mover that only counts, calls
-   * {@link #verify(PgConnection, Optional, RestoreResult)} with the request's restore counts.
+   * {@link #verify(PgConnection, PgConnection, RestoreResult)} (or, without a source,
+   * {@link #verify(PgConnection, RestoreResult)}) with the request's restore counts.
    *
    * @param request what to verify and against what
    * @return the report
    * @throws UnsupportedOperationException (default only) when the request has no restore counts
    */
   default VerificationReport verify(VerificationRequest request) {
-    return verify(request.target(), request.source(), request.restored().orElseThrow(() ->
+    RestoreResult restored = request.restored().orElseThrow(() ->
         new UnsupportedOperationException(getClass().getName() + " verifies only against restore counts: "
-            + "give VerificationRequest.restored(result)")));
+            + "give VerificationRequest.restored(result)"));
+    return request.source().map(source -> verify(request.target(), source, restored))
+        .orElseGet(() -> verify(request.target(), restored));
   }
 
   /**

@@ -50,6 +50,18 @@ public interface SourceApp {
   void maintenance(boolean on);
 
   /**
+   * What a person runs to turn maintenance mode on or off by hand, in this platform's own terms
+   * (for Heroku, its CLI command), for plans, reports and advice. Calls nothing. The default says it
+   * in words.
+   *
+   * @param on whether maintenance is turned on
+   * @return the command or instruction
+   */
+  default String maintenanceCommand(boolean on) {
+    return "turn maintenance mode " + (on ? "on" : "off") + " for " + name();
+  }
+
+  /**
    * The formation now. Read-only. The default reads the whole inventory.
    *
    * @return each process type with its quantity, size and command

@@ -91,4 +91,27 @@ public interface TargetApp {
    *     each with its own DNS target: two domains get two endpoints and two CNAME targets
    */
   List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains);
+
+  /**
+   * What a person runs once DNS points at {@code dnsTarget} to activate the managed TLS certificate
+   * of that endpoint, in this platform's own terms (for Aptible, its CLI command). Calls nothing. The
+   * default says it in words.
+   *
+   * @param dnsTarget the endpoint's DNS target, as in {@link HttpsEndpoint#dnsTarget()}
+   * @return the command or instruction
+   */
+  default String activateTlsCommand(String dnsTarget) {
+    return "activate the managed TLS certificate of the endpoint " + dnsTarget + " on the target platform";
+  }
+
+  /**
+   * How a person replaces a Redis add-on by hand on this platform and points {@code configVars} at
+   * the new database (for Aptible, its CLI commands). Calls nothing. The default says it in words.
+   *
+   * @param configVars the source's config vars that point at the Redis add-on
+   * @return the advice, a sentence fragment without a final period
+   */
+  default String createRedisAdvice(List<String> configVars) {
+    return "create a Redis database on the target and point " + String.join(", ", configVars) + " at it";
+  }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Restores the fake dump format ({@code table=rows} lines) into an in-memory "target database" that
@@ -49,6 +48,11 @@ final class FakeMover implements DatabaseMover {
     Map<String, Long> tables = read(archive);
     return new ArchiveSummary("1.15", "gzip", "16.4", "16.4", "d1", sizeOf(archive), List.copyOf(tables.keySet()),
         List.of("plpgsql"), List.of("public"), tables.size() * 3, 0);
+  }
+
+  @Override
+  public void checkCanRestore(dev.cutover.core.model.PostgresInfo source, RestoreStrategy strategy) {
+    faults.call("checkCanRestore");
   }
 
   @Override
@@ -105,8 +109,13 @@ final class FakeMover implements DatabaseMover {
   VerificationRequest lastVerification;
 
   @Override
-  public VerificationReport verify(PgConnection target, Optional<PgConnection> sourceDb, RestoreResult restored) {
+  public VerificationReport verify(PgConnection target, PgConnection sourceDb, RestoreResult restored) {
     return verify(VerificationRequest.of(target).source(sourceDb).restored(restored));
+  }
+
+  @Override
+  public VerificationReport verify(PgConnection target, RestoreResult restored) {
+    return verify(VerificationRequest.of(target).restored(restored));
   }
 
   /**

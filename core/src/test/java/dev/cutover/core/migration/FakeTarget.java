@@ -130,6 +130,11 @@ final class FakeTarget implements TargetApp {
   }
 
   @Override
+  public String activateTlsCommand(String dnsTarget) {
+    return "fake endpoints:renew " + dnsTarget;
+  }
+
+  @Override
   public List<HttpsEndpoint> ensureHttpsEndpoints(String service, List<String> domains) {
     faults.call("ensureHttpsEndpoint");
     endpoints.put(service, domains);

@@ -5,6 +5,7 @@ import dev.cutover.core.MigrationCancelledException;
 import dev.cutover.core.MigrationEvent;
 import dev.cutover.core.MigrationListener;
 import dev.cutover.core.PgToolException;
+import dev.cutover.core.PrivateFiles;
 import dev.cutover.core.Redactor;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.PgConnection;
@@ -18,7 +19,6 @@ import dev.cutover.postgres.archive.ArchiveToc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,9 +220,8 @@ public final class DirectCopy {
 
   private static Path privateDirectory() {
     try {
-      return Files.createTempDirectory("cutover-direct-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException | UnsupportedOperationException e) {
+      return PrivateFiles.createTempDirectory("cutover-direct-");
+    } catch (IOException e) {
       throw new PgToolException(STEP, STEP + ": cannot create a private temporary directory (" + e.getMessage()
           + "); set java.io.tmpdir to a writable directory", false, e);
     }

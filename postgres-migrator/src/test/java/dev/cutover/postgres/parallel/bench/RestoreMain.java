@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -179,7 +178,7 @@ public final class RestoreMain {
   /** As a migration verifies: the source's settings (and revocations) carried over, then the content checked. */
   private static void verify(PgMigrator pg, String target, String source, RestoreResult r) {
     pg.copyDatabaseSettings(target(source), target(target));
-    VerificationReport report = pg.verify(target(target), Optional.of(target(source)), r);
+    VerificationReport report = pg.verify(target(target), target(source), r);
     if (!report.passed()) {
       throw new VerificationFailed("verification of " + target + " failed: " + report.describeMismatches());
     }
