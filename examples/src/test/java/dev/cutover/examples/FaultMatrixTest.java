@@ -73,6 +73,8 @@ class FaultMatrixTest {
   @AfterEach
   void clearFaults() {
     env.heroku().clearFaults().expireDownloads(false).cutDownloadsAfter(-1);
+    // each case migrates the same Heroku app; a completed one leaves its worker scaled to 0 by the write fence
+    env.heroku().app(DemoEnvironment.SOURCE_APP).formation("worker", 1, "Standard-1X", "node worker.js");
     assertThat(env.aptible().liveTunnelProcesses()).as("tunnel processes left running").isEmpty();
   }
 

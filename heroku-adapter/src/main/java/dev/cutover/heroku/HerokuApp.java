@@ -146,6 +146,12 @@ public final class HerokuApp implements SourceApp {
     return "heroku maintenance:" + (on ? "on" : "off") + " -a " + name;
   }
 
+  /** The Heroku CLI command: {@code heroku ps:stop <dyno> -a <app>}. */
+  @Override
+  public String stopDynoCommand(String dyno) {
+    return "heroku ps:stop " + dyno + " -a " + name;
+  }
+
   /** Every config var (empty values included); each value is registered with the redactor. */
   public List<ConfigVar> configVars() {
     return reader.configVars();
@@ -177,6 +183,18 @@ public final class HerokuApp implements SourceApp {
   public Map<String, Integer> scale(Map<String, Integer> quantities) {
     Objects.requireNonNull(quantities, "quantities");
     return scaler.scale(quantities);
+  }
+
+  /**
+   * The one-off dynos running now ({@code heroku run}, scheduled jobs): the dynos whose type is not a
+   * process type of the formation and that are not stopped. Two requests ({@code GET .../formation},
+   * {@code GET .../dynos}).
+   *
+   * @return each as {@code name (state): command}, e.g. {@code run.4821 (up): rake db:backfill}
+   */
+  @Override
+  public Optional<List<String>> runningOneOffDynos() {
+    return Optional.of(scaler.oneOffDynos());
   }
 
   /** The add-ons attached to the app (its own and shared ones) with owner, attachments and config vars. */

@@ -300,6 +300,7 @@ class HerokuAppInventoryTest {
       HerokuApp app = heroku.app(APP);
       assertThat(app.maintenanceCommand(true)).isEqualTo("heroku maintenance:on -a " + APP);
       assertThat(app.maintenanceCommand(false)).isEqualTo("heroku maintenance:off -a " + APP);
+      assertThat(app.stopDynoCommand("run.1")).isEqualTo("heroku ps:stop run.1 -a " + APP);
     }
     assertThat(fake.requests("PATCH", "/apps/big-app")).isEmpty();
   }

@@ -131,6 +131,23 @@ class HerokuFenceTest {
     awaitRows("audit", n -> n > afterScale);
   }
 
+  @Test
+  void runningOneOffDynos_detachedDynoWriting_isListedAndFormationDynosAreNot() throws Exception {
+    fake.app("oneoff-app").postgres(db.connection)
+        .formation("web", 1, "Standard-1X", "npm start")
+        .formation("worker", 1, "Standard-1X", "node worker.js")
+        .oneOffDyno("insert into audit (note) values ('backfill')");
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (fake.app("oneoff-app").writes("run") == 0) {
+      assertThat(System.nanoTime()).as("the one-off dyno writes within 15 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+
+    List<String> dynos = heroku.app("oneoff-app").runningOneOffDynos().orElseThrow();
+
+    assertThat(dynos).singleElement().asString().startsWith("run.").contains("(up): psql -c 'insert into audit");
+  }
+
   private long awaitRows(String table, LongPredicate until) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     long n = rows(table);

@@ -33,13 +33,30 @@ final class Dumps {
   /** Captures a fresh backup of {@code move}'s source, downloads it, checks it can be restored, and journals it. */
   String capture(StepContext ctx, PostgresMove move) {
     Journal.MoveState state = ctx.move(move);
-    BackupRef ref = ctx.source().captureBackup(move.source().attachmentName(), ctx.listener());
-    Path dir = directory();
-    removePartialDownloads(dir, ctx);
-    DownloadedBackup dl = ctx.source().download(ref, dir, ctx.listener());
-    makePrivate(dl.file(), "rw-------");
+    // a backup captured behind the write fence whose download did not finish is downloaded again, from
+    // the app whose list holds it (the database's owner), rather than captured a second time
+    boolean again = state.backupId != null && state.dumpFile == null && state.backupApp != null;
+    BackupRef ref = again ? new BackupRef(state.backupId, state.backupNum, -1, state.backupApp)
+        : ctx.source().captureBackup(move.source().attachmentName(), ctx.listener());
     state.backupId = ref.id();
     state.backupNum = ref.num();
+    state.backupApp = ref.app();
+    state.dumpFile = null;
+    state.dumpSha256 = null;
+    ctx.save();
+    Path dir = directory();
+    removePartialDownloads(dir, ctx);
+    DownloadedBackup dl;
+    try {
+      dl = ctx.source().download(ref, dir, ctx.listener());
+    } catch (MigrationException e) {
+      if (again) {
+        state.backupId = null;  // it may be gone on the platform: the next attempt captures a new one
+        ctx.save();
+      }
+      throw e;
+    }
+    makePrivate(dl.file(), "rw-------");
     state.dumpFile = dl.file().toAbsolutePath().toString();
     state.dumpSha256 = dl.sha256();
     state.dumpSizeBytes = dl.sizeBytes();
@@ -53,7 +70,8 @@ final class Dumps {
     state.archiveServerVersion = archive.serverVersion();
     ctx.mover().checkCanRestore(archive, move.strategy());
     ctx.save();
-    return "backup " + ref.id() + " of " + move.id() + " downloaded (" + dl.sizeBytes() + " bytes, SHA-256 " + dl.sha256()
+    return "backup " + ref.id() + (ref.app().isEmpty() ? "" : " (listed on " + ref.app() + ")") + " of " + move.id()
+        + (again ? " downloaded again (" : " downloaded (") + dl.sizeBytes() + " bytes, SHA-256 " + dl.sha256()
         + "); " + archive;
   }
 

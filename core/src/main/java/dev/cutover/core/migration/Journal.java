@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.core.MigrationException;
 import dev.cutover.core.ValidationException;
 import dev.cutover.core.model.VerificationReport;
+import dev.cutover.core.model.WriteCounters;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.report.internal.AtomicFiles;
 import dev.cutover.core.spi.RepoPreparation;
@@ -76,6 +77,10 @@ final class Journal {
     String verifiedAt;
     /** What a DIRECT copy finished, entry by entry as it committed (see {@link MoveCopyJournal}); a resume skips it. */
     List<dev.cutover.core.spi.CopyJournal.Entry> copied = new ArrayList<>();
+    /** The app whose backups list holds {@link #backupId} (the database's owner): a resume downloads from it. */
+    String backupApp;
+    /** The source's write counters once the write fence proved the freeze; the verification compares with them. */
+    Counters freezeBaseline;
     /** A Redis move's copy: its last checkpoint while it runs (where a resume starts), its result once finished. */
     dev.cutover.core.model.RedisCopyState redisCopy;
 
@@ -110,6 +115,40 @@ final class Journal {
           .map(t -> new VerificationReport.TableCheck(t.name(), t.kind(), t.expectedRows(), t.actualRows(), t.digest(),
               Duration.ofMillis(t.millis()))).toList(), verificationExpectedLosses, verificationNotProven,
           Duration.ofMillis(verificationMillis)));
+    }
+  }
+
+  /** A {@link WriteCounters} snapshot as the journal keeps it (names and numbers only). */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  static final class Counters {
+    String database;
+    String takenAt;
+    long commits;
+    String statsResetAt;
+    /** Table to its rows inserted, updated, deleted. */
+    Map<String, long[]> tables = new LinkedHashMap<>();
+    List<String> otherSessions = new ArrayList<>();
+    long flushDelayMillis;
+
+    static Counters of(WriteCounters c) {
+      Counters out = new Counters();
+      out.database = c.database();
+      out.takenAt = c.takenAt().toString();
+      out.commits = c.commits();
+      out.statsResetAt = c.statsResetAt();
+      new java.util.TreeMap<>(c.tables()).forEach((t, w) -> out.tables.put(t, new long[] {w.inserted(), w.updated(),
+          w.deleted()}));
+      out.otherSessions = new ArrayList<>(c.otherSessions());
+      out.flushDelayMillis = c.flushDelay().toMillis();
+      return out;
+    }
+
+    WriteCounters toCounters() {
+      Map<String, WriteCounters.TableWrites> t = new LinkedHashMap<>();
+      tables.forEach((name, w) -> t.put(name, new WriteCounters.TableWrites(w[0], w[1], w[2])));
+      return new WriteCounters(database, java.time.Instant.parse(takenAt), commits, statsResetAt, t, otherSessions,
+          java.time.Duration.ofMillis(flushDelayMillis));
     }
   }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Step 6: the source goes into maintenance mode, and the downtime window opens (the event log
  * records when). The undo, registered before the call so a killed run cannot leave it unrecorded,
- * turns maintenance off again.
+ * turns maintenance off again. Then the {@link WriteFence}: writers stopped, the freeze proven.
  */
 final class MaintenanceOnStep implements Step {
   static final String UNDO_KEY = "maintenance";
@@ -17,11 +17,13 @@ final class MaintenanceOnStep implements Step {
 
   @Override
   public String describe(MigrationPlan plan) {
-    return plan.wiring().source().maintenanceCommand(true) + " (downtime starts; the time is journalled; a rollback turns it off)";
+    return plan.wiring().source().maintenanceCommand(true) + " (downtime starts; the time is journalled; a rollback turns it off)"
+        + WriteFence.describe(plan);
   }
 
   @Override
   public String run(StepContext ctx) {
+    WriteFence.refuseOneOffDynos(ctx);
     ctx.registerUndo(id(), UNDO_KEY, "turn maintenance off on " + ctx.plan().source(), Map.of());
     ctx.source().maintenance(true);
     Journal j = ctx.journal();
@@ -29,11 +31,14 @@ final class MaintenanceOnStep implements Step {
       j.maintenanceOnAt = ctx.event("maintenance-on", Map.of("app", ctx.plan().source())).toString();
       ctx.save();
     }
-    return "maintenance on since " + j.maintenanceOnAt + "; downtime started";
+    return "maintenance on since " + j.maintenanceOnAt + "; downtime started; " + WriteFence.raise(ctx);
   }
 
   @Override
   public String undo(Journal.Undo undo, StepContext ctx) {
+    if (undo.key.equals(WriteFence.UNDO_KEY)) {
+      return WriteFence.undo(undo, ctx);
+    }
     ctx.source().maintenance(false);
     ctx.journal().maintenanceOnAt = null;
     ctx.event("maintenance-off", Map.of("app", ctx.plan().source()));

@@ -9,9 +9,7 @@ import dev.cutover.core.migration.MigrationPlan.ConfigDecision;
 import dev.cutover.core.migration.MigrationPlan.EndpointPlan;
 import dev.cutover.core.migration.MigrationPlan.ServicePlan;
 import dev.cutover.core.model.AppInventory;
-import dev.cutover.core.model.DatabaseSpec;
 import dev.cutover.core.model.Deploy;
-import dev.cutover.core.model.PostgresInfo;
 import dev.cutover.core.report.StepStatus;
 import dev.cutover.core.spi.DatabaseMover;
 import dev.cutover.core.spi.RedisMover;
@@ -44,15 +42,9 @@ final class Planner {
     options.containerSizes().forEach((type, mb) -> rules.checkContainerSize("containerSizeOverride." + type, mb, problems));
     InputChecks.deploy(options.deploy(), rules, problems);
 
-    List<PostgresMove> postgres = new ArrayList<>();
-    if (inventory != null) {
-      Optional<PostgresInfo> primary = inventory.primaryDatabase();
-      Optional<DatabaseSpec> spec = InputChecks.database(options.database(), primary, problems);
-      String defaultHandle = given.target().handle() + "-db";
-      spec.ifPresent(s -> rules.checkDatabase(s.handle().orElse(defaultHandle), s, problems));
-      spec.ifPresent(s -> postgres.add(new PostgresMove(primary.get().attachmentName(), primary.get(),
-          s.handle().orElse(defaultHandle), s, options.restore(), List.of("DATABASE_URL"))));
-    }
+    List<PostgresMove> postgres = inventory == null ? new ArrayList<>()
+        : new ArrayList<>(Databases.moves(inventory, options, given.target().handle(), problems));
+    postgres.forEach(m -> rules.checkDatabase(m.targetHandle(), m.target(), problems));
     List<String> warnings = new ArrayList<>();
     if (wiring.redis() == null) { // like the DatabaseMover: the one on the classpath, else no Redis moves
       RedisMover found = load(RedisMover.class, problems, "redis");
@@ -90,7 +82,13 @@ final class Planner {
     Path journalFile = journalFile(options, wiring);
     String identity = identity(wiring, moves);
     Journal journal = journal(journalFile, identity, wiring.lock(), redis.isEmpty(), problems);
+    if (inventory != null) {
+      inventory = WriteFence.beforeFence(inventory, journal);
+    }
 
+    if (inventory != null) {
+      warnings.addAll(Databases.warnings(inventory));
+    }
     List<ServicePlan> services = List.of();
     List<EndpointPlan> endpoints = List.of();
     List<MigrationPlan.AddonDecision> addons = List.of();

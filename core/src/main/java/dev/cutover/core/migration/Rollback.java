@@ -68,6 +68,8 @@ final class Rollback {
       j.moves.values().forEach(m -> {
         m.dumpFile = null;
         m.dumpSha256 = null;
+        m.backupId = null;
+        m.freezeBaseline = null;
         m.restoredAt = null;
         m.verifiedAt = null;
         m.copied = new java.util.ArrayList<>();

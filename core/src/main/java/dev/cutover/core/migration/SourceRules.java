@@ -83,7 +83,7 @@ final class SourceRules {
       if (move.isPresent()) {
         action = "migrated to the Aptible PostgreSQL database " + move.get().targetHandle();
       } else if (a.service().equals("heroku-postgresql")) {
-        action = "not migrated (only the primary database is): create another Aptible PostgreSQL database and move it the same way";
+        action = Databases.notMoved(inv, a);
       } else if (a.service().equals("heroku-redis")) {
         action = "not migrated: " + target.createRedisAdvice(a.configVars()) + "; its data is not moved";
       } else if (a.service().equals("scheduler")) {
@@ -107,7 +107,8 @@ final class SourceRules {
     List<ConfigDecision> out = new ArrayList<>();
     for (ConfigVar v : inv.configVars().stream().sorted(Comparator.comparing(ConfigVar::name)).toList()) {
       String n = v.name();
-      String skip = skipReason(n, source.configVarKind(n), moved);
+      String skip = Databases.followerOf(inv, n).map(d -> "URL of the follower " + d.addonName()
+          + " (read-only replica): not migrated").orElse(skipReason(n, source.configVarKind(n), moved));
       if (skip != null) {
         out.add(new ConfigDecision(n, ConfigDecision.Action.SKIP, skip));
       } else if (provider.containsKey(n)) {

@@ -51,6 +51,8 @@ final class VerifyStep implements Step {
         request = request.archive(archive.get());
       }
       VerificationReport v = redacted(ctx.mover().verify(request), ctx.redactor());
+      // the write freeze (issue 17): the source's counters now against those the fence journalled
+      v = WriteFence.atVerify(ctx, m, source, v);
       state.verification(v);
       ctx.save();
       if (!v.contentVerified()) {

@@ -64,6 +64,17 @@ public interface SourceApp {
   }
 
   /**
+   * What a person runs to stop one running dyno by hand, in this platform's own terms (for Heroku,
+   * its CLI command), for advice. Calls nothing. The default says it in words.
+   *
+   * @param dyno the dyno's name, or a placeholder such as {@code <dyno>}
+   * @return the command or instruction
+   */
+  default String stopDynoCommand(String dyno) {
+    return "stop " + dyno + " of " + name();
+  }
+
+  /**
    * The formation now. Read-only. The default reads the whole inventory.
    *
    * @return each process type with its quantity, size and command
@@ -91,6 +102,18 @@ public interface SourceApp {
   default Map<String, Integer> scale(Map<String, Integer> quantities) {
     throw new MigrationException("source.scale", "source.scale: " + name() + " cannot change its formation here; "
         + "scale it on the platform yourself.");
+  }
+
+  /**
+   * The one-off dynos running now (a {@code heroku run}, a scheduled job): scaling the formation does
+   * not stop them, so the write fence refuses to start while any runs. Read-only. The default cannot
+   * tell.
+   *
+   * @return each running one-off dyno, e.g. {@code run.4821 (up): rake db:backfill}; empty when this
+   *     source cannot list them
+   */
+  default Optional<List<String>> runningOneOffDynos() {
+    return Optional.empty();
   }
 
   /**

@@ -143,7 +143,8 @@ class AuditTrailTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "capture"), org.assertj.core.groups.Tuple.tuple(2, "deploy"));
     assertThat(report.rollbacks()).singleElement().satisfies(r -> {
       assertThat(r.attempt()).isEqualTo(3);
-      assertThat(r.undone()).singleElement().asString().contains("maintenance off on legacy-shop");
+      assertThat(r.undone()).containsExactly("formation of legacy-shop restored (worker=1)",
+          "maintenance off on legacy-shop: it serves and takes writes again");
       assertThat(r.remaining()).contains("app my-env/my-app", "database my-app-db (postgresql 16)");
     });
     String md = f.read(f.work().resolve("report.md"));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Restores the fake dump format ({@code table=rows} lines) into an in-memory "target database" that
@@ -35,6 +36,9 @@ final class FakeMover implements DatabaseMover {
   /** Thrown from copyDirect after two tables were copied and journalled, when set: simulates a killed JVM. */
   Error crashDuringCopy;
   final List<List<String>> copiedPerCall = new ArrayList<>();
+  /** Called with each write-counter read's number (1, 2, ...) before it reads: a test writes into the source there. */
+  java.util.function.IntConsumer beforeWriteCounters = n -> { };
+  int writeCounterReads;
   /** Ignores the source and the archive, as a mover that only counts rows would. */
   boolean countsOnly;
 
@@ -193,6 +197,17 @@ final class FakeMover implements DatabaseMover {
     return new VerificationReport(evidence, checks, tables, List.of("grant SELECT on public.orders to analyst (no such role on the target)"),
         evidence == VerificationReport.Evidence.LIVE_SOURCE ? List.of() : List.of("extension versions (an archive does not record them)"),
         Duration.ofMillis(12));
+  }
+
+  /** The source tables' rows as rows inserted, no flush delay: a changed table shows as written. */
+  @Override
+  public Optional<dev.cutover.core.model.WriteCounters> writeCounters(PgConnection database) {
+    faults.call("writeCounters");
+    beforeWriteCounters.accept(++writeCounterReads);
+    Map<String, dev.cutover.core.model.WriteCounters.TableWrites> t = new LinkedHashMap<>();
+    source.tables.forEach((name, rows) -> t.put(name, new dev.cutover.core.model.WriteCounters.TableWrites(rows, 0, 0)));
+    return Optional.of(new dev.cutover.core.model.WriteCounters("d1", java.time.Instant.now(), 2L * writeCounterReads, "",
+        t, List.of(), Duration.ZERO));
   }
 
   private static Map<String, Long> read(Path archive) {

@@ -30,6 +30,12 @@ final class FakeSource implements SourceApp {
   AppInventory inventory;
   boolean maintenance;
   int backups;
+  /** The app the backups are listed on (a database owned by another app), "" for this one. */
+  String backupApp = "";
+  /** Every backup a download was asked for. */
+  final List<BackupRef> downloads = new ArrayList<>();
+  /** The one-off dynos running, or null when this source cannot list them. */
+  List<String> oneOffDynos;
   /** The source database's tables and rows; what a dump carries. */
   final Map<String, Long> tables;
 
@@ -100,15 +106,45 @@ final class FakeSource implements SourceApp {
     maintenance = on;
   }
 
+  /** Sets the quantities like Heroku's formation PATCH; the inventory shows them from then on. */
+  @Override
+  public Map<String, Integer> scale(Map<String, Integer> quantities) {
+    faults.call("sourceScale");
+    Map<String, Integer> previous = new java.util.TreeMap<>();
+    List<Formation> formation = inventory.formation().stream().map(f -> {
+      Integer q = quantities.get(f.type());
+      if (q == null || q == f.quantity()) {
+        return f;
+      }
+      previous.put(f.type(), f.quantity());
+      return new Formation(f.type(), q, f.size(), f.command());
+    }).toList();
+    inventory = new AppInventory(inventory.app(), inventory.stack(), inventory.region(), inventory.buildpacks(),
+        formation, inventory.processTypes(), inventory.configVars(), inventory.addons(), inventory.domains(),
+        inventory.databases(), inventory.takenAt(), inventory.generation(), inventory.gaps());
+    return previous;
+  }
+
+  int quantity(String type) {
+    return inventory.formation().stream().filter(f -> f.type().equals(type)).mapToInt(Formation::quantity).findFirst()
+        .orElse(-1);
+  }
+
+  @Override
+  public Optional<List<String>> runningOneOffDynos() {
+    return Optional.ofNullable(oneOffDynos);
+  }
+
   @Override
   public BackupRef captureBackup(String database, MigrationListener listener) {
     faults.call("captureBackup");
     backups++;
-    return new BackupRef("b" + String.format("%03d", backups), backups, -1);
+    return new BackupRef("b" + String.format("%03d", backups), backups, -1, backupApp);
   }
 
   @Override
   public DownloadedBackup download(BackupRef backup, Path directory, MigrationListener listener) {
+    downloads.add(backup);
     faults.call("download");
     StringBuilder body = new StringBuilder("PGDMP\n");
     tables.forEach((t, n) -> body.append(t).append('=').append(n).append('\n'));

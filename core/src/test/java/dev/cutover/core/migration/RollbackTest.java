@@ -28,7 +28,9 @@ class RollbackTest {
     assertThat(f.source.maintenance).isFalse();
     assertThat(f.target.scaled.get("web")).containsExactly(0, 1024);
     assertThat(f.target.scaled.get("worker")).containsExactly(0, 512);
+    assertThat(f.source.quantity("worker")).as("the formation the write fence stopped, restored").isEqualTo(1);
     assertThat(report.rollbacks()).singleElement().satisfies(r -> assertThat(r.undone()).containsExactly(
+        "formation of legacy-shop restored (worker=1)",
         "maintenance off on legacy-shop: it serves and takes writes again", "scaled web to 0 on my-env/my-app",
         "scaled worker to 0 on my-env/my-app"));
     assertThat(report.targetResources()).contains("app my-env/my-app", "database my-app-db (postgresql 16)",

@@ -103,6 +103,23 @@ public final class FormationScaler {
     return previous;
   }
 
+  /**
+   * The one-off dynos running now (types outside the formation: {@code run}, {@code scheduler}, ...),
+   * each as {@code name (state): command}.
+   */
+  public List<String> oneOffDynos() {
+    PlatformApi.Context ctx = new PlatformApi.Context(STEP, app);
+    Set<String> types = new java.util.HashSet<>();
+    api.list(ctx, "apps/" + app + "/formation", Map.of()).forEach(f -> types.add(text(f, "type")));
+    List<String> out = new ArrayList<>();
+    for (JsonNode d : api.list(ctx, "apps/" + app + "/dynos", Map.of())) {
+      if (!types.contains(text(d, "type")) && !STOPPED.contains(text(d, "state"))) {
+        out.add(text(d, "name") + " (" + text(d, "state") + "): " + text(d, "command"));
+      }
+    }
+    return out;
+  }
+
   private void awaitStopped(PlatformApi.Context ctx, Map<String, Integer> down) {
     try {
       Poller.of(clock, sleeper, DYNO_POLL, DYNOS_STOP_WITHIN).until("the dynos of " + down.keySet() + " of " + app
