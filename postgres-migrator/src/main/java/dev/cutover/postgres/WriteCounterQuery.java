@@ -27,13 +27,16 @@ import java.util.Properties;
  * a session flushes them at most once a second while busy, within 10 s once idle, and at once when
  * it disconnects; before 15 the statistics collector has its own delay. {@link WriteCounters#flushDelay()}
  * says how far apart two snapshots must be for the later one to see every write made before the
- * earlier one. A snapshot's session commits twice (the server's own transaction when a connection
+ * earlier one: 11 s while other client sessions are connected; on 15+ with none connected, every
+ * session that wrote has flushed on its way out, and 1 s covers one that left the activity view an
+ * instant before its exit flush. A snapshot's session commits twice (the server's own transaction when a connection
  * starts, and the read), flushing both before it ends ({@code pg_stat_force_next_flush()} on 15+);
  * {@link WriteCounters#since} subtracts them.
  */
 final class WriteCounterQuery {
   private static final String STEP = "pg.write-counters";
   private static final Duration FLUSH_DELAY = Duration.ofSeconds(11);
+  private static final Duration EXIT_FLUSH_DELAY = Duration.ofSeconds(1);
 
   private WriteCounterQuery() {}
 
@@ -81,7 +84,8 @@ final class WriteCounterQuery {
           st.execute("select pg_stat_force_next_flush()");
         }
         c.commit();
-        return new WriteCounters(name, at, commits, reset, tables, sessions, FLUSH_DELAY);
+        Duration delay = version >= 150000 && sessions.isEmpty() ? EXIT_FLUSH_DELAY : FLUSH_DELAY;
+        return new WriteCounters(name, at, commits, reset, tables, sessions, delay);
       }
     } catch (SQLException e) {
       throw PgCli.failed(STEP, "reading the write counters", database, e);

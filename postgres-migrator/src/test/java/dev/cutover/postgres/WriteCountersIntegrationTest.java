@@ -153,4 +153,31 @@ class WriteCountersIntegrationTest {
       Thread.sleep(50);
     }
   }
+
+  @Test
+  void flushDelay_anotherSessionConnected_isTheIdleFlushDelay() throws Exception {
+    try (Connection other = PgFixture.open(db.connection()); Statement st = other.createStatement()) {
+      st.execute("insert into public.events (kind) values ('pending')"); // counted, not yet flushed: the session stays
+      WriteCounters s = snapshot();
+
+      assertThat(s.otherSessions()).as("the session that stays connected").hasSize(1);
+      assertThat(s.flushDelay()).isEqualTo(Duration.ofSeconds(11));
+    }
+  }
+
+  @Test
+  void flushDelay_noOtherSession_isOneSecond_andAWriterThatJustLeftIsSeenWithinIt() throws Exception {
+    WriteCounters base = snapshot();
+    try (Connection other = PgFixture.open(db.connection()); Statement st = other.createStatement()) {
+      st.execute("insert into public.events (kind) select 'left' from generate_series(1, 3)"); // no forced flush
+    }
+    WriteCounters first = snapshot();
+    Thread.sleep(first.flushDelay().toMillis());
+    WriteCounters.Comparison c = snapshot().since(base);
+
+    assertThat(first.otherSessions()).as("the writer has disconnected").isEmpty();
+    assertThat(first.flushDelay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.frozen()).isFalse();
+    assertThat(c.describe()).contains("public.events");
+  }
 }
