@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
  * Not API.
  */
 public final class AptibleCli {
-  private final java.util.concurrent.atomic.AtomicBoolean reaped = new java.util.concurrent.atomic.AtomicBoolean();
   private static final Logger LOG = LoggerFactory.getLogger(AptibleCli.class);
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -52,6 +51,9 @@ public final class AptibleCli {
     this.token = token;
     this.runner = runner;
     this.redactor = redactor;
+    // at once, not at the first call: a resume whose remaining steps call no CLI (only the report) must still stop
+    // the tunnels a killed run left open
+    reapOrphanTunnels();
   }
 
   /** The command for {@code args}: JSON output, the token in the environment, stdin closed. */
@@ -70,7 +72,6 @@ public final class AptibleCli {
    * @throws AptibleException when the CLI exits non-zero
    */
   public String run(String step, List<String> args, Duration timeout, Consumer<OutputLine> output) {
-    reapOrphanTunnelsOnce();
     Command command = command(args, timeout).toBuilder().successExitCodes(ANY_EXIT).build();
     LOG.debug("Running {}", redactor.redact(command.commandLine()));
     CommandResult result;
@@ -102,17 +103,14 @@ public final class AptibleCli {
 
   /** Starts a long-running CLI command ({@code db:tunnel}). The caller closes it. */
   public RunningProcess start(List<String> args, Consumer<OutputLine> output) {
-    reapOrphanTunnelsOnce();
     Command command = command(args, Duration.ofDays(1));
     LOG.debug("Starting {}", redactor.redact(command.commandLine()));
     return runner.start(command, output);
   }
 
-  /** The first CLI call of a client stops tunnels a dead run left behind (see {@link TunnelRegistry}). */
-  private void reapOrphanTunnelsOnce() {
-    if (reaped.compareAndSet(false, true)) {
-      TunnelRegistry.standard().reapOrphans();
-    }
+  /** A new client stops the tunnels a dead run left behind (see {@link TunnelRegistry}). */
+  private static void reapOrphanTunnels() {
+    TunnelRegistry.standard().reapOrphans();
   }
 
   /** The redacted command line for {@code args}. */
