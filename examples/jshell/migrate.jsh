@@ -10,6 +10,7 @@
 import dev.cutover.aptible.AptibleClient;
 import dev.cutover.core.ConsoleProgress;
 import dev.cutover.core.Secret;
+import dev.cutover.core.Toolkit;
 import dev.cutover.core.migration.Migration;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.model.Deploy;
@@ -23,11 +24,13 @@ String env(String name, String fallback) {
   return v == null || v.isBlank() ? fallback : v;
 }
 
+var toolkit = Toolkit.create(); // one redactor for both clients and the migration
+
 HerokuClient herokuClient() {
   if (env("CUTOVER_HEROKU_API_URL", null) == null) {
-    return HerokuClient.fromEnvironment();
+    return HerokuClient.fromEnvironment(toolkit);
   }
-  var b = HerokuClient.builder().apiKey(Secret.requireEnv("HEROKU_API_KEY")).apiUrl(env("CUTOVER_HEROKU_API_URL", null)).
+  var b = HerokuClient.builder().toolkit(toolkit).apiKey(Secret.requireEnv("HEROKU_API_KEY")).apiUrl(env("CUTOVER_HEROKU_API_URL", null)).
       dataApiHost(env("CUTOVER_HEROKU_DATA_HOST", HerokuClient.DEFAULT_DATA_API_HOST));
   if (env("CUTOVER_HEROKU_CA_FILE", null) != null) {
     b.extraCaCertificate(Path.of(env("CUTOVER_HEROKU_CA_FILE", null)));
@@ -36,7 +39,7 @@ HerokuClient herokuClient() {
 }
 
 var heroku = herokuClient();
-var aptible = AptibleClient.builder().environment(env("CUTOVER_APTIBLE_ENVIRONMENT", "my_environment")).build();
+var aptible = AptibleClient.builder().toolkit(toolkit).environment(env("CUTOVER_APTIBLE_ENVIRONMENT", "my_environment")).build();
 
 MigrationPlan plan = Migration.from(heroku.app(env("CUTOVER_HEROKU_APP", "my-heroku-app"))).
     to(aptible.app(env("CUTOVER_APTIBLE_APP", "my-app"))).
