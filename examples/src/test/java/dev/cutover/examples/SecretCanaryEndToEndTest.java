@@ -51,7 +51,7 @@ import org.junit.jupiter.api.TestInstance;
  * Secrets end to end (issue 8). A full demo migration (image deploy from a private registry) with
  * canary values for the Heroku token, every config var, the source database password, the Aptible
  * database's password and the registry password: none may appear, raw or URL-encoded, in any log
- * line (SLF4J at debug, to {@code target/examples-test.log}), listener event, exception, journal,
+ * line (SLF4J at debug, to this JVM's {@code target/examples-test-N.log}), listener event, exception, journal,
  * report, plan rendering, work-directory file, or the argv (and plain environment) of any child
  * process, recorded both through the ProcessRunner and by sampling {@code /proc/PID/cmdline} of
  * every descendant process while the run goes. And the dump: 0600 in a 0700 directory while it
@@ -61,7 +61,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretCanaryEndToEndTest {
   private static final String IMAGE = "registry.example.com/legacy/shop:1.0";
-  private static final Path LOG = Path.of("target", "examples-test.log");
+  private static final Path LOG = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/examples-test.log"));
 
   private final Map<String, String> canaries = new LinkedHashMap<>();
   private DemoEnvironment env;
