@@ -15,6 +15,7 @@ import dev.cutover.core.migration.MigrationLock;
 import dev.cutover.core.migration.MigrationLockedException;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
+import dev.cutover.core.migration.RehearsalReport;
 import dev.cutover.core.migration.RollbackOption;
 import dev.cutover.core.migration.VerificationFailedException;
 import dev.cutover.core.model.DatabaseSpec;
@@ -38,8 +39,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code cutover} command line: {@code plan}, {@code migrate}, {@code resume}, {@code rollback},
- * {@code audit} and {@code demo}. Options come from flags or environment variables; progress goes to
+ * The {@code cutover} command line: {@code plan}, {@code rehearse}, {@code migrate}, {@code resume},
+ * {@code rollback}, {@code status}, {@code audit} and {@code demo}. Options come from flags or environment variables; progress goes to
  * stderr (a redrawn bar on a terminal), the plan and report to stdout.
  *
  * <p>{@code migrate}, {@code resume} and {@code rollback} take the migration's lock before anything
@@ -50,18 +51,19 @@ import picocli.CommandLine.Option;
  *
  * <p>Exit codes: {@value #OK} done, {@value #BAD_INPUT} bad input, not confirmed, a changed plan or
  * a migration locked by another run (nothing was changed), {@value #VERIFICATION_FAILED} the
- * restored data did not verify (nothing was switched over), {@value #STEP_FAILED} a step failed (run
+ * restored data (or a rehearsal's scratch data) did not verify (nothing was switched over), {@value #STEP_FAILED} a step failed (run
  * {@code cutover resume} when a journal was written), {@value #AUDIT_BROKEN} the audit trail was altered,
  * {@value #CANCELLED} cancelled (Ctrl-C), {@value #INTERNAL} an unexpected error.
  */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.Version.class,
-    description = "Moves an app from Heroku to Aptible: plan, migrate, resume, rollback, status, or run the local demo."
+    description = "Moves an app from Heroku to Aptible: plan, rehearse, migrate, resume, rollback, status, or run the local"
+        + " demo."
         + " Every option also reads the environment variable its description names; a flag wins over it.",
-    subcommands = {CutoverCli.PlanCommand.class, CutoverCli.MigrateCommand.class, CutoverCli.ResumeCommand.class,
+    subcommands = {CutoverCli.PlanCommand.class, CutoverCli.RehearseCommand.class, CutoverCli.MigrateCommand.class, CutoverCli.ResumeCommand.class,
         CutoverCli.RollbackCommand.class, StatusCommand.class, AuditCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "2:bad input, not confirmed, a changed plan or a locked migration; nothing was changed",
-        "3:the restored data did not verify; nothing was switched over",
+        "3:the restored data (or a rehearsal's scratch data) did not verify; nothing was switched over",
         "4:a request or step failed; the message says whether a journal was written (then `cutover resume` continues)",
         "5:the audit trail was altered", "130:cancelled (Ctrl-C); the message says the Heroku app's state and the journal",
         "1:unexpected error"})
@@ -591,6 +593,12 @@ public final class CutoverCli implements Runnable {
       return Optional.ofNullable(journalFile);
     }
 
+    /** The migration {@code options} describe, with its clients; nothing is sent anywhere yet. */
+    Migration migration(MigrationOptions options) {
+      return options.apply(migration(options.app, options.environment,
+          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
+    }
+
     /** The migration with its clients; nothing is sent anywhere yet. */
     Migration migration(String app, String environment, String target) {
       heroku = connection.heroku(redactor);
@@ -664,8 +672,7 @@ public final class CutoverCli implements Runnable {
 
     @Override
     int execute() {
-      Migration m = options.apply(migration(options.app, options.environment,
-          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
+      Migration m = migration(options);
       MigrationPlan plan = m.toolVersion("heroku CLI", heroku.cliVersion()).plan();
       out().print(json ? plan.toJson() : plan.render());
       out().flush();
@@ -674,6 +681,57 @@ public final class CutoverCli implements Runnable {
       spec.commandLine().getErr().println("Plan " + plan.fingerprint() + " saved in " + saved + ". To run exactly this"
           + " plan: cutover migrate (same options) --approve " + plan.fingerprint());
       return OK;
+    }
+  }
+
+  /**
+   * Plans as {@code plan} does, then {@link MigrationPlan#rehearse()}: prints each phase's time, the throughput and
+   * the downtime estimate, which later plans show. The scratch database is kept for the next rehearsal: the CLI
+   * deletes nothing on Aptible (neither does {@code rollback}), and its provisioning stays out of the next estimate.
+   */
+  @Command(name = "rehearse", mixinStandardHelpOptions = true,
+      description = "Plans as `cutover plan` does (same options), then moves the data as planned with the Heroku app"
+      + " live (no maintenance, no write fence, no scaling; DIRECT captures no backup) into the scratch Aptible database"
+      + " <db handle>-rehearsal, verifies it and times each phase. Prints the phases, the throughput and the downtime"
+      + " estimate, and keeps them in <work-dir>/rehearsal.json for `cutover plan` to show. The scratch database is"
+      + " created on the first rehearsal and kept for the next ones (they replace its data); remove it with"
+      + " `aptible db:deprovision HANDLE --environment ENV` when done. Takes no lock and writes no journal.")
+  static final class RehearseCommand extends Base {
+    @Mixin
+    MigrationOptions options;
+
+    @Mixin
+    Output output;
+
+    @Override
+    public void validate(ValidationException.Collector problems) {
+      options.validate(problems);
+    }
+
+    @Override
+    public Optional<Path> journalFile() {
+      return Optional.empty(); // a rehearsal journals nothing: its failures have nothing to resume
+    }
+
+    @Override
+    int execute() {
+      Migration m = migration(options).listener(output.listener(Optional.empty()));
+      MigrationPlan plan = m.toolVersion("heroku CLI", heroku.cliVersion()).plan();
+      RehearsalReport report = plan.rehearse();
+      out().print(report.render());
+      out().flush();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("Rehearsal kept in " + plan.workDirectory().resolve("rehearsal.json") + ": `cutover plan` (same"
+          + " options) shows the estimate.");
+      report.moves().forEach(mv -> err.println("The scratch database " + mv.scratchDatabase() + " stays for the next"
+          + " rehearsal; remove it with: aptible db:deprovision " + mv.scratchDatabase() + " --environment "
+          + options.environment));
+      if (report.moves().stream().allMatch(RehearsalReport.Move::verified)) {
+        return OK;
+      }
+      err.println("cutover: rehearse: the scratch data did not verify (see NOT verified above); the estimate stands,"
+          + " but find the cause before migrating.");
+      return VERIFICATION_FAILED;
     }
   }
 
@@ -716,8 +774,7 @@ public final class CutoverCli implements Runnable {
     @Override
     int execute() {
       Approval approval = approve == null ? null : Approval.of(approve);
-      Migration m = options.apply(migration(options.app, options.environment,
-          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
+      Migration m = migration(options);
       m = locked(m, "migrate");
       m = m.listener(output.listener(existingDowntime(journalFile)));
       MigrationPlan plan = m.plan();
