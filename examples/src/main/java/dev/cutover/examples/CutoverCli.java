@@ -650,15 +650,10 @@ public final class CutoverCli implements Runnable {
     }
   }
 
-  @Command(name = "plan", mixinStandardHelpOptions = true,
-      description = "Shows what a migration would do. Validates everything, changes nothing.")
-  static final class PlanCommand extends Base {
+  /** A command that plans from {@link MigrationOptions} without a lock or a journal: {@code plan} and {@code rehearse}. */
+  abstract static class Planning extends Base {
     @Mixin
     MigrationOptions options;
-
-    @Option(names = "--json", defaultValue = "${env:CUTOVER_PLAN_JSON:-false}",
-        description = "Print the plan as JSON (env CUTOVER_PLAN_JSON=true).")
-    boolean json;
 
     @Override
     public void validate(ValidationException.Collector problems) {
@@ -667,13 +662,25 @@ public final class CutoverCli implements Runnable {
 
     @Override
     public Optional<Path> journalFile() {
-      return Optional.empty(); // a plan journals nothing: its failures have nothing to resume
+      return Optional.empty(); // journals nothing: its failures have nothing to resume
     }
+
+    /** The plan of the migration the options describe, reporting to {@code listener}; read-only requests only. */
+    MigrationPlan plan(MigrationListener listener) {
+      return migration(options).listener(listener).toolVersion("heroku CLI", heroku.cliVersion()).plan();
+    }
+  }
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Shows what a migration would do. Validates everything, changes nothing.")
+  static final class PlanCommand extends Planning {
+    @Option(names = "--json", defaultValue = "${env:CUTOVER_PLAN_JSON:-false}",
+        description = "Print the plan as JSON (env CUTOVER_PLAN_JSON=true).")
+    boolean json;
 
     @Override
     int execute() {
-      Migration m = migration(options);
-      MigrationPlan plan = m.toolVersion("heroku CLI", heroku.cliVersion()).plan();
+      MigrationPlan plan = plan(MigrationListener.NONE);
       out().print(json ? plan.toJson() : plan.render());
       out().flush();
       // kept by fingerprint, so `migrate --approve` can name what changed since it was approved
@@ -696,27 +703,14 @@ public final class CutoverCli implements Runnable {
       + " estimate, and keeps them in <work-dir>/rehearsal.json for `cutover plan` to show. The scratch database is"
       + " created on the first rehearsal and kept for the next ones (they replace its data); remove it with"
       + " `aptible db:deprovision HANDLE --environment ENV` when done. Takes no lock and writes no journal.")
-  static final class RehearseCommand extends Base {
-    @Mixin
-    MigrationOptions options;
-
+  static final class RehearseCommand extends Planning {
     @Mixin
     Output output;
 
     @Override
-    public void validate(ValidationException.Collector problems) {
-      options.validate(problems);
-    }
-
-    @Override
-    public Optional<Path> journalFile() {
-      return Optional.empty(); // a rehearsal journals nothing: its failures have nothing to resume
-    }
-
-    @Override
     int execute() {
-      Migration m = migration(options).listener(output.listener(Optional.empty()));
-      MigrationPlan plan = m.toolVersion("heroku CLI", heroku.cliVersion()).plan();
+      // plain progress: the rehearsal's phases are not the run's numbered steps, and no downtime clock runs
+      MigrationPlan plan = plan(output.quiet ? MigrationListener.NONE : ConsoleProgress.stderr());
       RehearsalReport report = plan.rehearse();
       out().print(report.render());
       out().flush();
