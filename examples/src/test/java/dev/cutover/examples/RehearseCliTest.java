@@ -26,7 +26,7 @@ class RehearseCliTest {
   @Test
   void rehearse_direct_printsPhasesAndEstimateKeepsThemForThePlanAndLeavesTheSourceUntouched() throws Exception {
     Preconditions.requireLocalTools();
-    try (DemoEnvironment env = DemoEnvironment.start(200)) {
+    try (DemoEnvironment env = DemoEnvironment.start(20)) {
       String handle = "rehearsed-cli";
       String scratch = handle + "-db-rehearsal";
       Path work = env.workDirectory(handle);
