@@ -15,6 +15,7 @@ import dev.cutover.core.migration.MigrationLock;
 import dev.cutover.core.migration.MigrationLockedException;
 import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
+import dev.cutover.core.migration.RehearsalReport;
 import dev.cutover.core.migration.RollbackOption;
 import dev.cutover.core.migration.VerificationFailedException;
 import dev.cutover.core.model.DatabaseSpec;
@@ -38,8 +39,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code cutover} command line: {@code plan}, {@code migrate}, {@code resume}, {@code rollback},
- * {@code audit} and {@code demo}. Options come from flags or environment variables; progress goes to
+ * The {@code cutover} command line: {@code plan}, {@code rehearse}, {@code migrate}, {@code resume},
+ * {@code rollback}, {@code status}, {@code audit} and {@code demo}. Options come from flags or environment variables; progress goes to
  * stderr (a redrawn bar on a terminal), the plan and report to stdout.
  *
  * <p>{@code migrate}, {@code resume} and {@code rollback} take the migration's lock before anything
@@ -50,18 +51,19 @@ import picocli.CommandLine.Option;
  *
  * <p>Exit codes: {@value #OK} done, {@value #BAD_INPUT} bad input, not confirmed, a changed plan or
  * a migration locked by another run (nothing was changed), {@value #VERIFICATION_FAILED} the
- * restored data did not verify (nothing was switched over), {@value #STEP_FAILED} a step failed (run
+ * restored data (or a rehearsal's scratch data) did not verify (nothing was switched over), {@value #STEP_FAILED} a step failed (run
  * {@code cutover resume} when a journal was written), {@value #AUDIT_BROKEN} the audit trail was altered,
  * {@value #CANCELLED} cancelled (Ctrl-C), {@value #INTERNAL} an unexpected error.
  */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.Version.class,
-    description = "Moves an app from Heroku to Aptible: plan, migrate, resume, rollback, status, or run the local demo."
+    description = "Moves an app from Heroku to Aptible: plan, rehearse, migrate, resume, rollback, status, or run the local"
+        + " demo."
         + " Every option also reads the environment variable its description names; a flag wins over it.",
-    subcommands = {CutoverCli.PlanCommand.class, CutoverCli.MigrateCommand.class, CutoverCli.ResumeCommand.class,
+    subcommands = {CutoverCli.PlanCommand.class, CutoverCli.RehearseCommand.class, CutoverCli.MigrateCommand.class, CutoverCli.ResumeCommand.class,
         CutoverCli.RollbackCommand.class, StatusCommand.class, AuditCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "2:bad input, not confirmed, a changed plan or a locked migration; nothing was changed",
-        "3:the restored data did not verify; nothing was switched over",
+        "3:the restored data (or a rehearsal's scratch data) did not verify; nothing was switched over",
         "4:a request or step failed; the message says whether a journal was written (then `cutover resume` continues)",
         "5:the audit trail was altered", "130:cancelled (Ctrl-C); the message says the Heroku app's state and the journal",
         "1:unexpected error"})
@@ -591,6 +593,12 @@ public final class CutoverCli implements Runnable {
       return Optional.ofNullable(journalFile);
     }
 
+    /** The migration {@code options} describe, with its clients; nothing is sent anywhere yet. */
+    Migration migration(MigrationOptions options) {
+      return options.apply(migration(options.app, options.environment,
+          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
+    }
+
     /** The migration with its clients; nothing is sent anywhere yet. */
     Migration migration(String app, String environment, String target) {
       heroku = connection.heroku(redactor);
@@ -642,15 +650,10 @@ public final class CutoverCli implements Runnable {
     }
   }
 
-  @Command(name = "plan", mixinStandardHelpOptions = true,
-      description = "Shows what a migration would do. Validates everything, changes nothing.")
-  static final class PlanCommand extends Base {
+  /** A command that plans from {@link MigrationOptions} without a lock or a journal: {@code plan} and {@code rehearse}. */
+  abstract static class Planning extends Base {
     @Mixin
     MigrationOptions options;
-
-    @Option(names = "--json", defaultValue = "${env:CUTOVER_PLAN_JSON:-false}",
-        description = "Print the plan as JSON (env CUTOVER_PLAN_JSON=true).")
-    boolean json;
 
     @Override
     public void validate(ValidationException.Collector problems) {
@@ -659,14 +662,25 @@ public final class CutoverCli implements Runnable {
 
     @Override
     public Optional<Path> journalFile() {
-      return Optional.empty(); // a plan journals nothing: its failures have nothing to resume
+      return Optional.empty(); // journals nothing: its failures have nothing to resume
     }
+
+    /** The plan of the migration the options describe, reporting to {@code listener}; read-only requests only. */
+    MigrationPlan plan(MigrationListener listener) {
+      return migration(options).listener(listener).toolVersion("heroku CLI", heroku.cliVersion()).plan();
+    }
+  }
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Shows what a migration would do. Validates everything, changes nothing.")
+  static final class PlanCommand extends Planning {
+    @Option(names = "--json", defaultValue = "${env:CUTOVER_PLAN_JSON:-false}",
+        description = "Print the plan as JSON (env CUTOVER_PLAN_JSON=true).")
+    boolean json;
 
     @Override
     int execute() {
-      Migration m = options.apply(migration(options.app, options.environment,
-          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
-      MigrationPlan plan = m.toolVersion("heroku CLI", heroku.cliVersion()).plan();
+      MigrationPlan plan = plan(MigrationListener.NONE);
       out().print(json ? plan.toJson() : plan.render());
       out().flush();
       // kept by fingerprint, so `migrate --approve` can name what changed since it was approved
@@ -674,6 +688,44 @@ public final class CutoverCli implements Runnable {
       spec.commandLine().getErr().println("Plan " + plan.fingerprint() + " saved in " + saved + ". To run exactly this"
           + " plan: cutover migrate (same options) --approve " + plan.fingerprint());
       return OK;
+    }
+  }
+
+  /**
+   * Plans as {@code plan} does, then {@link MigrationPlan#rehearse()}: prints each phase's time, the throughput and
+   * the downtime estimate, which later plans show. The scratch database is kept for the next rehearsal: the CLI
+   * deletes nothing on Aptible (neither does {@code rollback}), and its provisioning stays out of the next estimate.
+   */
+  @Command(name = "rehearse", mixinStandardHelpOptions = true,
+      description = "Plans as `cutover plan` does (same options), then moves the data as planned with the Heroku app"
+      + " live (no maintenance, no write fence, no scaling; DIRECT captures no backup) into the scratch Aptible database"
+      + " <db handle>-rehearsal, verifies it and times each phase. Prints the phases, the throughput and the downtime"
+      + " estimate, and keeps them in <work-dir>/rehearsal.json for `cutover plan` to show. The scratch database is"
+      + " created on the first rehearsal and kept for the next ones (they replace its data); remove it with"
+      + " `aptible db:deprovision HANDLE --environment ENV` when done. Takes no lock and writes no journal.")
+  static final class RehearseCommand extends Planning {
+    @Mixin
+    Output output;
+
+    @Override
+    int execute() {
+      // plain progress: the rehearsal's phases are not the run's numbered steps, and no downtime clock runs
+      MigrationPlan plan = plan(output.quiet ? MigrationListener.NONE : ConsoleProgress.stderr());
+      RehearsalReport report = plan.rehearse();
+      out().print(report.render());
+      out().flush();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("Rehearsal kept in " + plan.workDirectory().resolve("rehearsal.json") + ": `cutover plan` (same"
+          + " options) shows the estimate.");
+      report.moves().forEach(mv -> err.println("The scratch database " + mv.scratchDatabase() + " stays for the next"
+          + " rehearsal; remove it with: aptible db:deprovision " + mv.scratchDatabase() + " --environment "
+          + options.environment));
+      if (report.moves().stream().allMatch(RehearsalReport.Move::verified)) {
+        return OK;
+      }
+      err.println("cutover: rehearse: the scratch data did not verify (see NOT verified above); the estimate stands,"
+          + " but find the cause before migrating.");
+      return VERIFICATION_FAILED;
     }
   }
 
@@ -716,8 +768,7 @@ public final class CutoverCli implements Runnable {
     @Override
     int execute() {
       Approval approval = approve == null ? null : Approval.of(approve);
-      Migration m = options.apply(migration(options.app, options.environment,
-          Optional.ofNullable(options.targetApp).orElse(options.app)), redactor);
+      Migration m = migration(options);
       m = locked(m, "migrate");
       m = m.listener(output.listener(existingDowntime(journalFile)));
       MigrationPlan plan = m.plan();

@@ -36,7 +36,7 @@ class CliUsabilityTest {
   @Test
   void help_everySubcommand_describesEveryOptionWithTheEnvironmentVariableItReads() throws Exception {
     Set<String> commands = cli().getSubcommands().keySet();
-    assertThat(commands).contains("plan", "migrate", "resume", "rollback", "status", "audit", "demo");
+    assertThat(commands).contains("plan", "rehearse", "migrate", "resume", "rollback", "status", "audit", "demo");
 
     for (String command : commands) {
       out.getBuffer().setLength(0);
@@ -89,6 +89,16 @@ class CliUsabilityTest {
         .doesNotContain("\tat ").doesNotContain("Exception");
     assertThat(text.split("cutover:", -1)).as("one cutover: prefix in %s", text).hasSize(2);
     assertThat(text).doesNotContain("cutover: cutover:");
+  }
+
+  @Test
+  void rehearse_manyProblems_allInOneMessageBeforeAnything() {
+    int code = run("rehearse", "--jobs", "lots", "--db-disk-gb", "20", "--app", "", "--environment", "");
+
+    assertThat(code).isEqualTo(CutoverCli.BAD_INPUT);
+    assertThat(err.toString()).contains("problems, nothing was changed")
+        .contains("--jobs = 'lots'", "--db-version", "--app", "--environment").doesNotContain("\tat ");
+    assertThat(out.toString()).isEmpty();
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.util.Optional;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * The goals that plan a migration from the POM's configuration: {@code plan} and {@code migrate}.
+ * The goals that plan a migration from the POM's configuration: {@code plan}, {@code rehearse} and {@code migrate}.
  *
  * <pre>{@code
  * <plugin>

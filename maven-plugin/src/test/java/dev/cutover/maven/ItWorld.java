@@ -38,9 +38,15 @@ public final class ItWorld implements AutoCloseable {
   public static final String SOURCE_DB_PASSWORD = "it-source-db-password-91c4";
 
   private final DemoEnvironment env;
+  private final Map<String, Integer> formation = new LinkedHashMap<>();
+  private final Map<String, Long> sourceRows;
 
   private ItWorld(DemoEnvironment env) {
     this.env = env;
+    for (String type : List.of("web", "worker")) {
+      formation.put(type, env.heroku().app(DemoEnvironment.SOURCE_APP).quantity(type));
+    }
+    this.sourceRows = rowCounts(env.source().connection());
   }
 
   /**
@@ -112,6 +118,33 @@ public final class ItWorld implements AutoCloseable {
   /** Whether the Heroku app is in maintenance mode (migrate turns it on, rollback off). */
   public boolean sourceInMaintenance() {
     return env.heroku().app(DemoEnvironment.SOURCE_APP).maintenance();
+  }
+
+  /**
+   * What changed on the Heroku side since the world started, empty when nothing did: a request other than a
+   * {@code GET}, maintenance on, a formation quantity, a backup captured, the source's row counts.
+   */
+  public List<String> sourceChanges() {
+    List<String> changes = new ArrayList<>();
+    env.heroku().requests().stream().filter(r -> !r.method().equals("GET"))
+        .forEach(r -> changes.add(r.method() + " " + r.path()));
+    dev.cutover.testkit.heroku.FakeApp app = env.heroku().app(DemoEnvironment.SOURCE_APP);
+    if (app.maintenance()) {
+      changes.add("maintenance on");
+    }
+    formation.forEach((type, quantity) -> {
+      if (app.quantity(type) != quantity) {
+        changes.add(type + " scaled from " + quantity + " to " + app.quantity(type));
+      }
+    });
+    if (!app.transfers().isEmpty()) {
+      changes.add(app.transfers().size() + " backup(s) captured");
+    }
+    Map<String, Long> rows = rowCounts(env.source().connection());
+    if (!rows.equals(sourceRows)) {
+      changes.add("source row counts changed: " + sourceRows + " -> " + rows);
+    }
+    return changes;
   }
 
   private static Map<String, Long> rowCounts(PgConnection db) {

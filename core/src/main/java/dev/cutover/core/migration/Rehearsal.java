@@ -55,7 +55,7 @@ final class Rehearsal {
     }
     RehearsalReport report = new RehearsalReport(plan.wiring().clock().instant(), plan.fingerprint(), moves);
     write(plan.workDirectory().resolve(FILE), report);
-    log.info("{}", report.render().strip());
+    log.debug("{}", report.render().strip()); // the caller prints the report it gets back, as with a run's report
     return report;
   }
 
