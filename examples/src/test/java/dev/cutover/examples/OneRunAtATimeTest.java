@@ -46,8 +46,9 @@ class OneRunAtATimeTest {
   void twoJvmsOnOneJournal_exactlyOneRunsTheOtherAndAResumeExit2NamingTheHolderWithoutARequest() throws Exception {
     String handle = "one-at-a-time";
     Path work = env.workDirectory(handle);
-    // the first run stops for a while inside maintenance-on: its request waits in the fake Heroku
-    env.heroku().fault(Fault.on("PATCH", "/apps/" + DemoEnvironment.SOURCE_APP).delay(Duration.ofSeconds(60)).times(1));
+    // the first run stops for a while inside maintenance-on: its request waits in the fake Heroku, long enough for
+    // two more JVMs to start and be refused on a loaded machine, short of the client's two-minute read timeout
+    env.heroku().fault(Fault.on("PATCH", "/apps/" + DemoEnvironment.SOURCE_APP).delay(Duration.ofSeconds(100)).times(1));
     SigkillResumeTest.Child first = cutover(direct(), "migrate", "-a", DemoEnvironment.SOURCE_APP, "-e",
         DemoEnvironment.ENVIRONMENT, "-t", handle, "--repo", env.repository().toString(), "--work-dir", work.toString(),
         "-q", "--yes");
@@ -64,8 +65,8 @@ class OneRunAtATimeTest {
         "-q", "--yes");
     SigkillResumeTest.Child resume = cutover(third.connection(), "resume", "--journal", work.resolve("journal.json").toString(),
         "-q");
-    int otherCode = other.waitFor(Duration.ofSeconds(45));
-    int resumeCode = resume.waitFor(Duration.ofSeconds(45));
+    int otherCode = other.waitFor(Duration.ofSeconds(80));
+    int resumeCode = resume.waitFor(Duration.ofSeconds(80));
     List<RecordedCall> during = env.heroku().requests().subList(requests, env.heroku().requests().size());
     assertThat(first.isAlive()).as("the first run is still inside maintenance-on").isTrue();
 
