@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Step 9: every PostgreSQL data move's dump restored into its target database with the plan's
- * strategy, or, for a DIRECT move, the live source copied straight in ({@link DirectRestore}). A restore this migration started before (killed, failed, or rolled back since) left
+ * strategy, or, for a DIRECT move, the live source copied straight in ({@link DirectRestore}), or, for a
+ * move that restores while downloading, the backup downloaded as it is restored ({@link OverlapRestore}). A restore this migration started before (killed, failed, or rolled back since) left
  * data behind: replacing it is this migration's to do. A move already restored from its current
  * dump is not restored again.
  */
@@ -30,7 +31,11 @@ final class RestoreStep implements Step {
     return plan.dataMoves(PostgresMove.class).stream().map(m -> (m.direct() ? "DIRECT from the live "
         + m.source().attachmentName() + " (one snapshot, TLS as the source requires, journalled per table so a resume"
         + " keeps what finished)" : m.strategy() + (m.strategyReason().isEmpty() ? "" : " (" + m.strategyReason() + ")")
-        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs")) + " into " + m.targetHandle()
+        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs")
+        + (m.restoresWhileDownloading() ? " while the backup downloads to " + plan.workDirectory().resolve("dumps")
+            + " (0600 in 0700; the restore starts on its first bytes and is done only once the download's size and"
+            + " SHA-256 are checked; journalled per table so a resume keeps what finished)" : ""))
+        + " into " + m.targetHandle()
         + (plan.options().replaceExisting() ? " (replacing existing data)" : " (must be empty)"))
         .collect(Collectors.joining("; "));
   }
@@ -46,6 +51,10 @@ final class RestoreStep implements Step {
       }
       if (m.direct()) {
         out.append(out.length() == 0 ? "" : "; ").append(DirectRestore.run(ctx, m));
+        continue;
+      }
+      if (m.restoresWhileDownloading()) {
+        out.append(out.length() == 0 ? "" : "; ").append(OverlapRestore.run(ctx, m));
         continue;
       }
       Path dump = ctx.dumps().ensure(ctx, m);
