@@ -69,12 +69,20 @@ final class OverlapRestore {
     }
     ctx.event("restore-while-downloading", Map.of("step", MigrationStep.RESTORE.id(), "move", m.id(), "backup",
         ref.id(), "file", file.getFileName().toString(), "downloadComplete", complete));
+    // the live source, when usable, gives what the archive lacks (extension versions, revocations from PUBLIC)
+    Optional<PgConnection> source = SourceDatabase.of(ctx, m, MigrationStep.RESTORE, "restoring from the archive alone");
+    PgConnection target = ctx.tunnels().to(m.targetHandle()).connection();
     // from here until the restore returns, the journal is written only under the copy journal's lock
     Download download = complete ? Download.done(new DownloadedBackup(file, state.dumpSizeBytes, state.dumpSha256))
         : Download.start(ctx, m, ref, file, journal, state);
     RestoreResult result;
     try {
-      result = restore(ctx, m, file, download.future, replace, journal);
+      int jobs = ctx.plan().options().jobs();
+      result = source.isPresent()
+          ? ctx.mover().restoreWhileDownloading(file, download.future, target, m.strategy(), replace, jobs,
+              source.get(), journal, ctx.listener())
+          : ctx.mover().restoreWhileDownloading(file, download.future, target, m.strategy(), replace, jobs, journal,
+              ctx.listener());
       download.future.join();
     } catch (RuntimeException failure) {
       throw stopped(ctx, state, file, download, again, failure);
@@ -92,19 +100,6 @@ final class OverlapRestore {
         + " (" + dl.sizeBytes() + " bytes, SHA-256 " + dl.sha256() + ")" + (resumed ? " (" + kept.size()
         + " tables an earlier attempt finished were kept, not restored again)" : replace
         ? " (replacing what an earlier attempt wrote)" : "") + " in " + result.duration().toMillis() + " ms";
-  }
-
-  private static RestoreResult restore(StepContext ctx, PostgresMove m, Path file,
-      CompletableFuture<DownloadedBackup> downloaded, boolean replace, MoveCopyJournal journal) {
-    // the live source, when usable, gives what the archive lacks (extension versions, revocations from PUBLIC)
-    Optional<PgConnection> source = SourceDatabase.of(ctx, m, MigrationStep.RESTORE, "restoring from the archive alone");
-    PgConnection target = ctx.tunnels().to(m.targetHandle()).connection();
-    int jobs = ctx.plan().options().jobs();
-    return source.isPresent()
-        ? ctx.mover().restoreWhileDownloading(file, downloaded, target, m.strategy(), replace, jobs, source.get(),
-            journal, ctx.listener())
-        : ctx.mover().restoreWhileDownloading(file, downloaded, target, m.strategy(), replace, jobs, journal,
-            ctx.listener());
   }
 
   /**

@@ -130,7 +130,8 @@ public final class BackupDownloader {
       throw new MigrationException(STEP, STEP + ": backup " + backup.id() + " could not be written to " + directory
           + ": " + e.getMessage() + " (the system's message)"
           + (backup.sizeBytes() > 0 ? "; it needs " + backup.sizeBytes() + " bytes" : "")
-          + (inPlace ? ". " : ". No partial file was kept; ") + "free space there (or choose another directory) and download again.",
+          + (inPlace ? ". " : ". No partial file was kept; ")
+          + "free space there (or choose another directory) and download again.",
           false, e.getCause());
     } catch (InterruptedIOException e) {
       if (Thread.currentThread().isInterrupted()) {
