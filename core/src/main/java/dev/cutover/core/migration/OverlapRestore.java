@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,12 +87,7 @@ final class OverlapRestore {
       throw stopped(ctx, state, file, download, again, failure);
     }
     Dumps.inspected(ctx, state, file);
-    state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
-    state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
-    state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());
-    state.restoreMillis = result.duration().toMillis();
-    state.restoredAt = ctx.now().toString();
-    ctx.save();
+    RestoreStep.restored(ctx, state, result);
     DownloadedBackup dl = download.future.join();
     return result.totalRows() + " rows in " + result.rowsRestored().size() + " tables restored with "
         + result.strategy() + (complete ? " from the downloaded backup " : " while downloading backup ") + ref.id()

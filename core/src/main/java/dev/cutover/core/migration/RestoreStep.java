@@ -70,17 +70,22 @@ final class RestoreStep implements Step {
       RestoreResult result = source.isPresent()
           ? ctx.mover().restore(dump, target, m.strategy(), replace, jobs, source.get(), ctx.listener())
           : ctx.mover().restore(dump, target, m.strategy(), replace, jobs, ctx.listener());
-      state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
-      state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
-      state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());
-      state.restoreMillis = result.duration().toMillis();
-      state.restoredAt = ctx.now().toString();
-      ctx.save();
+      restored(ctx, state, result);
       out.append(out.length() == 0 ? "" : "; ").append(result.totalRows()).append(" rows in ")
           .append(result.rowsRestored().size()).append(" tables restored with ").append(result.strategy())
           .append(replace ? " (replacing what an earlier attempt wrote)" : "").append(" in ")
           .append(result.duration().toMillis()).append(" ms");
     }
     return out.toString();
+  }
+
+  /** Journals {@code result} as the move's finished restore (warnings redacted). */
+  static void restored(StepContext ctx, Journal.MoveState state, RestoreResult result) {
+    state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
+    state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
+    state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());
+    state.restoreMillis = result.duration().toMillis();
+    state.restoredAt = ctx.now().toString();
+    ctx.save();
   }
 }
