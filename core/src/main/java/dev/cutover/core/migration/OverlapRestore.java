@@ -36,16 +36,15 @@ final class OverlapRestore {
     Journal.MoveState state = ctx.move(m);
     Dumps dumps = ctx.dumps();
     boolean complete = Dumps.intact(state);
-    boolean again = false;
-    if (!complete) {
-      again = Dumps.canDownloadAgain(state);
-      if (!again) {
-        Dumps.warnGone(ctx, state);
-      }
+    // the backup the capture step journalled, or whose download an earlier attempt started
+    boolean reuse = !complete && Dumps.canDownloadAgain(state);
+    boolean again = reuse && state.backupId.equals(state.downloadStarted);
+    if (!complete && !reuse) {
+      Dumps.warnGone(ctx, state);
     }
-    BackupRef ref = complete || again ? new BackupRef(state.backupId, state.backupNum, -1, state.backupApp)
+    BackupRef ref = complete || reuse ? new BackupRef(state.backupId, state.backupNum, -1, state.backupApp)
         : dumps.backup(ctx, m);
-    if (!again && !complete) {
+    if (!complete && !reuse) {
       Dumps.recaptured(ctx, state, "backup " + ref.id() + " of " + m.id() + " captured; downloaded while restoring");
     }
     if (!Objects.equals(state.copiedFromBackup, ref.id())) {
@@ -65,6 +64,8 @@ final class OverlapRestore {
     Path file = complete ? Path.of(state.dumpFile) : dumps.inPlaceFile(m, ref);
     if (!complete) {
       dumps.removePartialDownloads(ctx, file);
+      state.downloadStarted = ref.id();
+      ctx.save();
     }
     ctx.event("restore-while-downloading", Map.of("step", MigrationStep.RESTORE.id(), "move", m.id(), "backup",
         ref.id(), "file", file.getFileName().toString(), "downloadComplete", complete));
@@ -91,7 +92,7 @@ final class OverlapRestore {
     DownloadedBackup dl = download.future.join();
     return result.totalRows() + " rows in " + result.rowsRestored().size() + " tables restored with "
         + result.strategy() + (complete ? " from the downloaded backup " : " while downloading backup ") + ref.id()
-        + " (" + dl.sizeBytes() + " bytes, SHA-256 " + dl.sha256() + ")" + (resumed ? " (" + kept.size()
+        + (ref.app().isEmpty() ? "" : " (listed on " + ref.app() + ")") + (again ? " again" : "") + " (" + dl.sizeBytes() + " bytes, SHA-256 " + dl.sha256() + ")" + (resumed ? " (" + kept.size()
         + " tables an earlier attempt finished were kept, not restored again)" : replace
         ? " (replacing what an earlier attempt wrote)" : "") + " in " + result.duration().toMillis() + " ms";
   }

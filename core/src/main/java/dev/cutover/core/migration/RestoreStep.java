@@ -31,12 +31,11 @@ final class RestoreStep implements Step {
     return plan.dataMoves(PostgresMove.class).stream().map(m -> (m.direct() ? "DIRECT from the live "
         + m.source().attachmentName() + " (one snapshot, TLS as the source requires, journalled per table so a resume"
         + " keeps what finished)" : m.strategy() + (m.strategyReason().isEmpty() ? "" : " (" + m.strategyReason() + ")")
-        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs")
-        + (m.restoresWhileDownloading() ? " while the backup downloads to " + plan.workDirectory().resolve("dumps")
+        + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs")) + " into " + m.targetHandle()
+        + (plan.options().replaceExisting() ? " (replacing existing data)" : " (must be empty)")
+        + (m.restoresWhileDownloading() ? ", while the backup downloads to " + plan.workDirectory().resolve("dumps")
             + " (0600 in 0700; the restore starts on its first bytes and is done only once the download's size and"
             + " SHA-256 are checked; journalled per table so a resume keeps what finished)" : ""))
-        + " into " + m.targetHandle()
-        + (plan.options().replaceExisting() ? " (replacing existing data)" : " (must be empty)"))
         .collect(Collectors.joining("; "));
   }
 
