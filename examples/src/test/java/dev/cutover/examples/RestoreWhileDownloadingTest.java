@@ -39,8 +39,8 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestoreWhileDownloadingTest {
-  /** The storage's rate: the seeded archive takes seconds to arrive, its tables milliseconds to load. */
-  private static final long BYTES_PER_SECOND = 256 * 1024;
+  /** The storage's rate: the seeded archive (about 430 KB) takes seconds to arrive, its tables milliseconds to load. */
+  private static final long BYTES_PER_SECOND = 64 * 1024;
 
   DemoEnvironment env;
   HerokuClient heroku;
@@ -49,7 +49,7 @@ class RestoreWhileDownloadingTest {
   @BeforeAll
   void start() {
     Preconditions.requireLocalTools();
-    env = DemoEnvironment.start(20_000);
+    env = DemoEnvironment.start(2_000);
     heroku = env.herokuClient();
     aptible = env.aptibleClient();
   }
@@ -92,7 +92,7 @@ class RestoreWhileDownloadingTest {
   @Test
   void run_downloadBreaksOffMidRestore_stopsCleanlyNamingTheDownloadAndResumeCompletes() throws Exception {
     ProcessLeakCheck leaks = ProcessLeakCheck.start();
-    env.heroku().downloadRate(BYTES_PER_SECOND).cutDownloadsAfter(BYTES_PER_SECOND);
+    env.heroku().downloadRate(BYTES_PER_SECOND).cutDownloadsAfter(3 * BYTES_PER_SECOND);
     Migration migration = migration("ov-cut");
     MigrationPlan plan = migration.plan();
 
@@ -110,7 +110,7 @@ class RestoreWhileDownloadingTest {
       assertThat(dumps).as("partial download deleted").isEmpty();
     }
 
-    env.heroku().cutDownloadsAfter(-1);
+    env.heroku().cutDownloadsAfter(-1).downloadRate(0);
     MigrationReport report = migration.plan().resume();
 
     assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
