@@ -8,8 +8,9 @@ shift || true
 cd "$root"
 deps="$(mktemp)"
 trap 'rm -f "$deps"' EXIT
-# One reactor build, so sibling modules resolve to their target/ directories (nothing installed in ~/.m2).
-./mvnw -q -B -pl redis-migrator -am test-compile dependency:build-classpath \
+# One offline reactor build, so sibling modules resolve to their target/ directories (nothing installed in ~/.m2);
+# the dependency plugin by its coordinates (as pinned in the root pom): its prefix needs repository metadata.
+./mvnw -o -q -B -pl redis-migrator -am test-compile org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$deps"
 cp="core/target/classes:testkit/target/classes:redis-migrator/target/classes:redis-migrator/target/test-classes"
 cp="$cp:$(tr ':' '\n' < "$deps" | grep -v '/dev/cutover/' | paste -sd: -)"

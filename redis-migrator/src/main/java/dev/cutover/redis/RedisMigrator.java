@@ -30,7 +30,8 @@ import java.util.function.Consumer;
 /**
  * Moves a Heroku Redis add-on's data to an Aptible Redis database and proves it arrived: every key
  * of every logical database, with its TTL, copied with {@code DUMP}/{@code RESTORE … REPLACE} in
- * pipelined batches over several connections, then compared key by key.
+ * pipelined batches over several connections (strings of 1 MB or more in 1 MB {@code GETRANGE}/{@code SETRANGE}
+ * chunks), then compared key by key.
  *
  * <pre>{@code
  * RedisMigrator redis = RedisMigrator.builder().connections(4).build();
@@ -42,7 +43,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Memory: each connection holds at most one batch of keys and one {@code DUMP} payload at a time
- * (a 50 MB key is held once, never twice), so the heap does not grow with the number of keys.
+ * (a big list, set, hash or stream is held once, never twice; of a big string, one 1 MB chunk), so the
+ * heap does not grow with the number of keys.
  * Threads: {@code copy} and {@code verify} use {@code connections} worker threads of their own for
  * the connection pairs and call the listener and the journal on the calling thread only. Immutable and
  * thread-safe; found by {@code Migration} with {@link java.util.ServiceLoader} (its defaults).

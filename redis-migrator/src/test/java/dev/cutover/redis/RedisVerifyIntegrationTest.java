@@ -102,7 +102,7 @@ class RedisVerifyIntegrationTest {
 
   /**
    * A 160 MB key copied and verified in a JVM whose heap (288 MB) could not hold its payload twice:
-   * the copy streams each DUMP payload into RESTORE and verification digests it as it arrives.
+   * the copy streams it in chunks and verification digests its DUMP payload as it arrives.
    */
   @Test
   void copyAndVerify_aKeyLargerThanHalfTheHeap_succeedWithoutHoldingItTwice(@TempDir Path dir) throws Exception {
@@ -115,6 +115,31 @@ class RedisVerifyIntegrationTest {
       assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(process.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
       assertThat(target.call("STRLEN", RedisDataset.BIG_KEY)).isEqualTo(String.valueOf(160 * 1024 * 1024));
+    }
+  }
+
+  /**
+   * Strings of a chunk or more are streamed ({@code GETRANGE} into {@code SETRANGE}, the last chunk
+   * first): each lands whole, its bytes in place, with its TTL.
+   */
+  @Test
+  void copy_stringsOfAChunkOrMore_streamedInChunks_arriveWholeWithTheirTtl() {
+    int chunk = dev.cutover.redis.internal.CopyWorker.CHUNK_BYTES;
+    try (RedisServer source = Servers.source(); RedisServer target = Servers.target()) {
+      RedisDataset.fill(source, 100, 0);
+      source.call("SET", "blob:ttl", blocks(2 * chunk + 1), "PX", "3600000");   // three chunks, the last 1 byte
+      source.call("SET", "blob:exact", blocks(chunk));                         // one chunk
+      RedisCopyState copied = copy(source, target);
+
+      assertThat(target.call("INFO", "commandstats")).contains("cmdstat_setrange:calls=4,");
+      assertThat(target.call("STRLEN", "blob:ttl")).isEqualTo(String.valueOf(2 * chunk + 1));
+      assertThat(target.call("GETRANGE", "blob:ttl", String.valueOf(chunk - 2), String.valueOf(chunk + 1)))
+          .isEqualTo(source.call("GETRANGE", "blob:ttl", String.valueOf(chunk - 2), String.valueOf(chunk + 1)));
+      assertThat(Long.parseLong(target.call("PTTL", "blob:ttl"))).isBetween(3_500_000L, 3_600_000L);
+      assertThat(target.call("PTTL", "blob:exact")).isEqualTo("-1");
+      assertThat(copied.bytes()).isGreaterThan(3L * chunk);
+      VerificationReport report = redis.verify(source.tlsConnection(), target.connection(), copied);
+      assertThat(report.passed()).as(report.describeMismatches()).isTrue();
     }
   }
 
@@ -224,6 +249,15 @@ class RedisVerifyIntegrationTest {
     all[1] = key;
     System.arraycopy(rest, 0, all, 2, rest.length);
     return all;
+  }
+
+  /** {@code n} bytes of 1000-byte runs of one letter each, so a chunk written at the wrong offset shows. */
+  private static String blocks(int n) {
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append((char) ('a' + (i / 1000) % 26));
+    }
+    return sb.toString();
   }
 
   private static String[] pairs(int n) {

@@ -1,6 +1,8 @@
 package dev.cutover.redis.internal;
 
 import dev.cutover.core.MigrationException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -12,22 +14,35 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * target; the target's replies are read once per batch. A payload is held once, and only until it
  * is written to the target.
  *
- * <p>TTLs are sent as absolute times on the target's clock ({@code RESTORE … ABSTTL}): the source's
- * {@code PTTL} counted from before it was asked (monotonic clock), mapped onto the target's
- * {@code TIME} read after it answered. Both errors make the target's expiry earlier, never later, and
- * the time a {@code RESTORE} waits in a buffer does not stretch it: a key never outlives its source
- * copy. A key gone from the source, or whose TTL ran out meanwhile, is deleted from the target
- * instead, so that a key copied before a crash cannot come back on resume.
+ * <p>Strings of {@link #CHUNK_BYTES} or more are streamed instead: {@code GETRANGE} a chunk at a time
+ * (a few in flight) into {@code SETRANGE}, then {@code PEXPIREAT}. {@code DUMP} would
+ * make the source try to compress the whole value and checksum it on its one thread, and hold it
+ * whole in the source's output buffer and in this JVM; a chunk is all this holds of such a key. A
+ * string that changes length while read is deleted from the target instead of copied torn.
+ *
+ * <p>TTLs are sent as absolute times on the target's clock ({@code RESTORE … ABSTTL},
+ * {@code PEXPIREAT}): the source's {@code PTTL} counted from before it was asked (monotonic clock),
+ * mapped onto the target's {@code TIME} read after it answered. Both errors make the target's expiry
+ * earlier, never later, and the time a command waits in a buffer does not stretch it: a key never
+ * outlives its source copy. A key gone from the source, or whose TTL ran out meanwhile, is deleted
+ * from the target instead, so that a key copied before a crash cannot come back on resume.
  */
 public final class CopyWorker implements Walk.Worker {
   private static final String STEP = "redis.copy";
+  /** Strings at least this big are streamed in chunks of this size instead of {@code DUMP}ed. */
+  public static final int CHUNK_BYTES = 1024 * 1024;
+  /** {@code GETRANGE}s in flight: bounds what a streamed string puts in the source's output buffer. */
+  private static final int CHUNKS_AHEAD = 4;
   private final Link source;
   private final Link target;
+  private static final byte[] STRING = Link.bytes("string");
   private final long budgetBytes;
   private boolean sizesRefused;
   private long targetClockOffsetMs;
   private long clockSyncedAt;
   private boolean clockSynced;
+  /** The key of each target reply not read yet, in order (for the message when one is an error). */
+  private final List<byte[]> unread = new ArrayList<>();
 
   /** Takes ownership of both links. */
   public CopyWorker(Link source, Link target, long budgetBytes) {
@@ -61,34 +76,39 @@ public final class CopyWorker implements Walk.Worker {
         size[i] = usage instanceof Long l ? l : 0;
       }
     }
+    long[] length = streamedLengths(keys, pttl, size);
     long copied = 0;
     long bytes = 0;
     long expired = 0;
     int start = 0;
     for (int end : Keys.groups(size, budgetBytes)) {
       for (int i = start; i < end; i++) {
-        if (pttl[i] != -2) {
+        if (pttl[i] != -2 && length[i] < 0) {
           source.send(Link.Cmd.DUMP, keys.get(i));
         }
       }
       for (int i = start; i < end; i++) {
         byte[] key = keys.get(i);
+        if (length[i] >= 0) {
+          continue;
+        }
         Object payload = pttl[i] == -2 ? null : source.read();
         if (payload instanceof JedisDataException e) {
           throw new MigrationException(STEP, STEP + ": the source Redis refused DUMP of " + Keys.show(db, key) + " ("
               + e.getMessage() + "). The add-on's plan may not allow DUMP; copy this key by hand or ask the provider",
               false, e);
         }
-        long expiresAt = targetClockOffsetMs + TimeUnit.NANOSECONDS.toMillis(askedAt) + pttl[i];
+        long expiresAt = expiresAt(askedAt, pttl[i]);
         if (payload == null || (pttl[i] >= 0 && expiresAt <= targetNowMs())) {
-          target.send(Link.Cmd.DEL, key);
+          toTarget(key, Link.Cmd.DEL, key);
           expired++;
         } else {
           byte[] dump = (byte[]) payload;
           if (pttl[i] < 0) {
-            target.send(Link.Cmd.RESTORE, key, Link.bytes(0), dump, Link.bytes("REPLACE"));
+            toTarget(key, Link.Cmd.RESTORE, key, Link.bytes(0), dump, Link.bytes("REPLACE"));
           } else {
-            target.send(Link.Cmd.RESTORE, key, Link.bytes(expiresAt), dump, Link.bytes("REPLACE"), Link.bytes("ABSTTL"));
+            toTarget(key, Link.Cmd.RESTORE, key, Link.bytes(expiresAt), dump, Link.bytes("REPLACE"),
+                Link.bytes("ABSTTL"));
           }
           copied++;
           bytes += dump.length;
@@ -96,18 +116,105 @@ public final class CopyWorker implements Walk.Worker {
       }
       start = end;
     }
-    target.readSelect();
-    MigrationException refused = null;
     for (int i = 0; i < n; i++) {
-      Object reply = target.read();
-      if (reply instanceof JedisDataException e && refused == null) {
-        refused = targetRefused(db, keys.get(i), e);
+      if (length[i] >= 0) {
+        long streamed = stream(keys.get(i), length[i], pttl[i] < 0 ? -1 : expiresAt(askedAt, pttl[i]));
+        copied += streamed < 0 ? 0 : 1;
+        expired += streamed < 0 ? 1 : 0;
+        bytes += Math.max(streamed, 0);
       }
     }
+    target.readSelect();
+    MigrationException refused = null;
+    for (byte[] key : unread) {
+      Object reply = target.read();
+      if (reply instanceof JedisDataException e && refused == null) {
+        refused = targetRefused(db, key, e);
+      }
+    }
+    unread.clear();
     if (refused != null) {
       throw refused;
     }
     return new Walk.Tally(copied, bytes, expired);
+  }
+
+  /**
+   * The length of each key to {@link #stream} ({@code -1} for the others): the strings whose
+   * {@code MEMORY USAGE} is at least a chunk, found with {@code TYPE} and {@code STRLEN} in one round
+   * trip. Their sizes are zeroed, so they take no room in a {@code DUMP} group.
+   */
+  private long[] streamedLengths(List<byte[]> keys, long[] pttl, long[] size) {
+    long[] length = new long[keys.size()];
+    Arrays.fill(length, -1);
+    List<Integer> big = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (pttl[i] != -2 && size[i] >= CHUNK_BYTES) {
+        source.send(Link.Cmd.TYPE, keys.get(i));
+        source.send(Link.Cmd.STRLEN, keys.get(i));
+        big.add(i);
+      }
+    }
+    for (int i : big) {
+      Object type = source.read();
+      Object strlen = source.read();
+      if (type instanceof byte[] t && Arrays.equals(t, STRING) && strlen instanceof Long l) {
+        length[i] = l;
+        size[i] = 0;
+      }
+    }
+    return length;
+  }
+
+  /**
+   * Streams a string of {@code length} bytes: {@code DEL}, then {@code SETRANGE} chunk by chunk, the
+   * last one first (so the target allocates the whole string once, where {@code APPEND} would
+   * reallocate and copy it at every chunk), then {@code PEXPIREAT expiresAt} unless it is {@code -1}.
+   * Deletes the key from the target instead when its TTL has run out, or when it was not
+   * {@code length} bytes long as read (changed or gone).
+   *
+   * @return the bytes copied, or {@code -1} when deleted
+   */
+  private long stream(byte[] key, long length, long expiresAt) {
+    long chunks = (length + CHUNK_BYTES - 1) / CHUNK_BYTES;
+    long asked = 0;
+    boolean whole = length > 0;
+    toTarget(key, Link.Cmd.DEL, key);
+    for (long c = 0; c < chunks; c++) {
+      for (; asked < chunks && asked < c + CHUNKS_AHEAD; asked++) {
+        long from = offset(asked, chunks);
+        source.send(Link.Cmd.GETRANGE, key, Link.bytes(from), Link.bytes(Math.min(length, from + CHUNK_BYTES) - 1));
+      }
+      long from = offset(c, chunks);
+      Object chunk = source.read();
+      whole &= chunk instanceof byte[] b && b.length == Math.min(CHUNK_BYTES, length - from);
+      if (whole) {
+        toTarget(key, Link.Cmd.SETRANGE, key, Link.bytes(from), (byte[]) chunk);
+      }
+    }
+    if (!whole || (expiresAt >= 0 && expiresAt <= targetNowMs())) {
+      toTarget(key, Link.Cmd.DEL, key);
+      return -1;
+    }
+    if (expiresAt >= 0) {
+      toTarget(key, Link.Cmd.PEXPIREAT, key, Link.bytes(expiresAt));
+    }
+    return length;
+  }
+
+  /** Where the {@code c}-th chunk streamed starts: the last chunk first, then the others in order. */
+  private static long offset(long c, long chunks) {
+    return (c == 0 ? chunks - 1 : c - 1) * CHUNK_BYTES;
+  }
+
+  private void toTarget(byte[] key, Link.Cmd command, byte[]... args) {
+    target.send(command, args);
+    unread.add(key);
+  }
+
+  /** When a key whose {@code PTTL} was asked at {@code askedAt} (monotonic) expires, on the target's clock. */
+  private long expiresAt(long askedAt, long pttl) {
+    return targetClockOffsetMs + TimeUnit.NANOSECONDS.toMillis(askedAt) + pttl;
   }
 
   /** Reads the target's clock ({@code TIME}) once a minute; the offset maps the monotonic clock onto it. */

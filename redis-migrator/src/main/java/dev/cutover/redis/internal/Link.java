@@ -26,7 +26,7 @@ public final class Link implements AutoCloseable {
   /** The commands this package sends. */
   public enum Cmd implements ProtocolCommand {
     DUMP, RESTORE, PTTL, TYPE, SCAN, SELECT, INFO, DEL, EXISTS, MEMORY, FLUSHDB, GETRANGE, STRLEN, LRANGE, LLEN,
-    SSCAN, HSCAN, ZRANGE, XRANGE, XINFO, GET, PING, TIME;
+    SSCAN, HSCAN, ZRANGE, XRANGE, XINFO, GET, PING, TIME, SETRANGE, PEXPIREAT;
 
     private final byte[] raw = name().getBytes(StandardCharsets.US_ASCII);
 

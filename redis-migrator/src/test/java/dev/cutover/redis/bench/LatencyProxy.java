@@ -23,9 +23,26 @@ final class LatencyProxy implements AutoCloseable {
   private final ServerSocket server;
   private final long oneWayNanos;
 
-  LatencyProxy(int targetPort, long rttMillis) throws IOException {
+  private final int directPort;
+
+  /**
+   * A proxy to {@code targetPort} adding {@code rttMillis}; at 0, none: {@link #port()} is the target's
+   * own, since a forwarder's two thread hops each way would slow every round trip (the naive loop's most).
+   */
+  static LatencyProxy over(int targetPort, long rttMillis) throws IOException {
+    return rttMillis == 0 ? new LatencyProxy(targetPort) : new LatencyProxy(targetPort, rttMillis);
+  }
+
+  private LatencyProxy(int targetPort) {
+    this.server = null;
+    this.oneWayNanos = 0;
+    this.directPort = targetPort;
+  }
+
+  private LatencyProxy(int targetPort, long rttMillis) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.oneWayNanos = TimeUnit.MILLISECONDS.toNanos(rttMillis) / 2;
+    this.directPort = 0;
     daemon(() -> {
       while (!server.isClosed()) {
         try {
@@ -43,7 +60,7 @@ final class LatencyProxy implements AutoCloseable {
   }
 
   int port() {
-    return server.getLocalPort();
+    return server == null ? directPort : server.getLocalPort();
   }
 
   private void pipe(Socket from, Socket to) {
@@ -89,6 +106,8 @@ final class LatencyProxy implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 }

@@ -38,6 +38,13 @@ public final class RedisBench {
     }
   }
 
+  /**
+   * Each child's heap limit. G1 grows a heap towards its limit as garbage churns, whatever the live
+   * data, so under a large limit peak RSS follows run length (a 1 GB limit showed 199 MB at 100,000
+   * keys and 362 MB at 500,000); under a limit every method fits in, it shows what each needs.
+   */
+  static final String HEAP = "256m";
+
   private RedisBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -56,8 +63,11 @@ public final class RedisBench {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    String loadBefore = loadAverage();
     List<Row> rows = run(keys, bigMb, connections, rttMs);
-    String table = render(keys, bigMb, connections, rttMs, rows);
+    String table = render(keys, bigMb, connections, rttMs, rows) + "Load average (1, 5, 15 min) on "
+        + Runtime.getRuntime().availableProcessors() + " cores: " + loadBefore + " before, " + loadAverage()
+        + " after (other processes share the machine: the naive loop's round trips suffer most).\n";
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, table);
     System.out.print(table);
@@ -82,13 +92,13 @@ public final class RedisBench {
   private static Row copy(String method, int keys, int bigMb, int connections, int rttMs, String mode)
       throws Exception {
     try (RedisServer source = Servers.source(); RedisServer target = Servers.target();
-        LatencyProxy toSource = new LatencyProxy(source.tlsPort(), rttMs);
-        LatencyProxy toTarget = new LatencyProxy(target.port(), rttMs)) {
+        LatencyProxy toSource = LatencyProxy.over(source.tlsPort(), rttMs);
+        LatencyProxy toTarget = LatencyProxy.over(target.port(), rttMs)) {
       RedisDataset.fill(source, keys, bigMb);
       RedisMigrator redis = RedisMigrator.builder().build();
       String pin = redis.describe(source.tlsConnection()).certificatePin();
       sync();
-      ProcessBuilder child = Servers.childJvm("1g", RedisBenchMain.class, mode, String.valueOf(toSource.port()), pin,
+      ProcessBuilder child = Servers.childJvm(HEAP, RedisBenchMain.class, mode, String.valueOf(toSource.port()), pin,
           String.valueOf(toTarget.port()), String.valueOf(connections));
       Process process = child.start();
       String result = null;
@@ -138,8 +148,14 @@ public final class RedisBench {
           r.keys(), r.bytes() / 1048576.0, r.seconds(), r.keysPerSecond(), r.mbPerSecond(), r.peakRssKb() / 1024,
           r.keysPerSecond() / naive.keysPerSecond(), r.verified() ? "yes" : "NO"));
     }
-    sb.append("\nThe speed-up compares keys/s. Times include JVM start-up and TLS handshakes; RSS is `VmHWM`.\n");
+    sb.append("\nThe speed-up compares keys/s. Times include JVM start-up and TLS handshakes; RSS is `VmHWM` of each"
+        + " child JVM, all run with -Xmx" + HEAP + ".\n");
     return sb.toString();
+  }
+
+  private static String loadAverage() throws IOException {
+    String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return f[0] + " " + f[1] + " " + f[2];
   }
 
   private static String redisVersion() {
