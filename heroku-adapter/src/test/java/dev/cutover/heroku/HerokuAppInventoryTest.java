@@ -75,7 +75,7 @@ class HerokuAppInventoryTest {
 
   @BeforeEach
   void reset() {
-    fake.clearFaults().clearRequests().rateLimitRemaining(4500);
+    fake.clearFaults().clearRequests().rateLimitRefill(Duration.ofMillis(800)).rateLimitRemaining(4500);
     time = new FakeTime();
   }
 
@@ -174,7 +174,7 @@ class HerokuAppInventoryTest {
 
   @Test
   void requests_lowRateLimitRemaining_slowDownBeforeTheNextCall() {
-    fake.rateLimitRemaining(4);
+    fake.rateLimitRefill(Duration.ofHours(1)).rateLimitRemaining(4); // the pool would gain one up to 800 ms after this
     try (HerokuClient heroku = client()) {
       heroku.app(APP).formation();
       assertThat(time.sleeps).isEmpty();
@@ -227,7 +227,7 @@ class HerokuAppInventoryTest {
 
   @Test
   void rateLimitRemaining_fake_readsTheAccountEndpoint() {
-    fake.rateLimitRemaining(1234);
+    fake.rateLimitRefill(Duration.ofHours(1)).rateLimitRemaining(1234); // no token gained while the test reads
     try (HerokuClient heroku = client()) {
       assertThat(heroku.rateLimitRemaining()).isEqualTo(1234);
     }
