@@ -172,14 +172,13 @@ class FaultMatrixTest {
 
   @Test
   void run_downloadCutOffMidStream_resumeCompletesWithSameRows() throws Exception {
-    // PARALLEL downloads in the restore step, restoring as the bytes arrive
-    assertFailsThenResumes("f-cut", MigrationStep.RESTORE, "download",
+    assertFailsThenResumes("f-cut", MigrationStep.CAPTURE, "download",
         () -> env.heroku().cutDownloadsAfter(20_000), () -> env.heroku().cutDownloadsAfter(-1), null);
   }
 
   @Test
   void run_downloadUrlExpired403_resumeCompletesWithSameRows() throws Exception {
-    assertFailsThenResumes("f-expired", MigrationStep.RESTORE, "403",
+    assertFailsThenResumes("f-expired", MigrationStep.CAPTURE, "403",
         () -> env.heroku().expireDownloads(true), () -> env.heroku().expireDownloads(false), null);
   }
 

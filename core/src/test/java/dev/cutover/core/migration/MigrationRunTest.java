@@ -60,9 +60,8 @@ class MigrationRunTest {
 
     f.migration().plan().run();
 
-    // PARALLEL downloads in the restore step, while it restores
     assertThat(f.faults.calls).containsSubsequence("ensureApp", "ensureDatabase", "maintenance:true", "captureBackup",
-        "openTunnel", "download", "restore", "copyDatabaseSettings", "verify", "setConfig", "deploy", "scale", "ensureHttpsEndpoint");
+        "download", "openTunnel", "restore", "copyDatabaseSettings", "verify", "setConfig", "deploy", "scale", "ensureHttpsEndpoint");
   }
 
   @Test
