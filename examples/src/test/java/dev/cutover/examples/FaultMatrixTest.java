@@ -1,5 +1,6 @@
 package dev.cutover.examples;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -12,7 +13,6 @@ import dev.cutover.core.migration.MigrationPlan;
 import dev.cutover.core.migration.MigrationStep;
 import dev.cutover.core.model.Deploy;
 import dev.cutover.core.report.MigrationReport;
-import dev.cutover.core.spi.TargetApp;
 import dev.cutover.heroku.HerokuClient;
 import dev.cutover.testkit.aptible.FakeAptible;
 import dev.cutover.testkit.heroku.Fault;
@@ -25,8 +25,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -42,11 +45,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The fault matrix of issue 8, in process, on the testkit: each fault is injected where it happens
  * for real (the fake Heroku API and storage, the fake aptible CLI, the SSH git server's hook, the
- * tunnel process, the target PostgreSQL). For each: the run fails with an exception naming the step
- * and what to do, the journal resumes at that step, no tunnel or child process is left, no partial
- * download is left; then {@code resume()} completes, verification passes, and every table holds the
- * same rows as the source (count and checksum). One seeded source database for the whole class; each
- * case migrates to its own target app.
+ * tunnel process, the target PostgreSQL). For each: the run (or resume) fails with an exception
+ * naming the step and what to do, the journal resumes at that step, no tunnel or child process is
+ * left, no partial download is left; once it is cleared, {@code resume()} goes on. The faults of a git
+ * deploy meet one migration in turn, as a migration that keeps failing would; the last resume
+ * completes, verification passes, and every table holds the same rows as the source (count and
+ * checksum). One seeded source database for the whole class.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -156,64 +160,40 @@ class FaultMatrixTest {
 
   // ------------------------------------------------------------------ faults during a run
 
-  @Test
-  void run_maintenanceCallFails_resumeCompletesWithSameRows() throws Exception {
-    assertFailsThenResumes("f-maint", MigrationStep.MAINTENANCE_ON, "Maintenance mode cannot be changed",
-        () -> env.heroku().fault(Fault.on("PATCH", "/apps/" + DemoEnvironment.SOURCE_APP)
-            .status(422, "invalid_params", "Maintenance mode cannot be changed right now").times(1)),
-        () -> { }, null);
-  }
+  /** The step that downloads the backup (the capture step downloads it, then the restore step reads the file). */
+  static final MigrationStep DOWNLOAD = MigrationStep.CAPTURE;
 
+  /**
+   * One migration meets every fault below, one after the other in step order: each fails the run
+   * (then each resume) at its step with a message naming the step, the cause and {@code resume};
+   * each is cleared, and the next resume carries on until the last one completes with the source's
+   * rows. The faults: Aptible refuses {@code db:create} ({@code An error occurred: ...}, nothing
+   * provisioned; a provision operation that starts and then fails leaves a pending database to
+   * deprovision by hand, see docs/RELIABILITY.md); Heroku refuses maintenance mode; the backup fails;
+   * the download is cut off mid-stream; the signed URL has expired (403); the tunnel's process is
+   * killed once the first table's rows are in; the target refuses every further CREATE INDEX / ALTER
+   * TABLE (an event trigger raising an error, as a read-only or quota-exceeded target would); the
+   * Aptible git server's pre-receive hook rejects the push.
+   */
   @Test
-  void run_captureFails_resumeCompletesWithSameRows() throws Exception {
-    assertFailsThenResumes("f-capture", MigrationStep.CAPTURE, "pg_dump: connection lost",
-        () -> env.heroku().app(DemoEnvironment.SOURCE_APP).failNextBackup("pg_dump: connection lost"), () -> { }, null);
-  }
-
-  @Test
-  void run_downloadCutOffMidStream_resumeCompletesWithSameRows() throws Exception {
-    assertFailsThenResumes("f-cut", MigrationStep.CAPTURE, "download",
-        () -> env.heroku().cutDownloadsAfter(20_000), () -> env.heroku().cutDownloadsAfter(-1), null);
-  }
-
-  @Test
-  void run_downloadUrlExpired403_resumeCompletesWithSameRows() throws Exception {
-    assertFailsThenResumes("f-expired", MigrationStep.CAPTURE, "403",
-        () -> env.heroku().expireDownloads(true), () -> env.heroku().expireDownloads(false), null);
-  }
-
-  /** The tunnel's process is killed after the first table's rows are in: the restore fails; resume restores again. */
-  @Test
-  void run_tunnelDiesMidRestore_resumeCompletesWithSameRows() throws Exception {
-    AtomicBoolean killed = new AtomicBoolean();
-    MigrationListener killTunnel = new MigrationListener() {
+  void run_aFaultAtEveryStepInTurn_eachFailsClearlyAndTheLastResumeCompletesWithSameRows() throws Exception {
+    String handle = "f-chain";
+    AtomicReference<String> stage = new AtomicReference<>("");
+    AtomicBoolean tunnelKilled = new AtomicBoolean();
+    AtomicBoolean refused = new AtomicBoolean();
+    Path hook = env.aptible().bareRepository(DemoEnvironment.ENVIRONMENT, handle).resolve("hooks/pre-receive");
+    byte[][] originalHook = new byte[1][];
+    MigrationListener faults = new MigrationListener() {
       @Override
       public void progress(MigrationEvent.Progress event) {
-        if (event.step().equals("restore") && "rows".equals(event.unit()) && event.done() > 0 && killed.compareAndSet(false, true)) {
+        boolean rowsIn = event.step().equals("restore") && "rows".equals(event.unit()) && event.done() > 0;
+        if (rowsIn && stage.get().equals("tunnel") && tunnelKilled.compareAndSet(false, true)) {
           for (ProcessHandle p : env.aptible().liveTunnelProcesses()) {
             p.destroyForcibly();
             p.onExit().join();
           }
         }
-      }
-    };
-    assertFailsThenResumes("f-tunnel", MigrationStep.RESTORE, "restore", () -> { }, () -> { }, killTunnel);
-    assertThat(killed).as("the tunnel was killed during the restore").isTrue();
-  }
-
-  /**
-   * Once the first table's rows are in, the target refuses every further CREATE INDEX / ALTER TABLE
-   * (an event trigger raising an error, as a read-only or quota-exceeded target would): the restore
-   * fails naming the statement; with the trigger gone, resume restores again from scratch.
-   */
-  @Test
-  void run_targetRefusesWritesMidRestore_resumeCompletesWithSameRows() throws Exception {
-    String handle = "f-refuse";
-    AtomicBoolean armed = new AtomicBoolean();
-    MigrationListener refuse = new MigrationListener() {
-      @Override
-      public void progress(MigrationEvent.Progress event) {
-        if (event.step().equals("restore") && "rows".equals(event.unit()) && event.done() > 0 && armed.compareAndSet(false, true)) {
+        if (rowsIn && stage.get().equals("refuse") && refused.compareAndSet(false, true)) {
           sql(targetDatabase(handle), "create schema cut_fault",
               "create function cut_fault.refuse() returns event_trigger language plpgsql as "
                   + "$$ begin raise exception 'target refuses writes (disk quota exceeded)'; end $$",
@@ -221,101 +201,117 @@ class FaultMatrixTest {
                   + "execute function cut_fault.refuse()");
         }
       }
+
+      @Override
+      public void stepStarted(MigrationEvent.StepStarted event) {
+        if (event.step().equals("deploy") && stage.get().equals("push") && originalHook[0] == null) {
+          originalHook[0] = read(hook);
+          write(hook, "#!/bin/sh\necho 'ERROR -- : push rejected: pre-receive hook declined'\nexit 1\n".getBytes(UTF_8));
+        }
+      }
     };
-    assertFailsThenResumes(handle, MigrationStep.RESTORE, "target refuses writes", () -> { },
-        () -> sql(targetDatabase(handle), "drop event trigger cut_fault_refuse", "drop schema cut_fault cascade"), refuse);
-    assertThat(armed).as("the target refused writes during the restore").isTrue();
+    List<Stage> chain = List.of(
+        new Stage("db:create", MigrationStep.CREATE_DATABASE, "Service Unavailable",
+            () -> env.aptible().failNext("db:create", FakeAptible.Failure.API, "Service Unavailable"), () -> { }),
+        new Stage("maintenance", MigrationStep.MAINTENANCE_ON, "Maintenance mode cannot be changed",
+            () -> env.heroku().fault(Fault.on("PATCH", "/apps/" + DemoEnvironment.SOURCE_APP)
+                .status(422, "invalid_params", "Maintenance mode cannot be changed right now").times(1)), () -> { }),
+        new Stage("capture", MigrationStep.CAPTURE, "pg_dump: connection lost",
+            () -> env.heroku().app(DemoEnvironment.SOURCE_APP).failNextBackup("pg_dump: connection lost"), () -> { }),
+        new Stage("cut", DOWNLOAD, "download", () -> env.heroku().cutDownloadsAfter(20_000),
+            () -> env.heroku().cutDownloadsAfter(-1)),
+        new Stage("expired", DOWNLOAD, "403", () -> env.heroku().expireDownloads(true),
+            () -> env.heroku().expireDownloads(false)),
+        new Stage("tunnel", MigrationStep.RESTORE, "restore", () -> stage.set("tunnel"), () -> stage.set("")),
+        new Stage("refuse", MigrationStep.RESTORE, "target refuses writes", () -> stage.set("refuse"), () -> {
+          stage.set("");
+          sql(targetDatabase(handle), "drop event trigger cut_fault_refuse", "drop schema cut_fault cascade");
+        }),
+        new Stage("push", MigrationStep.DEPLOY, "rejected", () -> stage.set("push"), () -> {
+          stage.set("");
+          write(hook, originalHook[0]);
+        }));
+    failsAtEachStageThenCompletes(handle, faults, m -> m, chain);
+
+    assertThat(tunnelKilled).as("the tunnel was killed during the restore").isTrue();
+    assertThat(refused).as("the target refused writes during the restore").isTrue();
   }
 
-  /**
-   * Aptible refuses {@code db:create} ({@code An error occurred: ...}, nothing provisioned). A
-   * provision operation that starts and then fails leaves a pending database that must be
-   * deprovisioned by hand first (the adapter says so); the fake has no {@code db:deprovision}, see
-   * docs/RELIABILITY.md.
-   */
-  @Test
-  void run_aptibleDbCreateFails_resumeCompletesWithSameRows() throws Exception {
-    assertFailsThenResumes("f-dbcreate", MigrationStep.CREATE_DATABASE, "Service Unavailable",
-        () -> env.aptible().failNext("db:create", FakeAptible.Failure.API, "Service Unavailable"), () -> { }, null);
+  /** One fault of a chain: armed before its run, cleared once the run has failed at {@code step}. */
+  record Stage(String name, MigrationStep step, String mentions, Runnable arm, Runnable disarm) { }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
-  /** An image deploy whose {@code aptible deploy} operation fails (a git deploy's failure is the rejected push below). */
+  private static void write(Path file, byte[] bytes) {
+    try {
+      Files.write(file, bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** An image deploy whose {@code aptible deploy} operation fails (a git deploy's failure is the rejected push of the chain above). */
   @Test
   void run_aptibleDeployOperationFails_resumeCompletesWithSameRows() throws Exception {
     String image = "registry.example.com/legacy-shop:v42";
     env.aptible().registerImage(image, "web: npm start\nworker: node worker.js\n", List.of("npm run migrate"));
-    assertFailsThenResumes("f-deploy", MigrationStep.DEPLOY, "failed", () -> env.aptible().failNext("deploy"), () -> { },
-        null, m -> m.deploy(Deploy.dockerImage(image)));
-  }
-
-  /** The Aptible git server's pre-receive hook rejects the push: the deploy step fails naming the rejection. */
-  @Test
-  void run_gitPushRejected_resumeCompletesWithSameRows() throws Exception {
-    String handle = "f-push";
-    Path hook = env.aptible().bareRepository(DemoEnvironment.ENVIRONMENT, handle).resolve("hooks/pre-receive");
-    byte[][] original = new byte[1][];
-    MigrationListener reject = new MigrationListener() {
-      @Override
-      public void stepStarted(MigrationEvent.StepStarted event) {
-        if (event.step().equals("deploy") && original[0] == null) {
-          try {
-            original[0] = Files.readAllBytes(hook);
-            Files.writeString(hook, "#!/bin/sh\necho 'ERROR -- : push rejected: pre-receive hook declined'\nexit 1\n");
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        }
-      }
-    };
-    assertFailsThenResumes(handle, MigrationStep.DEPLOY, "rejected", () -> { }, () -> {
-      try {
-        Files.write(hook, original[0]);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, reject);
+    failsAtEachStageThenCompletes("f-deploy", null, m -> m.deploy(Deploy.dockerImage(image)),
+        List.of(new Stage("deploy", MigrationStep.DEPLOY, "failed", () -> env.aptible().failNext("deploy"), () -> { })));
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private void assertFailsThenResumes(String handle, MigrationStep step, String mentions, Runnable arm, Runnable disarm,
-      MigrationListener listener) throws Exception {
-    assertFailsThenResumes(handle, step, mentions, arm, disarm, listener, m -> m);
-  }
-
-  private void assertFailsThenResumes(String handle, MigrationStep step, String mentions, Runnable arm, Runnable disarm,
-      MigrationListener listener, java.util.function.UnaryOperator<Migration> options) throws Exception {
+  /**
+   * Runs the migration to {@code handle} with each stage's fault armed in turn: the first run and
+   * then each resume must fail at the stage's step, naming it, the cause and {@code resume}, with
+   * the journal resuming there, no tunnel, child process or partial download left; the fault is then
+   * cleared. The last resume must complete, verified, with the source's rows, each step attempted
+   * once more than it failed.
+   */
+  private void failsAtEachStageThenCompletes(String handle, MigrationListener listener,
+      java.util.function.UnaryOperator<Migration> options, List<Stage> stages) throws Exception {
     ProcessLeakCheck leaks = ProcessLeakCheck.start();
-    TargetApp target = aptible.app(handle);
-    Migration migration = options.apply(env.migration(heroku.app(DemoEnvironment.SOURCE_APP), target).dataMover(env.mover()));
+    Migration migration = options.apply(env.migration(heroku.app(DemoEnvironment.SOURCE_APP), aptible.app(handle))
+        .dataMover(env.mover()));
     if (listener != null) {
       migration = migration.listener(listener);
     }
-    arm.run();
-    MigrationPlan plan = migration.plan();
+    Map<MigrationStep, Integer> failures = new EnumMap<>(MigrationStep.class);
+    Path journal = null;
+    for (Stage stage : stages) {
+      stage.arm().run();
+      MigrationPlan plan = migration.plan();
+      journal = plan.journal();
+      MigrationException e = catchThrowableOfType(MigrationException.class, failures.isEmpty() ? plan::run : plan::resume);
 
-    MigrationException e = catchThrowableOfType(MigrationException.class, plan::run);
-
-    assertThat(e).as("run() with the fault at " + step).isNotNull();
-    assertThat(e.step()).as("the step the exception names").hasValue(step.id());
-    assertThat(e.getMessage()).startsWith(step.id()).containsIgnoringCase(mentions).contains("resume");
-    assertThat(Migration.readJournal(plan.journal()).resumesAt()).as("journal after the fault").hasValue(step);
-    assertThat(env.aptible().liveTunnelProcesses()).as("tunnels after the fault").isEmpty();
-    leaks.assertNoLeaks();
-    assertThat(partialFiles(plan.workDirectory())).as("partial downloads after the fault").isEmpty();
-
-    disarm.run();
+      assertThat(e).as("the run with the fault %s at %s", stage.name(), stage.step()).isNotNull();
+      assertThat(e.step()).as("the step the exception names (%s)", stage.name()).hasValue(stage.step().id());
+      assertThat(e.getMessage()).startsWith(stage.step().id()).containsIgnoringCase(stage.mentions()).contains("resume");
+      assertThat(Migration.readJournal(journal).resumesAt()).as("journal after %s", stage.name()).hasValue(stage.step());
+      assertThat(env.aptible().liveTunnelProcesses()).as("tunnels after %s", stage.name()).isEmpty();
+      leaks.assertNoLeaks();
+      assertThat(partialFiles(plan.workDirectory())).as("partial downloads after %s", stage.name()).isEmpty();
+      stage.disarm().run();
+      failures.merge(stage.step(), 1, Integer::sum);
+    }
     MigrationReport report = migration.plan().resume();
 
     assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
-    assertThat(report.step(step.id()).orElseThrow().attempts()).as("attempts of " + step).isEqualTo(2);
+    failures.forEach((step, n) -> assertThat(report.step(step.id()).orElseThrow().attempts())
+        .as("attempts of " + step).isEqualTo(n + 1));
     assertThat(report.verification()).hasValueSatisfying(v -> assertThat(v.passed()).isTrue());
     assertThat(Checksums.of(targetDatabase(handle))).as("rows of every table (count, checksum)")
         .isEqualTo(Checksums.of(env.source().connection()));
-    try (Stream<Path> dumps = Files.list(plan.workDirectory().resolve("dumps"))) {
+    try (Stream<Path> dumps = Files.list(journal.resolveSibling("dumps"))) {
       assertThat(dumps).as("dump deleted after success").isEmpty();
     }
-    assertThat(env.aptible().liveTunnelProcesses()).as("tunnels after the resume").isEmpty();
+    assertThat(env.aptible().liveTunnelProcesses()).as("tunnels after the last resume").isEmpty();
     leaks.assertNoLeaks();
   }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestInstance;
  * One run at a time, across JVMs, with the real {@code cutover} main: while one JVM migrates, a
  * second {@code migrate} and a {@code resume} on the same journal exit 2 at once, naming the holder,
  * without a single request to Heroku (the fake's request log) or Aptible (every {@code aptible} and
- * {@code heroku} CLI call goes through a wrapper that logs it); the first completes. A JVM killed
- * with SIGKILL leaves its lock behind: the next {@code resume} takes it over, logs that, and completes.
+ * {@code heroku} CLI call goes through a wrapper that logs it). The first JVM, killed with SIGKILL,
+ * leaves its lock behind: the next {@code resume} takes it over, logs that, and completes.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,11 +43,13 @@ class OneRunAtATimeTest {
   }
 
   @Test
-  void twoJvmsOnOneJournal_exactlyOneRunsTheOtherAndAResumeExit2NamingTheHolderWithoutARequest() throws Exception {
+  void twoJvmsOnOneJournal_theOtherExit2NamingTheHolderWithoutARequest_holderSigkilled_resumeTakesOverAndCompletes()
+      throws Exception {
     String handle = "one-at-a-time";
     Path work = env.workDirectory(handle);
+    Path journal = work.resolve("journal.json");
     // the first run stops for a while inside maintenance-on: its request waits in the fake Heroku, long enough for
-    // two more JVMs to start and be refused on a loaded machine, short of the client's two-minute read timeout
+    // two more JVMs to start and be refused on a loaded machine
     env.heroku().fault(Fault.on("PATCH", "/apps/" + DemoEnvironment.SOURCE_APP).delay(Duration.ofSeconds(100)).times(1));
     SigkillResumeTest.Child first = cutover(direct(), "migrate", "-a", DemoEnvironment.SOURCE_APP, "-e",
         DemoEnvironment.ENVIRONMENT, "-t", handle, "--repo", env.repository().toString(), "--work-dir", work.toString(),
@@ -63,8 +65,7 @@ class OneRunAtATimeTest {
     SigkillResumeTest.Child other = cutover(second.connection(), "migrate", "-a", DemoEnvironment.SOURCE_APP, "-e",
         DemoEnvironment.ENVIRONMENT, "-t", handle, "--repo", env.repository().toString(), "--work-dir", work.toString(),
         "-q", "--yes");
-    SigkillResumeTest.Child resume = cutover(third.connection(), "resume", "--journal", work.resolve("journal.json").toString(),
-        "-q");
+    SigkillResumeTest.Child resume = cutover(third.connection(), "resume", "--journal", journal.toString(), "-q");
     int otherCode = other.waitFor(Duration.ofSeconds(80));
     int resumeCode = resume.waitFor(Duration.ofSeconds(80));
     List<RecordedCall> during = env.heroku().requests().subList(requests, env.heroku().requests().size());
@@ -78,36 +79,21 @@ class OneRunAtATimeTest {
     assertThat(second.calls()).as("aptible and heroku CLI calls of the refused migrate").isEmpty();
     assertThat(third.calls()).as("aptible and heroku CLI calls of the refused resume").isEmpty();
 
-    assertThat(first.waitFor(Duration.ofMinutes(5))).as("the first run; stderr:%n%s", first.stderr()).isZero();
-    assertThat(Migration.readJournal(work.resolve("journal.json")).complete()).isTrue();
-    assertThat(work.resolve("journal.lock")).as("released").doesNotExist();
-    assertThat(Migration.audit(work.resolve("journal.json")).intact()).isTrue();
-  }
-
-  @Test
-  void sigkilledRun_leavesItsLock_resumeTakesItOverLogsItAndCompletes() throws Exception {
-    String handle = "taken-over";
-    Path work = env.workDirectory(handle);
-    Path journal = work.resolve("journal.json");
-    env.heroku().fault(Fault.on("PATCH", "/apps/" + DemoEnvironment.SOURCE_APP).delay(Duration.ofSeconds(10)).times(1));
-    SigkillResumeTest.Child killed = cutover(direct(), "migrate", "-a", DemoEnvironment.SOURCE_APP, "-e",
-        DemoEnvironment.ENVIRONMENT, "-t", handle, "--repo", env.repository().toString(), "--work-dir", work.toString(),
-        "-q", "--yes");
-    killed.awaitLine("Step 6. maintenance-on started", Duration.ofMinutes(3));
-    long pid = killed.pid();
-    killed.sigkill();
-    assertThat(Files.readString(work.resolve("journal.lock"))).as("the dead run's record").contains("\"pid\":" + pid);
+    first.sigkill();
+    assertThat(Files.readString(work.resolve("journal.lock"))).as("the dead run's record").contains("\"pid\":" + firstPid);
     assertThat(Migration.readJournal(journal).steps().get("maintenance-on").name()).isEqualTo("RUNNING");
 
-    SigkillResumeTest.Child resume = cutover(direct(), "resume", "--journal", journal.toString(), "-q");
-    int code = resume.waitFor(Duration.ofMinutes(5));
+    SigkillResumeTest.Child takeOver = cutover(direct(), "resume", "--journal", journal.toString(), "-q");
+    int code = takeOver.waitFor(Duration.ofMinutes(5));
 
-    assertThat(code).as("resume; stderr:%n%s", resume.stderr()).isZero();
-    assertThat(resume.stderr()).contains("took over the lock of pid " + pid);
+    assertThat(code).as("resume after the kill; stderr:%n%s", takeOver.stderr()).isZero();
+    assertThat(takeOver.stderr()).contains("took over the lock of pid " + firstPid);
     assertThat(Migration.readJournal(journal).complete()).isTrue();
+    assertThat(work.resolve("journal.lock")).as("released").doesNotExist();
+    assertThat(Migration.audit(journal).intact()).isTrue();
     String log = Files.readString(work.resolve("journal.events.jsonl"));
     assertThat(log).contains("\"event\":\"lock-taken-over\"").contains("\"event\":\"step-left-running\"")
-        .contains("pid " + pid);
+        .contains("pid " + firstPid);
     assertThat(Files.readString(work.resolve("report.md"))).contains("| 1 | run |").contains("KILLED")
         .contains("| 2 | resume |").contains("COMPLETED");
     env.heroku().clearFaults();

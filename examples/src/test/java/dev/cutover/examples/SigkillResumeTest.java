@@ -121,6 +121,8 @@ class SigkillResumeTest {
     JournalSummary done = Migration.readJournal(work.resolve("journal.json"));
     assertThat(done.complete()).isTrue();
     assertThat(last.stdout()).contains("COMPLETED");
+    // the report counts the attempts: the restore killed midway ran again
+    assertThat(Files.readString(work.resolve("report.md"))).containsPattern("\\| restore \\| DONE \\| [2-9] \\|");
     String targetDb = env.aptible().database(TARGET + "-db").orElseThrow().postgresName().orElseThrow();
     assertThat(Checksums.of(PgFixture.local().admin().withDatabase(targetDb))).as("rows after %s", log)
         .isEqualTo(Checksums.of(env.source().connection()));
