@@ -263,6 +263,35 @@ class AptibleClientFakeAptibleTest {
     }
   }
 
+  /**
+   * The tunnel's child holds the port but is slower to be ready than the client waits: the open
+   * fails with the wait, and the CLI and its child are both gone (the CLI has no SIGINT handler
+   * yet, so SIGINT alone would end it and leave the child holding the port).
+   */
+  @Test
+  void openTunnel_notReadyInTime_failsAndLeavesNoProcessOfTheTunnel() throws Exception {
+    try (FakeAptible slow = FakeAptible.builder().environment("slow-env")
+        .tunnelReadyDelay(java.time.Duration.ofMinutes(2)).build()) {
+      AptibleClient client = AptibleClient.builder().environment(slow.environment()).accessToken(slow.token())
+          .cliCommand(slow.cliCommand()).cliEnvironment(slow.cliEnvironment()).tunnelSslMode("disable")
+          .tunnelTimeout(java.time.Duration.ofSeconds(5)).build();
+      client.app("slow-app").ensureDatabase("slow-db", DatabaseSpec.postgresql("16"));
+
+      assertThatThrownBy(() -> client.openTunnel("slow-db")).isInstanceOf(dev.cutover.core.WaitTimeoutException.class)
+          .hasMessageContaining("slow-db");
+
+      try (java.util.stream.Stream<java.nio.file.Path> recorded = java.nio.file.Files.list(
+          java.nio.file.Path.of(slow.cliEnvironment().get("FAKE_APTIBLE_HOME"), "tunnels"))) {
+        assertThat(recorded).as("the tunnel's child had started (the fake records its pid then)").isNotEmpty();
+      }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (!slow.liveTunnelProcesses().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(slow.liveTunnelProcesses()).as("tunnel processes left after the failed open").isEmpty();
+    }
+  }
+
   @Test
   void cli_noToken_authenticationError() {
     AptibleClient noToken = AptibleClient.builder().environment(fake.environment()).cliCommand(fake.cliCommand())

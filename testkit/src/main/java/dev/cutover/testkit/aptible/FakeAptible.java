@@ -154,6 +154,9 @@ public final class FakeAptible implements AutoCloseable {
     if (b.tunnelTtl != null) {
       env.put("FAKE_APTIBLE_TUNNEL_TTL", String.valueOf(Math.max(1, b.tunnelTtl.toSeconds())));
     }
+    if (b.tunnelReadyDelay != null) {
+      env.put("FAKE_APTIBLE_TUNNEL_READY_DELAY", String.valueOf(b.tunnelReadyDelay.toMillis()));
+    }
     this.cliEnvironment = Map.copyOf(env);
   }
 
@@ -570,6 +573,7 @@ public final class FakeAptible implements AutoCloseable {
     private String tunnelTarget;
     private String tunnelHost = "127.0.0.1";
     private Duration tunnelTtl;
+    private Duration tunnelReadyDelay;
 
     private Builder() {}
 
@@ -624,6 +628,15 @@ public final class FakeAptible implements AutoCloseable {
     /** Tunnels end with {@code Tunnel timed out} after this long (whole seconds). */
     public Builder tunnelTtl(Duration ttl) {
       this.tunnelTtl = Objects.requireNonNull(ttl, "ttl");
+      return this;
+    }
+
+    /**
+     * The tunnel's child holds its port this long before it says it is ready, as {@code ssh} does
+     * while it reaches the SSH portal; the CLI prints {@code Connect at} only then. Default none.
+     */
+    public Builder tunnelReadyDelay(Duration delay) {
+      this.tunnelReadyDelay = Objects.requireNonNull(delay, "delay");
       return this;
     }
 

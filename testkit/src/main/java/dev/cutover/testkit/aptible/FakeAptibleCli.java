@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * ({@code {env}} and {@code {app}} placeholders), {@code FAKE_APTIBLE_PG} (admin server
  * {@code host:port}, default {@code 127.0.0.1:5432}, user {@code postgres}, trust auth),
  * {@code FAKE_APTIBLE_PG_PREFIX}, {@code FAKE_APTIBLE_TUNNEL_TARGET}, {@code FAKE_APTIBLE_TUNNEL_HOST},
- * {@code FAKE_APTIBLE_TUNNEL_TTL} (seconds).
+ * {@code FAKE_APTIBLE_TUNNEL_TTL} (seconds), {@code FAKE_APTIBLE_TUNNEL_READY_DELAY} (milliseconds).
  *
  * <p>This is a command-line program: it writes to {@code System.out} and {@code System.err} by design.
  */

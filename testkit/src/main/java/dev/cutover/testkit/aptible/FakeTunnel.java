@@ -38,11 +38,11 @@ final class FakeTunnel {
     }
     int port = requestedPort == null ? freePort() : (int) Double.parseDouble(requestedPort);
     Process child = startForwarder(port, target.forwardTo());
+    recordChild(child); // at once: a child left behind before it is ready is a leftover too
     String first = readFirstLine(child);
     if (!TunnelForwarder.READY.equals(first)) {
       throw new FakeAptibleCli.Exit(1, "Tunnel did not come up: " + (first == null ? "" : first));
     }
-    recordChild(child);
     URI url = URI.create(target.url());
     String host = env.getOrDefault("FAKE_APTIBLE_TUNNEL_HOST", "localhost.aptible.in");
     String userInfo = url.getRawUserInfo() == null ? "" : url.getRawUserInfo();
@@ -116,7 +116,7 @@ final class FakeTunnel {
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), TunnelForwarder.class.getName(),
         String.valueOf(port), forwardTo != null ? forwardTo
             : env.getOrDefault("FAKE_APTIBLE_TUNNEL_TARGET", FakePostgres.server(env)),
-        env.getOrDefault("FAKE_APTIBLE_TUNNEL_TTL", "0")));
+        env.getOrDefault("FAKE_APTIBLE_TUNNEL_TTL", "0"), env.getOrDefault("FAKE_APTIBLE_TUNNEL_READY_DELAY", "0")));
     try {
       return new ProcessBuilder(argv).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

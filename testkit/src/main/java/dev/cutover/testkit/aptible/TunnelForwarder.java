@@ -19,7 +19,7 @@ public final class TunnelForwarder {
 
   private TunnelForwarder() {}
 
-  /** {@code PORT TARGET_HOST:TARGET_PORT TTL_SECONDS}. */
+  /** {@code PORT TARGET_HOST:TARGET_PORT TTL_SECONDS READY_DELAY_MILLIS}. */
   public static void main(String[] args) throws IOException {
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
         StandardCharsets.UTF_8);
@@ -32,6 +32,11 @@ public final class TunnelForwarder {
     } catch (IOException e) {
       out.println("bind [127.0.0.1]:" + port + ": Address already in use");
       System.exit(255);
+    }
+    try {
+      Thread.sleep(Long.parseLong(args[3])); // reaching the SSH portal
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     out.println(READY);
     if (ttl > 0) {
