@@ -76,15 +76,15 @@ class SecretCanaryTest {
     try (RunningProcess child = runner.start(cmd, l -> {})) {
       child.awaitLine("up"::equals, Duration.ofSeconds(20));
       Path proc = Path.of("/proc", Long.toString(child.pid()));
-      // "up" is printed just before the exec: wait (bounded) until the kernel shows sleep's argv.
+      // "up" is printed just before the exec, and the kernel fills in the new image's argv and
+      // environment a moment apart: wait (bounded) until it shows both.
       String cmdline = "";
-      for (int i = 0; i < 200 && !cmdline.contains("sleep"); i++) {
-        cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
-        if (!cmdline.contains("sleep")) {
-          sleepQuietly(50);
-        }
+      String environ = "";
+      for (int i = 0; i < 200 && !(cmdline.contains("sleep") && environ.contains("PGPASSWORD=")); i++) {
+        sleepQuietly(i == 0 ? 0 : 50);
+        cmdline = procFile(proc.resolve("cmdline"));
+        environ = procFile(proc.resolve("environ"));
       }
-      String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
 
       assertThat(cmdline).contains("sleep").doesNotContain(CANARY);
       assertThat(environ).contains("PGPASSWORD=" + CANARY); // it went where it should
@@ -256,6 +256,12 @@ class SecretCanaryTest {
       return ctor.newInstance(values);
     }
     throw new IllegalArgumentException("no sample value for " + type);
+  }
+
+  private static String procFile(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static void sleepQuietly(long millis) {
