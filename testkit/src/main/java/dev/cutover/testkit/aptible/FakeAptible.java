@@ -496,18 +496,32 @@ public final class FakeAptible implements AutoCloseable {
     return this;
   }
 
-  /** Tunnel child processes ({@code ssh} stand-ins) that are still running. */
+  /**
+   * Tunnel child processes ({@code ssh} stand-ins) that are still running: the very processes the
+   * fake started, not later ones that reuse their pids.
+   */
   public List<ProcessHandle> liveTunnelProcesses() {
     Path dir = home.resolve("tunnels");
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(f -> ProcessHandle.of(Long.parseLong(f.getFileName().toString())))
-          .flatMap(Optional::stream).filter(FakeAptible::running).toList();
+      return files.flatMap(f -> recordedTunnelProcess(f).stream()).filter(FakeAptible::running).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The process a tunnel file names, if it is still that process and not a later one reusing its pid. */
+  private static Optional<ProcessHandle> recordedTunnelProcess(Path file) {
+    String started;
+    try {
+      started = Files.readString(file).trim().split(" ")[0];
+    } catch (IOException e) {
+      return Optional.empty(); // removed meanwhile
+    }
+    return ProcessHandle.of(Long.parseLong(file.getFileName().toString()))
+        .filter(p -> Long.toString(FakeTunnel.startMillis(p)).equals(started));
   }
 
   /**

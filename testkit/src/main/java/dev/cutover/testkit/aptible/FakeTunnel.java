@@ -133,14 +133,23 @@ final class FakeTunnel {
     }
   }
 
-  /** Leaves the child's pid where {@link FakeAptible} can find leftovers. */
+  /**
+   * Leaves the child's pid and start time where {@link FakeAptible} can find leftovers: the start
+   * time tells the child from a later process that reuses its pid (pids wrap at 32768 here).
+   */
   private void recordChild(Process child) {
     try {
       Path dir = Path.of(env.get("FAKE_APTIBLE_HOME")).resolve("tunnels");
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve(String.valueOf(child.pid())), String.valueOf(ProcessHandle.current().pid()));
+      Files.writeString(dir.resolve(String.valueOf(child.pid())), startMillis(child.toHandle()) + " "
+          + ProcessHandle.current().pid());
     } catch (IOException e) {
       err.println("WARN -- : fake aptible could not record tunnel pid: " + e.getMessage());
     }
+  }
+
+  /** When {@code process} started, in epoch milliseconds, or -1 when the system does not say. */
+  static long startMillis(ProcessHandle process) {
+    return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
   }
 }
