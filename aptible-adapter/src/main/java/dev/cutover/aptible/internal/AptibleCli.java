@@ -101,9 +101,13 @@ public final class AptibleCli {
         AptibleException.Kind.OTHER, "no JSON on stdout", null));
   }
 
-  /** Starts a long-running CLI command ({@code db:tunnel}). The caller closes it. */
+  /**
+   * Starts a long-running CLI command ({@code db:tunnel}), marked with this JVM as its owner (see
+   * {@link TunnelRegistry}). The caller closes it.
+   */
   public RunningProcess start(List<String> args, Consumer<OutputLine> output) {
-    Command command = command(args, Duration.ofDays(1));
+    Command command = command(args, Duration.ofDays(1)).toBuilder()
+        .env(TunnelRegistry.OWNER_VARIABLE, TunnelRegistry.ownerMark()).build();
     LOG.debug("Starting {}", redactor.redact(command.commandLine()));
     return runner.start(command, output);
   }

@@ -18,10 +18,18 @@ import org.slf4j.LoggerFactory;
  * the CLI and its {@code ssh} child survive their parent and keep a port and a database session.
  * {@link #reapOrphans()} stops every registered process whose owning JVM is gone and which is still
  * the same process (pid and start time both match). The files hold pids and start times only.
+ *
+ * <p>A JVM killed between starting a tunnel and registering it, or a CLI that starts its {@code ssh}
+ * after its JVM died, leaves processes no file names; so every tunnel process also carries its owner
+ * in its environment ({@link #OWNER_VARIABLE}, inherited by whatever the CLI starts), and where
+ * {@code /proc} exists {@link #reapOrphans()} stops the processes whose owner there is gone too.
  * Thread-safe; never throws (a registry it cannot write only loses the clean-up).
  */
 public final class TunnelRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(TunnelRegistry.class);
+  /** The environment variable a tunnel's processes inherit: {@code <owner pid>-<owner start, epoch ms>}. */
+  public static final String OWNER_VARIABLE = "CUTOVER_TUNNEL_OWNER";
+  private static final byte[] OWNER_PREFIX = (OWNER_VARIABLE + "=").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Path dir;
 
@@ -70,6 +78,12 @@ public final class TunnelRegistry {
     }
   }
 
+  /** The value of {@link #OWNER_VARIABLE} for the tunnels this JVM starts. */
+  public static String ownerMark() {
+    ProcessHandle me = ProcessHandle.current();
+    return me.pid() + "-" + me.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+  }
+
   /**
    * Stops the processes of every tunnel whose owning JVM is no longer running, and forgets those
    * tunnels. Blocks briefly (no waiting for the processes to exit).
@@ -78,8 +92,75 @@ public final class TunnelRegistry {
    */
   public List<Long> reapOrphans() {
     List<Long> stopped = new ArrayList<>();
+    reapRegistered(stopped);
+    reapMarked(Path.of("/proc"), stopped);
+    if (!stopped.isEmpty()) {
+      LOG.warn("Stopped {} tunnel process(es) {} left running by a cutover run that ended without closing its tunnel",
+          stopped.size(), stopped);
+    }
+    return stopped;
+  }
+
+  /** Stops the processes under {@code proc} whose {@link #OWNER_VARIABLE} names a JVM that is gone. */
+  static void reapMarked(Path proc, List<Long> stopped) {
+    if (!Files.isDirectory(proc)) {
+      return; // no procfs: the registry files are all there is
+    }
+    try (java.nio.file.DirectoryStream<Path> pids = Files.newDirectoryStream(proc, "[0-9]*")) {
+      for (Path p : pids) {
+        // the handle first: it pins the start time, so a pid reused after the read is not the one stopped
+        Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(p.getFileName().toString()));
+        Optional<String> owner = process.flatMap(h -> owner(p.resolve("environ")));
+        if (owner.isPresent() && !ownerRunning(owner.get()) && !stopped.contains(process.get().pid())) {
+          process.get().destroyForcibly();
+          stopped.add(process.get().pid());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Cannot look for orphaned tunnel processes in {}: {}", proc, e.toString());
+    }
+  }
+
+  /** The owner mark in a process's {@code environ} file, if it has one and can be read. */
+  private static Optional<String> owner(Path environ) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(environ);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // another user's process, or gone
+    }
+    for (int start = 0; start < bytes.length; ) {
+      int end = start;
+      while (end < bytes.length && bytes[end] != 0) {
+        end++;
+      }
+      if (java.util.Arrays.equals(bytes, start, Math.min(end, start + OWNER_PREFIX.length), OWNER_PREFIX, 0,
+          OWNER_PREFIX.length)) {
+        return Optional.of(new String(bytes, start + OWNER_PREFIX.length, end - start - OWNER_PREFIX.length,
+            java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      start = end + 1;
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the JVM a mark names still runs; a mark that cannot be read counts as running (nothing is stopped). */
+  private static boolean ownerRunning(String mark) {
+    String[] parts = mark.split("-");
+    if (parts.length != 2) {
+      return true;
+    }
+    try {
+      return same(new String[] {"owner", parts[0], parts[1]}).isPresent()
+          || Long.parseLong(parts[1]) < 0 && ProcessHandle.of(Long.parseLong(parts[0])).isPresent();
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  private void reapRegistered(List<Long> stopped) {
     if (!Files.isDirectory(dir)) {
-      return stopped;
+      return;
     }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
@@ -98,11 +179,6 @@ public final class TunnelRegistry {
     } catch (IOException | RuntimeException e) {
       LOG.debug("Cannot read the tunnel registry {}: {}", dir, e.toString());
     }
-    if (!stopped.isEmpty()) {
-      LOG.warn("Stopped {} tunnel process(es) {} left running by a cutover run that ended without closing its tunnel",
-          stopped.size(), stopped);
-    }
-    return stopped;
   }
 
   private static String line(String kind, ProcessHandle p) {
