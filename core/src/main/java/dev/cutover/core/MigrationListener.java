@@ -5,7 +5,8 @@ package dev.cutover.core;
  *
  * <p>Every method has a no-op default, so implement only what you need. Methods are called on the
  * thread doing the work (the caller's thread for pipeline steps, a worker thread for parallel
- * restores and child-process output), so implementations must be thread-safe and quick. A listener
+ * restores and child-process output, the download thread of a restore that runs while its
+ * backup downloads), so implementations must be thread-safe and quick. A listener
  * that throws is logged and ignored: it never fails a migration (see {@link #safe}).
  */
 public interface MigrationListener {

@@ -293,7 +293,7 @@ class EndToEndTest {
         .status(422, "invalid_params", "Maintenance mode cannot be changed right now").times(1)));
     failures.put(MigrationStep.CAPTURE, () -> env.heroku().app(DemoEnvironment.SOURCE_APP).failNextBackup("pg_dump: connection lost"));
     failures.put(MigrationStep.TUNNEL, () -> fake.failNext("db:tunnel", FakeAptible.Failure.API, "Service Unavailable"));
-    failures.put(MigrationStep.RESTORE, () -> inject.failAfter("restore"));
+    failures.put(MigrationStep.RESTORE, () -> inject.failAfter("restoreWhileDownloading"));
     failures.put(MigrationStep.VERIFY, () -> inject.failBefore("verify"));
     failures.put(MigrationStep.CONFIGURE, () -> fake.failNext("config:set"));
     failures.put(MigrationStep.DEPLOY, () -> inject.failBefore("deploy"));

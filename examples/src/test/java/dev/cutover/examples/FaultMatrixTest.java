@@ -160,8 +160,8 @@ class FaultMatrixTest {
 
   // ------------------------------------------------------------------ faults during a run
 
-  /** The step that downloads the backup (the capture step downloads it, then the restore step reads the file). */
-  static final MigrationStep DOWNLOAD = MigrationStep.CAPTURE;
+  /** The step that downloads the backup: PARALLEL downloads in the restore step, restoring as the bytes arrive. */
+  static final MigrationStep DOWNLOAD = MigrationStep.RESTORE;
 
   /**
    * One migration meets every fault below, one after the other in step order: each fails the run

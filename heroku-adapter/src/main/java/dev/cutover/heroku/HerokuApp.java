@@ -272,6 +272,20 @@ public final class HerokuApp implements SourceApp {
   }
 
   /**
+   * As {@link #download(BackupRef, Path, MigrationListener)}, but writing {@code file} itself as the bytes
+   * arrive (no temporary name), so that a restore can read the growing file. The file is created new (0600),
+   * replacing one of that name; on failure the partial file is left for the caller to delete.
+   *
+   * @param file the file to write, in an existing directory that only its owner can read (0700)
+   * @throws ValidationException when the directory is missing or readable by others
+   */
+  @Override
+  public DownloadedBackup downloadInPlace(BackupRef backup, Path file, MigrationListener listener) {
+    requirePrivateDirectory("heroku.download", file.toAbsolutePath().getParent());
+    return backups.downloadInPlace(backup, file, MigrationListener.safe(listener));
+  }
+
+  /**
    * The URL of {@code database} from the app's config vars ({@code DATABASE} reads
    * {@code DATABASE_URL}). Registered with the redactor.
    */

@@ -174,6 +174,56 @@ class HerokuBackupTest {
     }
   }
 
+  /** A restore reads the file while it downloads: it grows under its own name (no temporary file), private from the first byte. */
+  @Test
+  void downloadInPlace_fileGrowsUnderItsOwnName_checkedAndPrivate(@TempDir Path tmp) throws Exception {
+    Path dir = privateDir(tmp);
+    Path target = dir.resolve("database-b001.dump");
+    List<String> seen = new CopyOnWriteArrayList<>();
+    MigrationListener probe = new MigrationListener() {
+      @Override
+      public void progress(MigrationEvent.Progress event) {
+        if (event.done() < event.total()) {
+          try (var files = Files.list(dir)) {
+            seen.add(files.map(f -> f.getFileName().toString()).toList() + " "
+                + (Files.size(target) >= event.done()) + " "
+                + PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+          } catch (IOException e) {
+            seen.add(e.toString());
+          }
+        }
+      }
+    };
+
+    DownloadedBackup file = heroku.app(APP).downloadInPlace(backup, target, probe);
+
+    assertThat(seen).as("while downloading").isNotEmpty()
+        .allSatisfy(s -> assertThat(s).isEqualTo("[database-b001.dump] true rw-------"));
+    assertThat(file.file()).isEqualTo(target);
+    assertThat(file.sizeBytes()).isEqualTo(Files.size(target)).isEqualTo(backup.sizeBytes());
+    assertThat(file.sha256()).isEqualTo(sha256(target));
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(target);
+    }
+  }
+
+  @Test
+  void downloadInPlace_cutOffMidStream_failsAndLeavesThePartialFileToTheCaller(@TempDir Path tmp) throws Exception {
+    Path dir = privateDir(tmp);
+    Path target = dir.resolve("database-b001.dump");
+    fake.cutDownloadsAfter(3 * MB);
+    try {
+      assertThatThrownBy(() -> heroku.app(APP).downloadInPlace(backup, target, MigrationListener.NONE))
+          .isInstanceOfSatisfying(MigrationException.class, e -> {
+            assertThat(e.getMessage()).contains("broke off").contains("b001").doesNotContain("no partial file");
+            assertThat(e.retryable()).isTrue();
+          });
+    } finally {
+      fake.cutDownloadsAfter(-1);
+    }
+    assertThat(Files.size(target)).as("what arrived, for the reader to stop on").isPositive().isLessThan(backup.sizeBytes());
+  }
+
   @Test
   void download_expiredUrl_403BodyNeverBecomesADump(@TempDir Path tmp) throws Exception {
     Path dir = privateDir(tmp);

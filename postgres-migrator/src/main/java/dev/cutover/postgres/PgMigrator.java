@@ -498,15 +498,59 @@ public final class PgMigrator implements DatabaseMover {
   public RestoreResult restoreWhileDownloading(Path archive, java.util.concurrent.CompletionStage<?> downloaded,
       PgConnection target, RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal,
       MigrationListener listener) {
+    return restoreIncoming(archive, downloaded, target, strategy, replaceExisting, 0, Optional.empty(), journal,
+        listener);
+  }
+
+  /**
+   * {@link #restoreWhileDownloading(Path, java.util.concurrent.CompletionStage, PgConnection, RestoreStrategy,
+   * boolean, CopyJournal, MigrationListener)} with {@code jobs} workers (0 keeps the builder's).
+   *
+   * @throws ValidationException also when {@code jobs} is out of range (1-64, or 0)
+   */
+  @Override
+  public RestoreResult restoreWhileDownloading(Path archive, java.util.concurrent.CompletionStage<?> downloaded,
+      PgConnection target, RestoreStrategy strategy, boolean replaceExisting, int jobs, CopyJournal journal,
+      MigrationListener listener) {
+    return restoreIncoming(archive, downloaded, target, strategy, replaceExisting, jobs, Optional.empty(), journal,
+        listener);
+  }
+
+  /**
+   * {@link #restoreWhileDownloading(Path, java.util.concurrent.CompletionStage, PgConnection, RestoreStrategy,
+   * boolean, int, CopyJournal, MigrationListener)} reading from the live {@code source} what the archive lacks,
+   * as {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, PgConnection, MigrationListener)} does:
+   * a fresh restore creates the source's extensions at their versions first, and its revocations from PUBLIC are
+   * kept after.
+   */
+  @Override
+  public RestoreResult restoreWhileDownloading(Path archive, java.util.concurrent.CompletionStage<?> downloaded,
+      PgConnection target, RestoreStrategy strategy, boolean replaceExisting, int jobs, PgConnection source,
+      CopyJournal journal, MigrationListener listener) {
+    return restoreIncoming(archive, downloaded, target, strategy, replaceExisting, jobs,
+        Optional.of(Objects.requireNonNull(source, "source")), journal, listener);
+  }
+
+  private RestoreResult restoreIncoming(Path archive, java.util.concurrent.CompletionStage<?> downloaded,
+      PgConnection target, RestoreStrategy strategy, boolean replaceExisting, int jobs, Optional<PgConnection> source,
+      CopyJournal journal, MigrationListener listener) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(downloaded, "downloaded");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(journal, "journal");
+    if (jobs < 0 || jobs > 64) {
+      ValidationException.collector("restore").add("jobs", jobs, "must be between 1 and 64 (0: the builder's "
+          + this.jobs + ")", "use about the number of CPU cores of the target").throwIfAny();
+    }
     if (strategy != RestoreStrategy.PARALLEL) {
-      return DatabaseMover.super.restoreWhileDownloading(archive, downloaded, target, strategy, replaceExisting,
-          journal, listener);
+      return source.isPresent()
+          ? DatabaseMover.super.restoreWhileDownloading(archive, downloaded, target, strategy, replaceExisting, jobs,
+              source.get(), journal, listener)
+          : DatabaseMover.super.restoreWhileDownloading(archive, downloaded, target, strategy, replaceExisting, jobs,
+              journal, listener);
     }
     redactor.register(target.password());
+    source.ifPresent(s -> redactor.register(s.password()));
     MigrationListener events = MigrationListener.safe(listener);
     IncomingArchive incoming = IncomingArchive.of(archive);
     downloaded.whenComplete((done, failure) -> {
@@ -536,11 +580,15 @@ public final class PgMigrator implements DatabaseMover {
         TargetSteps.prepareTarget(c, target, replaceExisting, warnings);
       }
       TargetSteps.createExtensionSchemas(c, target, ArchivePlan.schemasExtensionsNeed(toc), warnings);
+      if (!resuming) {
+        source.ifPresent(src -> PgCli.withConnection(src, "restore", s -> Fidelity.createExtensionsAsOnSource(c,
+            target, s, ArchivePlan.extensions(toc), ArchivePlan.schemas(toc), warnings)));
+      }
     });
-    RestoreResult restored = ParallelRestore.builder().jobs(jobs).redactor(redactor).listener(events)
-        .hooks(ArchiveFixes.of(toc, warnings)).build().restore(incoming, target, journal);
+    RestoreResult restored = ParallelRestore.builder().jobs(jobs == 0 ? this.jobs : jobs).redactor(redactor)
+        .listener(events).hooks(ArchiveFixes.of(toc, warnings)).build().restore(incoming, target, journal);
     warnings.addAll(restored.warnings());
-    afterArchiveRestore(toc, target, true, Optional.empty(), warnings);
+    afterArchiveRestore(toc, target, true, source, warnings);
     return finish(strategy, start, target, new Restorers.Outcome(Optional.of(restored.rowsRestored()),
         restored.expectedErrors(), List.of()), warnings, events);
   }

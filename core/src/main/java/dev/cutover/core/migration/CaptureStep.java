@@ -1,14 +1,14 @@
 package dev.cutover.core.migration;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.cutover.core.spi.BackupRef;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Step 7: a fresh backup of every PostgreSQL data move, captured once maintenance is on, downloaded
- * to a private file and inspected. A move whose journalled dump is still there and unchanged (an
- * earlier attempt of this step got that far) is not captured again.
+ * to a private file and inspected; a move that restores while downloading ({@link OverlapRestore}) is
+ * only captured here, and downloaded by the restore step. A move whose journalled dump is still there
+ * and unchanged, or whose journalled backup was captured behind the fence, is not captured again.
  */
 final class CaptureStep implements Step {
   @Override
@@ -27,9 +27,10 @@ final class CaptureStep implements Step {
 
   @Override
   public String describe(MigrationPlan plan) {
-    return backedUp(plan).stream().map(m -> "pg:backups:capture " + m.source().attachmentName())
-        .collect(Collectors.joining("; ")) + ", download to " + plan.workDirectory().resolve("dumps")
-        + " (0600 in 0700), SHA-256 journalled";
+    return backedUp(plan).stream().map(m -> "pg:backups:capture " + m.source().attachmentName()
+        + (m.restoresWhileDownloading() ? " (downloaded by the restore step, which restores while it downloads)"
+            : ", download to " + plan.workDirectory().resolve("dumps") + " (0600 in 0700), SHA-256 journalled"))
+        .collect(Collectors.joining("; "));
   }
 
   @Override
@@ -37,10 +38,19 @@ final class CaptureStep implements Step {
     StringBuilder out = new StringBuilder();
     for (PostgresMove m : backedUp(ctx.plan())) {
       Journal.MoveState state = ctx.move(m);
-      boolean have = state.dumpFile != null && Files.isRegularFile(Path.of(state.dumpFile))
-          && Dumps.sha256(Path.of(state.dumpFile)).equals(state.dumpSha256);
-      out.append(out.length() == 0 ? "" : "; ").append(have ? "backup " + state.backupId + " of " + m.id()
-          + " already downloaded" : ctx.dumps().capture(ctx, m));
+      out.append(out.length() == 0 ? "" : "; ");
+      if (Dumps.intact(state)) {
+        out.append("backup ").append(state.backupId).append(" of ").append(m.id()).append(" already downloaded");
+      } else if (!m.restoresWhileDownloading()) {
+        out.append(ctx.dumps().capture(ctx, m));
+      } else if (Dumps.canDownloadAgain(state)) {
+        out.append("backup ").append(state.backupId).append(" of ").append(m.id())
+            .append(" already captured; the restore step downloads it");
+      } else {
+        BackupRef ref = ctx.dumps().backup(ctx, m);
+        out.append("backup ").append(ref.id()).append(ref.app().isEmpty() ? "" : " (listed on " + ref.app() + ")")
+            .append(" of ").append(m.id()).append(" captured; the restore step downloads it");
+      }
     }
     return out.toString();
   }

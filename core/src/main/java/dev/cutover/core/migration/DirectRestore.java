@@ -2,8 +2,6 @@ package dev.cutover.core.migration;
 
 import dev.cutover.core.model.PgConnection;
 import dev.cutover.core.model.RestoreResult;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,12 +30,7 @@ final class DirectRestore {
     }
     RestoreResult result = ctx.mover().copyDirect(source, ctx.tunnels().to(m.targetHandle()).connection(), replace,
         journal, ctx.listener());
-    state.rowsRestored = new LinkedHashMap<>(result.rowsRestored());
-    state.restoreExpectedErrors = new LinkedHashMap<>(result.expectedErrors());
-    state.restoreWarnings = new ArrayList<>(result.warnings().stream().map(ctx.redactor()::redact).toList());
-    state.restoreMillis = result.duration().toMillis();
-    state.restoredAt = ctx.now().toString();
-    ctx.save();
+    RestoreStep.restored(ctx, state, result);
     ctx.event("copy-finished", Map.of("step", MigrationStep.RESTORE.id(), "move", m.id(), "kept", keptTables,
         "entries", journal.entries().size()));
     return result.totalRows() + " rows in " + result.rowsRestored().size() + " tables copied with DIRECT from the live"

@@ -75,8 +75,15 @@ final class Journal {
     List<String> verificationNotProven = new ArrayList<>();
     long verificationMillis;
     String verifiedAt;
-    /** What a DIRECT copy finished, entry by entry as it committed (see {@link MoveCopyJournal}); a resume skips it. */
+    /**
+     * What a DIRECT copy, or a restore while downloading, finished, entry by entry as it committed (see
+     * {@link MoveCopyJournal}); a resume skips it.
+     */
     List<dev.cutover.core.spi.CopyJournal.Entry> copied = new ArrayList<>();
+    /** The backup {@link #copied} was restored from (a restore while downloading); a resume from another backup starts over. */
+    String copiedFromBackup;
+    /** The backup whose download a restore while downloading started: when it fails again, a new backup is captured. */
+    String downloadStarted;
     /** The app whose backups list holds {@link #backupId} (the database's owner): a resume downloads from it. */
     String backupApp;
     /** The source's write counters once the write fence proved the freeze; the verification compares with them. */

@@ -32,8 +32,18 @@ final class MoveCopyJournal implements CopyJournal {
 
   /** The tables whose data an earlier attempt finished, e.g. {@code public.users}. */
   synchronized List<String> finishedTables() {
-    return state.copied.stream().map(Entry::item).filter(i -> i.startsWith(TABLE_DATA))
+    return tables(state.copied);
+  }
+
+  /** The tables whose data {@code entries} say finished. */
+  static List<String> tables(List<Entry> entries) {
+    return entries.stream().map(Entry::item).filter(i -> i.startsWith(TABLE_DATA))
         .map(i -> i.substring(TABLE_DATA.length())).toList();
+  }
+
+  /** Runs {@code write} (a change to the journal from another thread than the mover's) under this journal's lock. */
+  synchronized void locked(Runnable write) {
+    write.run();
   }
 
   private static final String TABLE_DATA = "TABLE DATA ";

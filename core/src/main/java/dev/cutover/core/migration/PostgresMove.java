@@ -54,6 +54,14 @@ public record PostgresMove(String id, PostgresInfo source, String targetHandle, 
     return strategy == RestoreStrategy.DIRECT;
   }
 
+  /**
+   * Whether the restore starts while the backup downloads ({@link RestoreStrategy#PARALLEL} reads the growing
+   * archive), so the downtime is about the longer of the two rather than their sum.
+   */
+  public boolean restoresWhileDownloading() {
+    return strategy == RestoreStrategy.PARALLEL;
+  }
+
   /** This move restoring with {@code other} instead, because of {@code reason}. */
   PostgresMove withStrategy(RestoreStrategy other, String reason) {
     return new PostgresMove(id, source, targetHandle, target, other, configVars, reason);

@@ -112,13 +112,64 @@ public interface DatabaseMover {
    */
   default RestoreResult restoreWhileDownloading(Path archive, CompletionStage<?> downloaded, PgConnection target,
       RestoreStrategy strategy, boolean replaceExisting, CopyJournal journal, MigrationListener listener) {
+    awaitDownload(archive, downloaded);
+    return restore(archive, target, strategy, replaceExisting, listener);
+  }
+
+  /**
+   * {@link #restoreWhileDownloading(Path, CompletionStage, PgConnection, RestoreStrategy, boolean, CopyJournal,
+   * MigrationListener)} with {@code jobs} parallel workers, as
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, MigrationListener)} takes them. The default
+   * waits for the download and calls that {@code restore}.
+   *
+   * @param archive the file the downloader writes
+   * @param downloaded completes when the download is complete, exceptionally when it broke off
+   * @param target the database to restore into
+   * @param strategy how to restore
+   * @param replaceExisting whether a fresh restore may empty a non-empty target first
+   * @param jobs parallel workers, 0 for the mover's own setting
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @param listener progress and output
+   * @return what was restored
+   */
+  default RestoreResult restoreWhileDownloading(Path archive, CompletionStage<?> downloaded, PgConnection target,
+      RestoreStrategy strategy, boolean replaceExisting, int jobs, CopyJournal journal, MigrationListener listener) {
+    awaitDownload(archive, downloaded);
+    return restore(archive, target, strategy, replaceExisting, jobs, listener);
+  }
+
+  /**
+   * {@link #restoreWhileDownloading(Path, CompletionStage, PgConnection, RestoreStrategy, boolean, int, CopyJournal,
+   * MigrationListener)} reading from the live {@code source} what an archive does not carry, as
+   * {@link #restore(Path, PgConnection, RestoreStrategy, boolean, int, PgConnection, MigrationListener)} does.
+   * Without a reachable source, call the overload without it. The default waits for the download and calls
+   * that {@code restore}.
+   *
+   * @param archive the file the downloader writes
+   * @param downloaded completes when the download is complete, exceptionally when it broke off
+   * @param target the database to restore into
+   * @param strategy how to restore
+   * @param replaceExisting whether a fresh restore may empty a non-empty target first
+   * @param jobs parallel workers, 0 for the mover's own setting
+   * @param source the live source, read, never written
+   * @param journal where finished work is recorded, and read back on a re-run
+   * @param listener progress and output
+   * @return what was restored
+   */
+  default RestoreResult restoreWhileDownloading(Path archive, CompletionStage<?> downloaded, PgConnection target,
+      RestoreStrategy strategy, boolean replaceExisting, int jobs, PgConnection source, CopyJournal journal,
+      MigrationListener listener) {
+    awaitDownload(archive, downloaded);
+    return restore(archive, target, strategy, replaceExisting, jobs, source, listener);
+  }
+
+  private static void awaitDownload(Path archive, CompletionStage<?> downloaded) {
     try {
       downloaded.toCompletableFuture().join();
     } catch (CompletionException e) {
       throw new PgToolException("restore", "restore: the download of " + archive.getFileName() + " failed ("
           + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", true, e.getCause());
     }
-    return restore(archive, target, strategy, replaceExisting, listener);
   }
 
   /**

@@ -129,6 +129,35 @@ public interface SourceApp {
    */
   DownloadedBackup download(BackupRef backup, Path directory, MigrationListener listener);
 
+  /**
+   * Streams {@code backup} into {@code file} itself as its bytes arrive, so that a reader can follow the
+   * growing file (a restore that starts before the download ends), with the checks of
+   * {@link #download(BackupRef, Path, MigrationListener)}. {@code file} is created new and private (0600),
+   * replacing one of that name, in its directory (which the caller created 0700). On failure the partial
+   * file is left where it is, for the caller to delete once its reader has stopped. Blocks; an interrupt
+   * stops it.
+   *
+   * <p>The default downloads with {@link #download(BackupRef, Path, MigrationListener)} into the file's
+   * directory and then moves the finished file to {@code file}: correct, but a reader sees no byte before
+   * the end.
+   *
+   * @param backup the backup
+   * @param file where to write it
+   * @param listener download progress
+   * @return the file, its size and its SHA-256, once every byte is written and checked
+   */
+  default DownloadedBackup downloadInPlace(BackupRef backup, Path file, MigrationListener listener) {
+    DownloadedBackup done = download(backup, file.toAbsolutePath().getParent(), listener);
+    try {
+      java.nio.file.Files.move(done.file(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new MigrationException("source.download", "source.download: cannot move " + done.file().getFileName()
+          + " to " + file + " (" + e.getMessage() + ")", false, e);
+    }
+    return new DownloadedBackup(file, done.sizeBytes(), done.sha256());
+  }
+
   /** The source database's URL, when it is reachable from here (for verification and STREAM). */
   Optional<Secret> databaseUrl(String database);
 

@@ -60,8 +60,9 @@ class MigrationRunTest {
 
     f.migration().plan().run();
 
+    // PARALLEL downloads in the restore step, while it restores
     assertThat(f.faults.calls).containsSubsequence("ensureApp", "ensureDatabase", "maintenance:true", "captureBackup",
-        "download", "openTunnel", "restore", "copyDatabaseSettings", "verify", "setConfig", "deploy", "scale", "ensureHttpsEndpoint");
+        "openTunnel", "download", "restore", "copyDatabaseSettings", "verify", "setConfig", "deploy", "scale", "ensureHttpsEndpoint");
   }
 
   @Test

@@ -86,14 +86,28 @@ public final class BackupDownloader {
    */
   public DownloadedBackup download(Secret url, BackupRef backup, Path directory, String fileName,
       MigrationListener listener) {
+    return fetch(url, backup, directory.resolve("." + fileName + ".part"), directory.resolve(fileName), listener);
+  }
+
+  /**
+   * Downloads {@code url} into {@code file} itself, created new (replacing one of that name), as the bytes
+   * arrive, so that a reader can follow it; the same checks as {@link #download}. On failure the partial
+   * file is left for the caller, whose reader may still have it open, to delete. Blocks.
+   */
+  public DownloadedBackup downloadInPlace(Secret url, BackupRef backup, Path file, MigrationListener listener) {
+    return fetch(url, backup, file, file, listener);
+  }
+
+  /** Streams into {@code part}, then renames it to {@code target} unless they are the same file (in place). */
+  private DownloadedBackup fetch(Secret url, BackupRef backup, Path part, Path target, MigrationListener listener) {
+    boolean inPlace = part.equals(target);
+    Path directory = target.toAbsolutePath().getParent();
     HttpUrl httpUrl = HttpUrl.parse(url.reveal());
     if (httpUrl == null || !(httpUrl.isHttps() || Hosts.isLoopback(httpUrl.host()))) {
       throw new MigrationException(STEP, STEP + ": the backup URL of " + backup.id()
           + " is not an https URL; refusing to download it in the clear");
     }
     MigrationListener safe = MigrationListener.safe(listener);
-    Path target = directory.resolve(fileName);
-    Path part = directory.resolve("." + fileName + ".part");
     boolean done = false;
     try {
       try {
@@ -116,17 +130,18 @@ public final class BackupDownloader {
       throw new MigrationException(STEP, STEP + ": backup " + backup.id() + " could not be written to " + directory
           + ": " + e.getMessage() + " (the system's message)"
           + (backup.sizeBytes() > 0 ? "; it needs " + backup.sizeBytes() + " bytes" : "")
-          + ". No partial file was kept; free space there (or choose another directory) and download again.",
+          + (inPlace ? ". " : ". No partial file was kept; ")
+          + "free space there (or choose another directory) and download again.",
           false, e.getCause());
     } catch (InterruptedIOException e) {
       if (Thread.currentThread().isInterrupted()) {
         throw MigrationCancelledException.interrupted(STEP, new InterruptedException("download interrupted"));
       }
-      throw cutOff(backup, e);
+      throw cutOff(backup, e, inPlace);
     } catch (IOException e) {
-      throw cutOff(backup, e);
+      throw cutOff(backup, e, inPlace);
     } finally {
-      if (!done) {
+      if (!done && !inPlace) {
         deleteQuietly(part);
       }
     }
@@ -181,10 +196,12 @@ public final class BackupDownloader {
           + " bytes; Heroku reported " + backup.sizeBytes()));
     }
     listener.progress(new MigrationEvent.Progress(STEP, clock.instant(), "bytes", total, expected < 0 ? total : expected));
-    try {
-      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new WriteFailed(e);
+    if (!part.equals(target)) {
+      try {
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new WriteFailed(e);
+      }
     }
     LOG.info("{}: backup {} saved to {} ({} bytes)", STEP, backup.id(), target, total);
     return new DownloadedBackup(target, total, HexFormat.of().formatHex(sha.digest()));
@@ -221,9 +238,10 @@ public final class BackupDownloader {
         + "header); nothing was kept. Capture a new backup and download again.");
   }
 
-  private static MigrationException cutOff(BackupRef backup, IOException e) {
+  private static MigrationException cutOff(BackupRef backup, IOException e, boolean inPlace) {
     return new MigrationException(STEP, STEP + ": the download of backup " + backup.id() + " broke off ("
-        + e.getClass().getSimpleName() + "); no partial file was kept. Download it again.", true, e);
+        + e.getClass().getSimpleName() + ")" + (inPlace ? "" : "; no partial file was kept") + ". Download it again.",
+        true, e);
   }
 
   private static void createPrivateFile(Path file) throws IOException {

@@ -134,6 +134,15 @@ public final class Backups {
    * it, run again after a 429 or 5xx), streamed into {@code directory/<app>-<id>.dump}.
    */
   public DownloadedBackup download(BackupRef backup, Path directory, MigrationListener listener) {
+    return downloader.download(signedUrl(backup), backup, directory, app + "-" + backup.id() + ".dump", listener);
+  }
+
+  /** A fresh signed URL for {@code backup}, streamed into {@code file} itself as it arrives (see {@link BackupDownloader#downloadInPlace}). */
+  public DownloadedBackup downloadInPlace(BackupRef backup, Path file, MigrationListener listener) {
+    return downloader.downloadInPlace(signedUrl(backup), backup, file, listener);
+  }
+
+  private Secret signedUrl(BackupRef backup) {
     String step = "heroku.download";
     String owner = backup.app().isEmpty() ? app : backup.app();
     CommandResult result = CliFailure.retrying(step, "`heroku pg:backups:url " + backup.id() + " -a " + owner + "`",
@@ -144,8 +153,7 @@ public final class Backups {
       throw new MigrationException(step, step + ": `heroku pg:backups:url " + backup.id() + "` printed no URL for "
           + owner + "; check the backup with `heroku pg:backups -a " + owner + "`.");
     }
-    Secret signed = redactor.register(Secret.of(url));
-    return downloader.download(signed, backup, directory, app + "-" + backup.id() + ".dump", listener);
+    return redactor.register(Secret.of(url));
   }
 
   private JsonNode captureWithCli(String step, Target t, int baseline, Instant deadline, MigrationListener listener) {
