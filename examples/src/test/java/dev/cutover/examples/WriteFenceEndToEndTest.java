@@ -213,8 +213,9 @@ class WriteFenceEndToEndTest {
     assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
     assertThat(owner.transfers()).as("one backup, on the owner app: the resume did not capture another").hasSize(1);
     assertThat(app.transfers()).isEmpty();
-    assertThat(report.step("capture").orElseThrow().summary()).contains("(listed on ledger-owner)")
-        .contains("downloaded again");
+    assertThat(report.step("capture").orElseThrow().summary()).contains("(listed on ledger-owner)");
+    // the restore step downloads the backup while it restores (PARALLEL on the backup path)
+    assertThat(report.step("restore").orElseThrow().summary()).contains("backup b001 (listed on ledger-owner) again");
     assertThat(rows(target("shared-shop-db"), "events")).isEqualTo(12);
   }
 
