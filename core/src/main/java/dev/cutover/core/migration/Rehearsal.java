@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,15 +76,46 @@ final class Rehearsal {
       bytes = m.source().dataSizeBytes();
     } else {
       BackupRef ref = timed("capture", true, () -> wiring.source().captureBackup(m.source().attachmentName(), listener));
-      Path dir = new Dumps(plan.workDirectory()).directory();
-      DownloadedBackup dl = timed("download", true, () -> wiring.source().download(ref, dir, listener));
-      try {
-        result = timed("restore", true, () -> wiring.mover().restore(dl.file(), target, m.strategy(), true,
-            plan.options().jobs(), listener));
-      } finally {
-        if (!plan.options().keepDump()) {
-          deleteQuietly(dl.file());
+      Dumps dumps = new Dumps(plan.workDirectory());
+      DownloadedBackup dl;
+      if (m.restoresWhileDownloading()) {
+        // as the run does it: one phase, the restore reading the archive as its bytes arrive
+        Path file = dumps.inPlaceFile(m, ref);
+        CompletableFuture<DownloadedBackup> download = new CompletableFuture<>();
+        Thread downloader = new Thread(() -> {
+          try {
+            download.complete(wiring.source().downloadInPlace(ref, file, listener));
+          } catch (Throwable t) {
+            download.completeExceptionally(t);
+          }
+        }, "cutover-rehearsal-download-" + m.id());
+        downloader.setDaemon(true);
+        downloader.start();
+        try {
+          result = timed("restore while downloading", true, () -> {
+            RestoreResult r = wiring.mover().restoreWhileDownloading(file, download, target, m.strategy(), true,
+                plan.options().jobs(), CopyJournal.inMemory(), listener);
+            download.join();
+            return r;
+          });
+          dl = download.join();
+        } finally {
+          stop(downloader);
+          if (!plan.options().keepDump() || !download.isDone() || download.isCompletedExceptionally()) {
+            deleteQuietly(file);
+          }
         }
+      } else {
+        DownloadedBackup whole = timed("download", true, () -> wiring.source().download(ref, dumps.directory(), listener));
+        try {
+          result = timed("restore", true, () -> wiring.mover().restore(whole.file(), target, m.strategy(), true,
+              plan.options().jobs(), listener));
+        } finally {
+          if (!plan.options().keepDump()) {
+            deleteQuietly(whole.file());
+          }
+        }
+        dl = whole;
       }
       bytes = dl.sizeBytes();
     }
@@ -113,6 +145,22 @@ final class Rehearsal {
     T value = work.get();
     phases.add(new RehearsalReport.Phase(phase, Duration.between(start, wiring.clock().instant()), inDowntime));
     return value;
+  }
+
+  /** Interrupts a download still running (the restore failed) and waits for its thread to end. */
+  private static void stop(Thread downloader) {
+    downloader.interrupt();
+    boolean interrupted = false;
+    while (downloader.isAlive()) {
+      try {
+        downloader.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void deleteQuietly(Path file) {

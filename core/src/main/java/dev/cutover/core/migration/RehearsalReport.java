@@ -55,7 +55,7 @@ public record RehearsalReport(Instant at, String planFingerprint, List<Move> mov
      * @return the throughput, 0 when not measured
      */
     public double rowsPerSecond() {
-      return phases.stream().filter(p -> p.name().equals("restore") || p.name().equals("copy")).findFirst()
+      return phases.stream().filter(p -> p.name().startsWith("restore") || p.name().equals("copy")).findFirst()
           .filter(p -> !p.took().isZero()).map(p -> rows * 1000.0 / p.took().toMillis()).orElse(0.0);
     }
   }

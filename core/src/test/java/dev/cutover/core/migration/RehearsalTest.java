@@ -71,9 +71,35 @@ class RehearsalTest {
   }
 
   @Test
-  void rehearse_backupPath_capturesDownloadsAndRestoresIntoTheScratchDatabaseWithoutMaintenance() {
+  void rehearse_parallel_restoresWhileDownloadingAsTheRunDoes_onePhaseInTheEstimate() {
     Fixture f = new Fixture(dir);
     MigrationPlan plan = f.migration().restore(RestoreStrategy.PARALLEL).clock(ticking()).plan();
+
+    RehearsalReport report = plan.rehearse();
+
+    assertThat(f.faults.calls).contains("captureBackup", "download", "restore", "verify")
+        .doesNotContain("maintenance:true");
+    assertThat(report.moves()).singleElement().satisfies(m -> {
+      assertThat(m.phases()).extracting(RehearsalReport.Phase::name, RehearsalReport.Phase::inDowntime).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("create-database", false), org.assertj.core.groups.Tuple.tuple("tunnel", false),
+          org.assertj.core.groups.Tuple.tuple("capture", true),
+          org.assertj.core.groups.Tuple.tuple("restore while downloading", true),
+          org.assertj.core.groups.Tuple.tuple("verify", true));
+      assertThat(m.rowsPerSecond()).isPositive();
+    });
+    // the download and the restore overlap, as in the run: one phase, not two added up
+    assertThat(report.estimatedDowntime()).isEqualTo(Duration.ofSeconds(3));
+    try (var dumps = Files.list(plan.workDirectory().resolve("dumps"))) {
+      assertThat(dumps).as("the rehearsal's dump is deleted").isEmpty();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void rehearse_backupPath_capturesDownloadsAndRestoresIntoTheScratchDatabaseWithoutMaintenance() {
+    Fixture f = new Fixture(dir);
+    MigrationPlan plan = f.migration().restore(RestoreStrategy.PG_RESTORE).clock(ticking()).plan();
 
     RehearsalReport report = plan.rehearse();
 
