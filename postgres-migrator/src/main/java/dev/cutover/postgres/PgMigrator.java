@@ -471,6 +471,12 @@ public final class PgMigrator implements DatabaseMover {
     });
   }
 
+  /** PARALLEL reads the growing archive ({@link ParallelRestore}); the other strategies need the whole file. */
+  @Override
+  public boolean restoresWhileDownloading(RestoreStrategy strategy) {
+    return strategy == RestoreStrategy.PARALLEL;
+  }
+
   /**
    * Restores {@code archive} while it downloads. With PARALLEL the SDK's engine starts on the first bytes
    * (see {@link ParallelRestore#restore(IncomingArchive, PgConnection, CopyJournal)}): the target is checked

@@ -31,6 +31,11 @@ public final class PgMigratorService implements DatabaseMover {
   }
 
   @Override
+  public boolean restoresWhileDownloading(RestoreStrategy strategy) {
+    return delegate.restoresWhileDownloading(strategy);
+  }
+
+  @Override
   public ArchiveSummary inspect(Path archive) {
     return delegate.inspect(archive);
   }

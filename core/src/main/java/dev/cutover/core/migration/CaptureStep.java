@@ -28,7 +28,7 @@ final class CaptureStep implements Step {
   @Override
   public String describe(MigrationPlan plan) {
     return backedUp(plan).stream().map(m -> "pg:backups:capture " + m.source().attachmentName()
-        + (m.restoresWhileDownloading() ? " (downloaded by the restore step, which restores while it downloads)"
+        + (m.restoresWhileDownloading(plan.wiring().mover()) ? " (downloaded by the restore step, which restores while it downloads)"
             : ", download to " + plan.workDirectory().resolve("dumps") + " (0600 in 0700), SHA-256 journalled"))
         .collect(Collectors.joining("; "));
   }
@@ -41,7 +41,7 @@ final class CaptureStep implements Step {
       out.append(out.length() == 0 ? "" : "; ");
       if (Dumps.intact(state)) {
         out.append("backup ").append(state.backupId).append(" of ").append(m.id()).append(" already downloaded");
-      } else if (!m.restoresWhileDownloading()) {
+      } else if (!m.restoresWhileDownloading(ctx.mover())) {
         out.append(ctx.dumps().capture(ctx, m));
       } else if (Dumps.canDownloadAgain(state)) {
         out.append("backup ").append(state.backupId).append(" of ").append(m.id())

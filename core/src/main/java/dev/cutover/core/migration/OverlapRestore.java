@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The restore step of a move that {@link PostgresMove#restoresWhileDownloading() restores while downloading}:
+ * The restore step of a move that {@link dev.cutover.core.spi.DatabaseMover#restoresWhileDownloading restores while downloading}:
  * the backup the capture step journalled is downloaded, on a thread of its own, into a file the mover
  * restores from as the bytes arrive ({@code DatabaseMover.restoreWhileDownloading}).
  *

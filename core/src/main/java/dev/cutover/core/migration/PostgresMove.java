@@ -55,11 +55,11 @@ public record PostgresMove(String id, PostgresInfo source, String targetHandle, 
   }
 
   /**
-   * Whether the restore starts while the backup downloads ({@link RestoreStrategy#PARALLEL} reads the growing
-   * archive), so the downtime is about the longer of the two rather than their sum.
+   * Whether the restore starts while the backup downloads, so the downtime is about the longer of the two
+   * rather than their sum: {@code mover} says so for this strategy (a DIRECT move downloads nothing).
    */
-  public boolean restoresWhileDownloading() {
-    return strategy == RestoreStrategy.PARALLEL;
+  boolean restoresWhileDownloading(dev.cutover.core.spi.DatabaseMover mover) {
+    return !direct() && mover != null && mover.restoresWhileDownloading(strategy);
   }
 
   /** This move restoring with {@code other} instead, because of {@code reason}. */

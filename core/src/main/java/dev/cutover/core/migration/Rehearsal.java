@@ -78,7 +78,7 @@ final class Rehearsal {
       BackupRef ref = timed("capture", true, () -> wiring.source().captureBackup(m.source().attachmentName(), listener));
       Dumps dumps = new Dumps(plan.workDirectory());
       DownloadedBackup dl;
-      if (m.restoresWhileDownloading()) {
+      if (m.restoresWhileDownloading(wiring.mover())) {
         // as the run does it: one phase, the restore reading the archive as its bytes arrive
         Path file = dumps.inPlaceFile(m, ref);
         CompletableFuture<DownloadedBackup> download = new CompletableFuture<>();

@@ -33,7 +33,7 @@ final class RestoreStep implements Step {
         + " keeps what finished)" : m.strategy() + (m.strategyReason().isEmpty() ? "" : " (" + m.strategyReason() + ")")
         + (plan.options().jobs() == 0 ? "" : " with " + plan.options().jobs() + " jobs")) + " into " + m.targetHandle()
         + (plan.options().replaceExisting() ? " (replacing existing data)" : " (must be empty)")
-        + (m.restoresWhileDownloading() ? ", while the backup downloads to " + plan.workDirectory().resolve("dumps")
+        + (m.restoresWhileDownloading(plan.wiring().mover()) ? ", while the backup downloads to " + plan.workDirectory().resolve("dumps")
             + " (0600 in 0700; the restore starts on its first bytes and is done only once the download's size and"
             + " SHA-256 are checked; journalled per table so a resume keeps what finished)" : ""))
         .collect(Collectors.joining("; "));
@@ -52,7 +52,7 @@ final class RestoreStep implements Step {
         out.append(out.length() == 0 ? "" : "; ").append(DirectRestore.run(ctx, m));
         continue;
       }
-      if (m.restoresWhileDownloading()) {
+      if (m.restoresWhileDownloading(ctx.mover())) {
         out.append(out.length() == 0 ? "" : "; ").append(OverlapRestore.run(ctx, m));
         continue;
       }

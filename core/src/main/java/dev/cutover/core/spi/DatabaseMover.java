@@ -93,6 +93,20 @@ public interface DatabaseMover {
   }
 
   /**
+   * Whether {@link #restoreWhileDownloading(Path, CompletionStage, PgConnection, RestoreStrategy, boolean,
+   * CopyJournal, MigrationListener) restoreWhileDownloading} with {@code strategy} starts on the first bytes
+   * rather than waiting for the whole file. The plan decides from it where the backup is downloaded (by the
+   * restore step, as it restores, or by the capture step before) and says so. The default, for a mover that
+   * keeps the waiting default: false.
+   *
+   * @param strategy the move's strategy
+   * @return whether the restore overlaps the download
+   */
+  default boolean restoresWhileDownloading(RestoreStrategy strategy) {
+    return false;
+  }
+
+  /**
    * Restores {@code archive} while a downloader is still writing it, so that the restore ends shortly after
    * the download instead of starting after it. {@code downloaded} completes when the last byte is written
    * (or exceptionally when the download broke off: the restore then stops with that failure, and what

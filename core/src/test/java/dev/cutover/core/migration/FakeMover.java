@@ -41,10 +41,17 @@ final class FakeMover implements DatabaseMover {
   int writeCounterReads;
   /** Ignores the source and the archive, as a mover that only counts rows would. */
   boolean countsOnly;
+  /** Whether it says PARALLEL restores while downloading, as PgMigrator does; false: a mover keeping the waiting default. */
+  boolean overlaps = true;
 
   FakeMover(Faults faults, FakeSource source) {
     this.faults = faults;
     this.source = source;
+  }
+
+  @Override
+  public boolean restoresWhileDownloading(RestoreStrategy strategy) {
+    return overlaps && strategy == RestoreStrategy.PARALLEL;
   }
 
   @Override

@@ -66,6 +66,23 @@ class MigrationRunTest {
   }
 
   @Test
+  void run_moverThatCannotRestoreAGrowingFile_capturesAndDownloadsFirstAndThePlanSaysSo() throws Exception {
+    Fixture f = new Fixture(dir);
+    f.mover.overlaps = false;
+    MigrationPlan plan = f.migration().plan();
+
+    assertThat(plan.render()).contains("download to").doesNotContain("while the backup downloads")
+        .doesNotContain("downloaded by the restore step");
+    plan.run();
+
+    // the capture step downloads; the restore step starts on the whole file
+    assertThat(f.faults.calls).containsSubsequence("maintenance:true", "captureBackup", "download", "openTunnel",
+        "restore", "verify");
+    assertThat(Files.readString(EventLog.fileFor(plan.journal()))).contains("\"step-finished\"")
+        .doesNotContain("restore-while-downloading");
+  }
+
+  @Test
   void run_success_deletesDumpAndKeepsItPrivateWhileItExists() throws Exception {
     Fixture f = new Fixture(dir);
 
