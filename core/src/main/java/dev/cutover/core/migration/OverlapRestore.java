@@ -166,20 +166,7 @@ final class OverlapRestore {
     /** Interrupts the download if it still runs, waits for its thread to end, and returns its failure, if any. */
     Optional<RuntimeException> stop() {
       if (thread != null) {
-        if (!future.isDone()) {
-          thread.interrupt();
-        }
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-          try {
-            thread.join();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
+        OverlapRestore.stop(thread, future.isDone());
       }
       try {
         future.join();
@@ -189,6 +176,24 @@ final class OverlapRestore {
       } catch (java.util.concurrent.CancellationException e) {
         return Optional.of(e);
       }
+    }
+  }
+
+  /** Interrupts {@code thread} unless it is {@code done}, and waits for it to end; an interrupt meanwhile is kept. */
+  static void stop(Thread thread, boolean done) {
+    if (!done) {
+      thread.interrupt();
+    }
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

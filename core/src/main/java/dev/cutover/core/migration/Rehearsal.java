@@ -100,7 +100,7 @@ final class Rehearsal {
           });
           dl = download.join();
         } finally {
-          stop(downloader);
+          OverlapRestore.stop(downloader, download.isDone());
           if (!plan.options().keepDump() || !download.isDone() || download.isCompletedExceptionally()) {
             deleteQuietly(file);
           }
@@ -145,22 +145,6 @@ final class Rehearsal {
     T value = work.get();
     phases.add(new RehearsalReport.Phase(phase, Duration.between(start, wiring.clock().instant()), inDowntime));
     return value;
-  }
-
-  /** Interrupts a download still running (the restore failed) and waits for its thread to end. */
-  private static void stop(Thread downloader) {
-    downloader.interrupt();
-    boolean interrupted = false;
-    while (downloader.isAlive()) {
-      try {
-        downloader.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void deleteQuietly(Path file) {
