@@ -231,7 +231,7 @@ class EndToEndTest {
           } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause();
           }
-          if (method.getName().startsWith("restore")) { // restore, or restoreWhileDownloading on the backup path
+          if (method.getName().equals("restore") || method.getName().equals("restoreWhileDownloading")) {
             String db = env.aptible().database(handle + "-db").orElseThrow().postgresName().orElseThrow();
             try (Connection c = PgFixture.open(PgFixture.local().admin().withDatabase(db)); Statement st = c.createStatement()) {
               assertThat(st.executeUpdate("update public.users set email = email || '.changed'"
