@@ -74,7 +74,17 @@ final class OverlapRestore {
     PgConnection target = ctx.tunnels().to(m.targetHandle()).connection();
     // from here until the restore returns, the journal is written only under the copy journal's lock
     Download download = complete ? Download.done(new DownloadedBackup(file, state.dumpSizeBytes, state.dumpSha256))
-        : Download.start(ctx, m, ref, file, journal, state);
+        : Download.start("cutover-download-" + m.id(), () -> {
+          // journalled by the download's thread as it ends, under the copy journal's lock
+          DownloadedBackup dl = ctx.source().downloadInPlace(ref, file, ctx.listener());
+          journal.locked(() -> {
+            Dumps.downloaded(ctx, state, dl);
+            ctx.event("download-finished", Map.of("step", MigrationStep.RESTORE.id(), "move", m.id(), "backup",
+                ref.id(), "bytes", dl.sizeBytes(), "sha256", dl.sha256(), "tablesRestoredBefore",
+                MoveCopyJournal.tables(state.copied).size()));
+          });
+          return dl;
+        });
     RestoreResult result;
     try {
       int jobs = ctx.plan().options().jobs();
@@ -127,8 +137,8 @@ final class OverlapRestore {
     return cause;
   }
 
-  /** The download on its own thread, journalled by that thread (under the copy journal's lock) as it ends. */
-  private static final class Download {
+  /** A download on its own thread, read by a restore meanwhile (the restore step's, and a rehearsal's). */
+  static final class Download {
     final CompletableFuture<DownloadedBackup> future;
     private final Thread thread;
 
@@ -141,23 +151,16 @@ final class OverlapRestore {
       return new Download(CompletableFuture.completedFuture(dl), null);
     }
 
-    static Download start(StepContext ctx, PostgresMove m, BackupRef ref, Path file, MoveCopyJournal journal,
-        Journal.MoveState state) {
+    /** Runs {@code work} on a daemon thread named {@code name}; {@link #future} completes with its outcome. */
+    static Download start(String name, java.util.function.Supplier<DownloadedBackup> work) {
       CompletableFuture<DownloadedBackup> future = new CompletableFuture<>();
       Thread thread = new Thread(() -> {
         try {
-          DownloadedBackup dl = ctx.source().downloadInPlace(ref, file, ctx.listener());
-          journal.locked(() -> {
-            Dumps.downloaded(ctx, state, dl);
-            ctx.event("download-finished", Map.of("step", MigrationStep.RESTORE.id(), "move", m.id(), "backup",
-                ref.id(), "bytes", dl.sizeBytes(), "sha256", dl.sha256(), "tablesRestoredBefore",
-                MoveCopyJournal.tables(state.copied).size()));
-          });
-          future.complete(dl);
+          future.complete(work.get());
         } catch (Throwable t) {
           future.completeExceptionally(t);
         }
-      }, "cutover-download-" + m.id());
+      }, name);
       thread.setDaemon(true);
       thread.start();
       return new Download(future, thread);
@@ -166,7 +169,20 @@ final class OverlapRestore {
     /** Interrupts the download if it still runs, waits for its thread to end, and returns its failure, if any. */
     Optional<RuntimeException> stop() {
       if (thread != null) {
-        OverlapRestore.stop(thread, future.isDone());
+        if (!future.isDone()) {
+          thread.interrupt();
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+          try {
+            thread.join();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
       try {
         future.join();
@@ -176,24 +192,6 @@ final class OverlapRestore {
       } catch (java.util.concurrent.CancellationException e) {
         return Optional.of(e);
       }
-    }
-  }
-
-  /** Interrupts {@code thread} unless it is {@code done}, and waits for it to end; an interrupt meanwhile is kept. */
-  static void stop(Thread thread, boolean done) {
-    if (!done) {
-      thread.interrupt();
-    }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,27 +80,19 @@ final class Rehearsal {
       if (m.restoresWhileDownloading(wiring.mover())) {
         // as the run does it: one phase, the restore reading the archive as its bytes arrive
         Path file = dumps.inPlaceFile(m, ref);
-        CompletableFuture<DownloadedBackup> download = new CompletableFuture<>();
-        Thread downloader = new Thread(() -> {
-          try {
-            download.complete(wiring.source().downloadInPlace(ref, file, listener));
-          } catch (Throwable t) {
-            download.completeExceptionally(t);
-          }
-        }, "cutover-rehearsal-download-" + m.id());
-        downloader.setDaemon(true);
-        downloader.start();
+        OverlapRestore.Download download = OverlapRestore.Download.start("cutover-rehearsal-download-" + m.id(),
+            () -> wiring.source().downloadInPlace(ref, file, listener));
         try {
           result = timed("restore while downloading", true, () -> {
-            RestoreResult r = wiring.mover().restoreWhileDownloading(file, download, target, m.strategy(), true,
-                plan.options().jobs(), CopyJournal.inMemory(), listener);
-            download.join();
+            RestoreResult r = wiring.mover().restoreWhileDownloading(file, download.future, target, m.strategy(),
+                true, plan.options().jobs(), CopyJournal.inMemory(), listener);
+            download.future.join();
             return r;
           });
-          dl = download.join();
+          dl = download.future.join();
         } finally {
-          OverlapRestore.stop(downloader, download.isDone());
-          if (!plan.options().keepDump() || !download.isDone() || download.isCompletedExceptionally()) {
+          // a download that failed or was stopped leaves a partial file: deleted even when dumps are kept
+          if (download.stop().isPresent() || !plan.options().keepDump()) {
             deleteQuietly(file);
           }
         }
