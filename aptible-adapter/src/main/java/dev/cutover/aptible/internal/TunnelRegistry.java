@@ -80,8 +80,7 @@ public final class TunnelRegistry {
 
   /** The value of {@link #OWNER_VARIABLE} for the tunnels this JVM starts. */
   public static String ownerMark() {
-    ProcessHandle me = ProcessHandle.current();
-    return me.pid() + "-" + me.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+    return ProcessHandle.current().pid() + "-" + startMillis(ProcessHandle.current());
   }
 
   /**
@@ -147,12 +146,8 @@ public final class TunnelRegistry {
   /** Whether the JVM a mark names still runs; a mark that cannot be read counts as running (nothing is stopped). */
   private static boolean ownerRunning(String mark) {
     String[] parts = mark.split("-");
-    if (parts.length != 2) {
-      return true;
-    }
     try {
-      return same(new String[] {"owner", parts[0], parts[1]}).isPresent()
-          || Long.parseLong(parts[1]) < 0 && ProcessHandle.of(Long.parseLong(parts[0])).isPresent();
+      return parts.length != 2 || same(Long.parseLong(parts[0]), Long.parseLong(parts[1])).isPresent();
     } catch (NumberFormatException e) {
       return true;
     }
@@ -182,14 +177,20 @@ public final class TunnelRegistry {
   }
 
   private static String line(String kind, ProcessHandle p) {
-    return kind + " " + p.pid() + " " + p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) + "\n";
+    return kind + " " + p.pid() + " " + startMillis(p) + "\n";
   }
 
-  /** The live process an entry names, when it is still the same one (pid and start time). */
+  private static long startMillis(ProcessHandle p) {
+    return p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+  }
+
+  /** The live process an entry ({@code kind pid start}) names, when it is still the same one. */
   private static Optional<ProcessHandle> same(String[] entry) {
-    long pid = Long.parseLong(entry[1]);
-    long start = Long.parseLong(entry[2]);
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> start >= 0
-        && p.info().startInstant().map(Instant::toEpochMilli).orElse(-2L) == start);
+    return same(Long.parseLong(entry[1]), Long.parseLong(entry[2]));
+  }
+
+  /** The live process {@code pid}, when it is still the one that started at {@code start} (an unknown start matches nothing). */
+  private static Optional<ProcessHandle> same(long pid, long start) {
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> start >= 0 && startMillis(p) == start);
   }
 }
